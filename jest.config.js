@@ -1,0 +1,13 @@
+// Tests run TypeScript through SWC (no type-check here: `npm run typecheck` does that).
+// PGlite loads its WebAssembly with a dynamic import, which jest's VM only allows with
+// --experimental-vm-modules; the npm scripts set it.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  testTimeout: 60000,
+};
