@@ -1,0 +1,88 @@
+// The smallest SQL surface the kernel needs (migrations, outbox, processed-event records),
+// over the three ways a silo reaches PostgreSQL: a pg pool, an embedded PGlite, or a
+// Prisma client / interactive transaction. Domain reads and writes go through Prisma itself.
+import type { Pool, PoolClient } from "pg";
+import type { PGlite, Transaction as PGliteTransaction } from "@electric-sql/pglite";
+
+/** Runs one parameterised statement ($1, $2 …) and returns its rows (empty when none). */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** A database that can also open a transaction; `fn`'s statements commit together or not at all. */
+export interface SqlDatabase extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+/** The part of a Prisma client (or of its interactive-transaction client) the kernel uses. */
+export interface PrismaLike {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+export interface PrismaTransactional extends PrismaLike {
+  $transaction<R>(fn: (tx: PrismaLike) => Promise<R>): Promise<R>;
+}
+
+/** SQL over a Prisma client or a Prisma interactive transaction. */
+export function prismaSql(prisma: PrismaLike): Sql {
+  return {
+    async query<T>(text: string, params: unknown[] = []) {
+      const rows = await prisma.$queryRawUnsafe<T[] | number>(text, ...params);
+      return Array.isArray(rows) ? rows : [];
+    },
+  };
+}
+
+/** A SqlDatabase over a Prisma client: transactions are Prisma interactive transactions. */
+export function prismaDatabase(prisma: PrismaTransactional): SqlDatabase {
+  return {
+    ...prismaSql(prisma),
+    transaction: (fn) => prisma.$transaction((tx) => fn(prismaSql(tx))),
+  };
+}
+
+function pgClientSql(client: Pool | PoolClient): Sql {
+  return {
+    async query<T>(text: string, params: unknown[] = []) {
+      const res = await client.query(text, params as unknown[]);
+      return res.rows as T[];
+    },
+  };
+}
+
+/** A SqlDatabase over a node-postgres pool. */
+export function pgDatabase(pool: Pool): SqlDatabase {
+  return {
+    ...pgClientSql(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn(pgClientSql(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+function pgliteSql(db: PGlite | PGliteTransaction): Sql {
+  return {
+    async query<T>(text: string, params: unknown[] = []) {
+      const res = await db.query<T>(text, params as unknown[]);
+      return res.rows;
+    },
+  };
+}
+
+/** A SqlDatabase over an embedded PGlite instance. */
+export function pgliteDatabase(db: PGlite): SqlDatabase {
+  return {
+    ...pgliteSql(db),
+    transaction: (fn) => db.transaction((tx) => fn(pgliteSql(tx))),
+  };
+}
