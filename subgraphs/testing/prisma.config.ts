@@ -1,0 +1,10 @@
+// Prisma CLI settings for the testing silo. `prisma migrate deploy` (on a machine that has Prisma's
+// engine) reads the database URL from TESTING_DATABASE_URL; this project's own runner applies the
+// same migrations without the engine (kernel/db/migrate.ts).
+import { defineConfig } from "prisma/config";
+
+export default defineConfig({
+  schema: "prisma/schema.prisma",
+  migrations: { path: "prisma/migrations" },
+  datasource: { url: process.env.TESTING_DATABASE_URL ?? "" },
+});
