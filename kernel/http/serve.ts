@@ -1,0 +1,103 @@
+// Serves an Apollo Server over Node's http module, with plain routes beside it (/health, /ready,
+// /metrics). Apollo Server 5 ships no framework integration in its core; this is the same
+// bridge its standalone server uses, without the framework.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface ServeOptions<C extends BaseContext> {
+  port: number;
+  host?: string;
+  context: (req: IncomingMessage) => Promise<C>;
+  routes?: Record<string, Route>;
+  /** Largest request body accepted (bulk result uploads are the largest legitimate bodies). */
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+async function handleGraphQL<C extends BaseContext>(server: ApolloServer<C>, opts: ServeOptions<C>, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  let body: unknown = undefined;
+  if (req.method === "POST") {
+    const raw = await readBody(req, opts.maxBodyBytes ?? 5 * 1024 * 1024);
+    try {
+      body = raw.length > 0 && (headers.get("content-type") ?? "").includes("json") ? JSON.parse(raw) : raw;
+    } catch {
+      return sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+    }
+  }
+  const result = await server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+    context: () => opts.context(req),
+  });
+  for (const [name, value] of result.headers) res.setHeader(name, value);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === "complete") return void res.end(result.body.string);
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** Starts the server; resolves once it listens (port 0 picks a free port). */
+export async function serve<C extends BaseContext>(server: ApolloServer<C>, opts: ServeOptions<C>): Promise<RunningServer> {
+  const httpServer = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = opts.routes?.[path];
+    const work = route && req.method === "GET" ? route(req, res) : handleGraphQL(server, opts, req, res);
+    Promise.resolve(work).catch((err) => {
+      if (err instanceof BodyTooLarge) return sendJson(res, 413, { errors: [{ message: "The request body is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      else res.end();
+    });
+  });
+  // Longer than clients' keep-alive so the server never closes a socket a client is about to reuse.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = opts.host && opts.host !== "0.0.0.0" ? opts.host : "127.0.0.1";
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    async stop() {
+      httpServer.closeIdleConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await server.stop();
+    },
+  };
+}

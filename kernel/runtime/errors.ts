@@ -1,0 +1,9 @@
+// The project's error vocabulary: a stable code for machines, a message for a person.
+import { GraphQLError } from "graphql";
+
+export type ErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT";
+
+/** A GraphQLError with a stable `extensions.code` (and optional machine-readable details). */
+export function fail(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...details, code } });
+}

@@ -1,0 +1,90 @@
+// What every silo process does the same way: read its settings, open and migrate its database,
+// seed the demo city in embedded mode, serve the subgraph, and stop cleanly on a signal.
+import { join } from "node:path";
+import type { ApolloServer } from "@apollo/server";
+import type { Viewer } from "../auth/viewer";
+import { ConfigError, optionalEnv, portFromEnv } from "../config/env";
+import { dataDirFromEnv, loadSecrets, type Secrets } from "../config/secrets";
+import { DEFAULT_PORTS, envPrefix, type Silo } from "../config/silos";
+import { openSiloDatabase, type SiloDatabase } from "../db/open";
+import { buildCity, type DemoCity } from "../demo/city";
+import type { DiscloseContext } from "../privacy/disclose";
+import { disclosureContext } from "../privacy/keys";
+import type { RunningServer } from "../http/serve";
+import { startSubgraph, type SubgraphContext } from "./subgraphServer";
+
+export interface SiloDeps {
+  db: SiloDatabase;
+  secrets: Secrets;
+  disclosure: DiscloseContext;
+}
+
+export interface SiloInstance<C extends SubgraphContext> {
+  server: ApolloServer<C>;
+  context(viewer: Viewer): C;
+  /** Seeds the silo's part of the demo city when the silo is empty; true when it seeded. */
+  seed(city: DemoCity): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type SiloFactory<C extends SubgraphContext> = (deps: SiloDeps) => SiloInstance<C>;
+
+export interface RunningSilo extends RunningServer {
+  silo: Silo;
+}
+
+export interface LaunchOptions {
+  silo: Silo;
+  port: number;
+  host?: string;
+  db: SiloDatabase;
+  secrets: Secrets;
+  city?: DemoCity;
+}
+
+/** Creates a silo over an opened database, seeds it if asked, and serves it. */
+export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory<C>, opts: LaunchOptions): Promise<RunningSilo> {
+  const instance = factory({ db: opts.db, secrets: opts.secrets, disclosure: disclosureContext(opts.secrets.pepper) });
+  if (opts.city) await instance.seed(opts.city);
+  const running = await startSubgraph(instance.server, {
+    port: opts.port,
+    host: opts.host,
+    viewerKey: opts.secrets.viewerKey,
+    context: (viewer) => instance.context(viewer),
+    ready: async () => (await opts.db.sql.query("SELECT 1 AS ok")).length === 1,
+  });
+  return {
+    ...running,
+    silo: opts.silo,
+    async stop() {
+      await running.stop();
+      await instance.close();
+      await opts.db.close();
+    },
+  };
+}
+
+/** The main function of a silo process. */
+export function runSiloMain<C extends SubgraphContext>(silo: Silo, factory: SiloFactory<C>, dir: string): void {
+  const env = process.env;
+  const start = async () => {
+    const prefix = envPrefix(silo);
+    const url = optionalEnv(env, `${prefix}_DATABASE_URL`);
+    const dataDir = dataDirFromEnv(env);
+    const secrets = loadSecrets(env, dataDir);
+    const port = portFromEnv(env, `${prefix}_PORT`, DEFAULT_PORTS[silo]);
+    const db = await openSiloDatabase({ url, dataDir: url ? undefined : join(dataDir, silo), migrationsDir: join(dir, "prisma", "migrations") });
+    const seedDemo = !url || optionalEnv(env, "SEED_DEMO") === "1";
+    const size = Number(optionalEnv(env, "DEMO_RESIDENTS") ?? 300);
+    const city = seedDemo ? buildCity(secrets.pepper, size) : undefined;
+    const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city });
+    console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`})`);
+    const stop = () => running.stop().then(() => process.exit(0), () => process.exit(1));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  };
+  start().catch((err) => {
+    console.error(err instanceof ConfigError ? `${silo}: ${err.message}` : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,36 @@
+// Person as the health-code silo knows it: the real-name record and the derived status.
+import type { Resident } from "../generated/prisma/client";
+import type { HealthCodeContext } from "../context";
+import { deriveStatus, LABELS } from "../status";
+
+type PersonRef = { id: string; latestNegativeResultAt?: string | null };
+/** The parent of every Person field: the key, and the resident row once loaded. */
+export type PersonParent = PersonRef & { resident?: Resident | null };
+
+/** Wraps a resident row as a Person parent (null stays null). */
+export function toPerson(resident: Resident | null): PersonParent | null {
+  return resident ? { id: resident.personId, resident } : null;
+}
+
+async function resident(p: PersonParent, ctx: HealthCodeContext): Promise<Resident | null> {
+  return p.resident !== undefined ? p.resident : ctx.loaders.resident.load(p.id);
+}
+
+export const Person = {
+  __resolveReference: async (ref: PersonRef, ctx: HealthCodeContext) => ({ ...ref, resident: await ctx.loaders.resident.load(ref.id) }),
+  name: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.name ?? null,
+  documentType: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.documentType ?? null,
+  documentNumber: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.documentNumber ?? null,
+  phone: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.phone ?? null,
+  birthDate: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.birthDate.toISOString().slice(0, 10) ?? null,
+  address: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    const r = await resident(p, ctx);
+    return r ? `${r.district} ${r.community}` : null;
+  },
+  healthCode: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    const open = await ctx.loaders.openCauses.load(p.id);
+    const latest = p.latestNegativeResultAt ? new Date(p.latestNegativeResultAt) : null;
+    const { colour, causes } = deriveStatus(open, latest);
+    return { colour, label: LABELS[colour], causes, asOf: new Date() };
+  },
+};

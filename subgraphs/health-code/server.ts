@@ -1,0 +1,26 @@
+// Builds the health-code subgraph (server.ts builds, index.ts listens).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PrismaClient } from "./generated/prisma/client";
+import { buildSubgraphServer } from "../../kernel/runtime/subgraphServer";
+import type { SiloDeps, SiloInstance } from "../../kernel/runtime/silo";
+import type { HealthCodeContext } from "./context";
+import { createLoaders } from "./loaders";
+import { Query } from "./resolvers/Query";
+import { Person } from "./resolvers/Person";
+import { StatusCause } from "./resolvers/StatusCause";
+import { seedHealthCode } from "./seed";
+
+export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
+
+/** Creates the health-code silo over an opened database. */
+export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext> {
+  const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const server = buildSubgraphServer<HealthCodeContext>({ name: "health-code", typeDefs, resolvers: { Query, Person, StatusCause } });
+  return {
+    server,
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma) }),
+    seed: (city) => seedHealthCode(prisma, city),
+    close: () => prisma.$disconnect(),
+  };
+}
