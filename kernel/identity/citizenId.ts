@@ -40,7 +40,7 @@ function firstBadCharacter(id: string, allowed: RegExp): number {
 }
 
 /** Validates a GB 11643 citizen ID number (18 characters, or 15 upgraded to 18); pure, never throws. */
-export function checkCitizenId(raw: string, now: Date): DocumentCheck {
+export function checkCitizenId(raw: string, now: Date = new Date()): DocumentCheck {
   const text = compactDocumentNumber(raw);
   const length = Array.from(text).length;
   if (length === 0) return problem("ID_EMPTY", "No ID number was given: enter the 18 characters from the card.");
@@ -83,7 +83,7 @@ function checkEighteen(id: string, now: Date, dateChars: string): DocumentCheck 
   const expected = citizenIdCheckCharacter(id.slice(0, 17));
   const actual = id.charAt(17);
   if (actual !== expected) {
-    return problem("ID_CHECK_CHARACTER", `The ID number's last character should be ${expected}, not ${actual}: check the number against the card.`);
+    return problem("ID_CHECK_CHARACTER", `The check character is wrong: with these first 17 characters the last one should be ${expected}, not ${actual}. A misread digit anywhere causes this, so re-read all 18 characters against the card rather than changing only the last.`);
   }
   const sex = (id.charCodeAt(16) - 48) % 2 === 1 ? "M" : "F";
   return { ok: true, doc: { type: "CITIZEN_ID", number: id, birthDate, sex, regionCode: id.slice(0, 6) } };
