@@ -1,0 +1,37 @@
+// The gateway's settings, read and checked once at start-up.
+import { join } from "node:path";
+import { optionalEnv, portFromEnv, urlFromEnv } from "../kernel/config/env";
+import { dataDirFromEnv, loadSecrets, type Secrets } from "../kernel/config/secrets";
+import { DEFAULT_PORTS, SILOS, envPrefix, graphName } from "../kernel/config/silos";
+
+export interface GatewayConfig {
+  port: number;
+  host?: string;
+  /** Subgraph URL by supergraph name (health_code, testing, venues, appeals). */
+  subgraphUrls: Record<string, string>;
+  supergraphPath: string;
+  secrets: Secrets;
+  /** Production: verify client tokens against this JWKS instead of the HS256 secret. */
+  jwksUrl?: string;
+  /** Services mode: shared cache (automatic persisted queries) across gateway replicas. */
+  redisUrl?: string;
+}
+
+/** Reads the gateway's configuration from the environment. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const subgraphUrls: Record<string, string> = {};
+  for (const silo of SILOS) {
+    const prefix = envPrefix(silo);
+    const port = portFromEnv(env, `${prefix}_PORT`, DEFAULT_PORTS[silo]);
+    subgraphUrls[graphName(silo)] = urlFromEnv(env, `${prefix}_URL`, `http://127.0.0.1:${port}/graphql`)!;
+  }
+  return {
+    port: portFromEnv(env, "GATEWAY_PORT", DEFAULT_PORTS.gateway),
+    host: optionalEnv(env, "HOST"),
+    subgraphUrls,
+    supergraphPath: optionalEnv(env, "SUPERGRAPH_PATH") ?? join(__dirname, "..", "schema", "supergraph.graphql"),
+    secrets: loadSecrets(env, dataDirFromEnv(env)),
+    jwksUrl: urlFromEnv(env, "AUTH_JWKS_URL"),
+    redisUrl: optionalEnv(env, "REDIS_URL"),
+  };
+}

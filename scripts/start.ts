@@ -1,0 +1,77 @@
+// `npm start`: the whole graph on the embedded default. Each silo is its own process with its own
+// PGlite database under the data directory, served over HTTP on its port; the gateway starts
+// once every subgraph is ready. Ctrl-C stops them all.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { DEFAULT_PORTS, SILOS } from "../kernel/config/silos";
+import { dataDirFromEnv, loadSecrets } from "../kernel/config/secrets";
+import { buildCity } from "../kernel/demo/city";
+import { maskName } from "../kernel/identity";
+
+const root = join(__dirname, "..");
+const children: ChildProcess[] = [];
+
+function launch(name: string, file: string): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, file)], { cwd: root, env: process.env, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited (${signal ?? code}); stopping the graph.`);
+      stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitReady(url: string, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not become ready within ${deadlineMs / 1000} s`);
+}
+
+let stopping = false;
+function stop(code: number) {
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+
+async function main() {
+  const dataDir = dataDirFromEnv(process.env);
+  const secrets = loadSecrets(process.env, dataDir); // creates the dev keys once, before the children race for them
+  process.env.DATA_DIR = dataDir;
+  const port = (name: keyof typeof DEFAULT_PORTS, prefix: string) => Number(process.env[`${prefix}_PORT`] ?? DEFAULT_PORTS[name]);
+  for (const silo of SILOS) launch(silo, `subgraphs/${silo}/index.ts`);
+  await Promise.all(SILOS.map((silo) => waitReady(`http://127.0.0.1:${port(silo, silo.toUpperCase().replace(/-/g, "_"))}/ready`, 120_000)));
+  launch("gateway", "gateway/index.ts");
+  const gatewayPort = port("gateway", "GATEWAY");
+  await waitReady(`http://127.0.0.1:${gatewayPort}/ready`, 60_000);
+  const city = buildCity(secrets.pepper, Number(process.env.DEMO_RESIDENTS ?? 300));
+  const demo = city.residents.slice(0, 3);
+  console.log(`
+The graph is up: http://127.0.0.1:${gatewayPort}/graphql  (data in ${dataDir})
+
+Get a token for a role (demo city residents have valid ID numbers):
+  npm run -s token -- RESIDENT --id-number ${demo[0]!.idNumber}     # ${maskName(demo[0]!.name)}
+  npm run -s token -- SAMPLER --site ${city.sites[0]!.id}
+  npm run -s token -- LAB --agency ${city.sites[0]!.agencyId}
+  npm run -s token -- COMMUNITY_OFFICER --community ${demo[0]!.community}
+  npm run -s token -- EPIDEMIOLOGIST --purpose "cluster tracing"
+
+Then, for example:
+  curl -s http://127.0.0.1:${gatewayPort}/graphql -H 'content-type: application/json' \\
+    -H "authorization: Bearer $(npm run -s token -- RESIDENT --id-number ${demo[0]!.idNumber})" \\
+    -d '{"query":"{ me { name healthCode { colour label } latestTest { status } checkIns(last: 3) { venue { name } checkedInAt } } }"}'
+Ctrl-C stops everything.`);
+}
+
+process.once("SIGINT", () => stop(0));
+process.once("SIGTERM", () => stop(0));
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  stop(1);
+});

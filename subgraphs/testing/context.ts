@@ -1,0 +1,11 @@
+// Per-request context of the testing subgraph.
+import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
+import type { PrismaClient } from "./generated/prisma/client";
+import type { Loaders } from "./loaders";
+
+export interface TestingContext extends SubgraphContext {
+  prisma: PrismaClient;
+  loaders: Loaders;
+  /** Pepper of person ids: a scanned document becomes a pseudonym here, without a lookup. */
+  pepper: Uint8Array;
+}

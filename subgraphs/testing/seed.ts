@@ -1,0 +1,28 @@
+// Seeds the testing silo's part of the demo city (embedded mode, or SEED_DEMO=1).
+import type { DemoCity } from "../../kernel/demo/city";
+import { maskIdNumber } from "../../kernel/identity";
+import type { PrismaClient } from "./generated/prisma/client";
+
+/** Inserts agencies, sites, boxes, tubes, past swabs and results when the silo is empty. */
+export async function seedTesting(prisma: PrismaClient, city: DemoCity): Promise<boolean> {
+  if ((await prisma.agency.count()) > 0) return false;
+  await prisma.$transaction(async (tx) => {
+    await tx.agency.createMany({ data: city.agencies });
+    await tx.samplingSite.createMany({ data: city.sites });
+    const boxes = new Map<string, string>();
+    for (const t of city.tubes) boxes.set(t.boxCode, t.siteId);
+    // Past tests' tubes live in one archive box per agency's first site.
+    const archiveSite = city.sites[0]!.id;
+    boxes.set("B-ARCHIVE", archiveSite);
+    await tx.transportBox.createMany({ data: [...boxes].map(([code, siteId]) => ({ id: code, code, siteId })) });
+    const pastTubes = [...new Set(city.swabs.map((s) => s.tubeCode))];
+    await tx.sampleTube.createMany({
+      data: [...city.tubes.map((t) => ({ id: t.code, code: t.code, boxId: t.boxCode, capacity: t.capacity })), ...pastTubes.map((code) => ({ id: code, code, boxId: "B-ARCHIVE", capacity: 10 }))],
+    });
+    await tx.swab.createMany({
+      data: city.swabs.map((s) => ({ tubeId: s.tubeCode, personId: s.personId, documentType: "CITIZEN_ID", documentMasked: maskIdNumber(s.idNumber), swabbedAt: s.swabbedAt })),
+    });
+    await tx.testResult.createMany({ data: city.results.map((r) => ({ tubeId: r.tubeCode, outcome: r.outcome, agencyId: r.agencyId, recordedAt: r.recordedAt })) });
+  });
+  return true;
+}

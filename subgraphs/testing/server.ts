@@ -1,0 +1,36 @@
+// Builds the testing subgraph (server.ts builds, index.ts listens).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PrismaClient } from "./generated/prisma/client";
+import { buildSubgraphServer } from "../../kernel/runtime/subgraphServer";
+import type { SiloDeps, SiloInstance } from "../../kernel/runtime/silo";
+import type { TestingContext } from "./context";
+import { createLoaders } from "./loaders";
+import { Query } from "./resolvers/Query";
+import { Mutation } from "./resolvers/Mutation";
+import { Agency } from "./resolvers/Agency";
+import { SamplingSite } from "./resolvers/SamplingSite";
+import { TransportBox } from "./resolvers/TransportBox";
+import { SampleTube } from "./resolvers/SampleTube";
+import { Swab } from "./resolvers/Swab";
+import { TestResult } from "./resolvers/TestResult";
+import { Person, PersonTest } from "./resolvers/Person";
+import { seedTesting } from "./seed";
+
+export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
+
+/** Creates the testing silo over an opened database. */
+export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
+  const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const server = buildSubgraphServer<TestingContext>({
+    name: "testing",
+    typeDefs,
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest },
+  });
+  return {
+    server,
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper }),
+    seed: (city) => seedTesting(prisma, city),
+    close: () => prisma.$disconnect(),
+  };
+}

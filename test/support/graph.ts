@@ -1,0 +1,100 @@
+// Starts the whole graph for a test: four real subgraphs and the gateway on port 0, talking
+// real HTTP, each silo on its own database (in-memory PGlite, or a fresh PostgreSQL database in
+// services mode), seeded with a small demo city. One handle with query() and stop().
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { signToken } from "../../kernel/auth/tokens";
+import type { Viewer } from "../../kernel/auth/viewer";
+import type { Secrets } from "../../kernel/config/secrets";
+import { SILOS, graphName, type Silo } from "../../kernel/config/silos";
+import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
+import { buildCity, type DemoCity } from "../../kernel/demo/city";
+import { launchSilo, type RunningSilo, type SiloFactory } from "../../kernel/runtime/silo";
+import type { RunningServer } from "../../kernel/http/serve";
+import { startGateway } from "../../gateway/server";
+import { createHealthCode } from "../../subgraphs/health-code/server";
+import { createTesting } from "../../subgraphs/testing/server";
+import { createVenues } from "../../subgraphs/venues/server";
+import { createAppeals } from "../../subgraphs/appeals/server";
+import { createTestDatabase, TEST_REDIS_URL } from "./services";
+
+const FACTORIES: Record<Silo, SiloFactory<any>> = {
+  "health-code": createHealthCode,
+  testing: createTesting,
+  venues: createVenues,
+  appeals: createAppeals,
+};
+
+export interface GraphResponse {
+  status: number;
+  body: { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }>; extensions?: unknown };
+}
+
+export interface TestGraph {
+  mode: "embedded" | "services";
+  gateway: RunningServer;
+  subgraphs: Record<Silo, RunningSilo>;
+  databases: Record<Silo, SiloDatabase>;
+  secrets: Secrets;
+  city: DemoCity;
+  token(viewer: Viewer, ttlSeconds?: number): Promise<string>;
+  query(query: string, variables?: Record<string, unknown>, auth?: Viewer | string): Promise<GraphResponse>;
+  stop(): Promise<void>;
+}
+
+/** Fresh random keys: no test depends on a developer's data directory. */
+export function testSecrets(): Secrets {
+  return { tokenSecret: randomBytes(32), viewerKey: randomBytes(32), pepper: randomBytes(32) };
+}
+
+/** POSTs a GraphQL request and returns status and parsed body. */
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphResponse> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+  return { status: res.status, body: (await res.json()) as GraphResponse["body"] };
+}
+
+/** Starts the graph in the given mode with a demo city of `residents` people. */
+export async function startTestGraph(mode: "embedded" | "services", residents = 60): Promise<TestGraph> {
+  const secrets = testSecrets();
+  const city = buildCity(secrets.pepper, residents);
+  const drops: Array<() => Promise<void>> = [];
+  const databases = {} as Record<Silo, SiloDatabase>;
+  const subgraphs = {} as Record<Silo, RunningSilo>;
+  for (const silo of SILOS) {
+    const migrationsDir = join(__dirname, "..", "..", "subgraphs", silo, "prisma", "migrations");
+    let url: string | undefined;
+    if (mode === "services") {
+      const db = await createTestDatabase(silo);
+      drops.push(db.drop);
+      url = db.url;
+    }
+    databases[silo] = await openSiloDatabase({ url, migrationsDir, poolSize: 4 });
+    subgraphs[silo] = await launchSilo(FACTORIES[silo], { silo, port: 0, db: databases[silo], secrets, city });
+  }
+  const gateway = await startGateway({
+    port: 0,
+    subgraphUrls: Object.fromEntries(SILOS.map((s) => [graphName(s), subgraphs[s].url])),
+    supergraphPath: join(__dirname, "..", "..", "schema", "supergraph.graphql"),
+    secrets,
+    redisUrl: mode === "services" ? TEST_REDIS_URL : undefined,
+  });
+  const token = (viewer: Viewer, ttl?: number) => signToken(viewer, secrets.tokenSecret, ttl);
+  return {
+    mode,
+    gateway,
+    subgraphs,
+    databases,
+    secrets,
+    city,
+    token,
+    async query(query, variables, auth) {
+      const bearer = auth === undefined ? undefined : typeof auth === "string" ? auth : await token(auth);
+      return postGraphQL(gateway.url, query, variables, bearer ? { authorization: `Bearer ${bearer}` } : {});
+    },
+    async stop() {
+      await gateway.stop();
+      for (const silo of SILOS) await subgraphs[silo].stop();
+      for (const drop of drops) await drop();
+    },
+  };
+}
