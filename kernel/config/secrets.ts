@@ -2,7 +2,7 @@
 // developer's machine (embedded mode) they are generated once into the data directory so that
 // `npm start`, `npm run token` and restarts agree without any setup.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, optionalEnv } from "./env";
 
@@ -33,12 +33,17 @@ function devSecrets(dataDir: string): Record<keyof Secrets, string> {
     viewerKey: randomBytes(32).toString("base64url"),
     pepper: randomBytes(32).toString("base64url"),
   };
-  // "wx": two processes starting together must not overwrite each other's keys.
+  // Written whole to a private file, then linked into place: link() fails if the file exists, so
+  // two processes starting together agree on one set of keys and never read a half-written file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(fresh, null, 2) + "\n", { mode: 0o600 });
   try {
-    writeFileSync(file, JSON.stringify(fresh, null, 2) + "\n", { flag: "wx", mode: 0o600 });
+    linkSync(tmp, file);
     return fresh;
   } catch {
     return JSON.parse(readFileSync(file, "utf8"));
+  } finally {
+    unlinkSync(tmp);
   }
 }
 

@@ -1,0 +1,17 @@
+// Person as the appeals silo knows it: the appeals keyed by the person's pseudonymous id.
+import type { AppealsContext } from "../context";
+import { fail } from "../../../kernel/runtime/errors";
+
+type PersonRef = { id: string };
+
+export const Person = {
+  __resolveReference: (ref: PersonRef) => ({ id: ref.id }),
+  /** The person sees all their appeals, so do epidemiologists and auditors; an officer only those of their community. */
+  appeals: async (p: PersonRef, _: unknown, ctx: AppealsContext) => {
+    const { role, subject, community } = ctx.viewer;
+    const appeals = await ctx.loaders.personAppeals.load(p.id);
+    if (subject === p.id || role === "EPIDEMIOLOGIST" || role === "AUDITOR") return appeals;
+    if (role === "COMMUNITY_OFFICER" && community) return appeals.filter((a) => a.community === community);
+    throw fail("FORBIDDEN", "You may list only your own appeals.");
+  },
+};

@@ -1,0 +1,27 @@
+// Builds the appeals subgraph (server.ts builds, index.ts listens).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PrismaClient } from "./generated/prisma/client";
+import { buildSubgraphServer } from "../../kernel/runtime/subgraphServer";
+import type { SiloDeps, SiloInstance } from "../../kernel/runtime/silo";
+import type { AppealsContext } from "./context";
+import { createLoaders } from "./loaders";
+import { Query } from "./resolvers/Query";
+import { Mutation } from "./resolvers/Mutation";
+import { Appeal } from "./resolvers/Appeal";
+import { Person } from "./resolvers/Person";
+import { seedAppeals } from "./seed";
+
+export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
+
+/** Creates the appeals silo over an opened database. */
+export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
+  const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const server = buildSubgraphServer<AppealsContext>({ name: "appeals", typeDefs, resolvers: { Query, Mutation, Appeal, Person } });
+  return {
+    server,
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma) }),
+    seed: (city) => seedAppeals(prisma, city),
+    close: () => prisma.$disconnect(),
+  };
+}

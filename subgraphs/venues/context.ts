@@ -1,0 +1,9 @@
+// Per-request context of the venues subgraph.
+import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
+import type { PrismaClient } from "./generated/prisma/client";
+import type { Loaders } from "./loaders";
+
+export interface VenuesContext extends SubgraphContext {
+  prisma: PrismaClient;
+  loaders: Loaders;
+}
