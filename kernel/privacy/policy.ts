@@ -1,5 +1,5 @@
 // Who sees which personal data. One table decides, per role and kind of data, what a field
-// returns when it belongs to someone other than the viewer. See docs/privacy.md.
+// returns when it belongs to someone other than the viewer. The README lists it per role.
 import type { Role, Viewer } from "../auth/viewer";
 
 export const PII_KINDS = ["NAME", "ID_NUMBER", "PHONE", "BIRTH_DATE", "ADDRESS"] as const;
