@@ -31,7 +31,8 @@ export async function signToken(viewer: Viewer, secret: Uint8Array, ttlSeconds =
 /** Returns a function that turns an Authorization header value into a Viewer or throws UNAUTHENTICATED. */
 export function tokenVerifier(config: TokenVerifierConfig): (authorization: string | undefined) => Promise<Viewer> {
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
-  const options = { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
+  // A token without an expiry would be valid forever: refuse it.
+  const options = { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, requiredClaims: ["exp"] };
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     if (!match?.[1]) {

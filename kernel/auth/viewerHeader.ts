@@ -30,7 +30,7 @@ function refused(message: string): GraphQLError {
 export async function verifyViewerHeader(header: string | undefined, key: Uint8Array): Promise<Viewer> {
   if (!header) throw refused("This service answers only requests forwarded by the gateway (no viewer header).");
   try {
-    const { payload } = await jwtVerify(header, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(header, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"] });
     const viewer = viewerFromClaims(payload as Record<string, unknown>);
     if (viewer) return viewer;
   } catch (err) {

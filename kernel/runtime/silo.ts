@@ -53,14 +53,17 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
     context: (viewer) => instance.context(viewer),
     ready: async () => (await opts.db.sql.query("SELECT 1 AS ok")).length === 1,
   });
+  // Stopping is idempotent: SIGINT and SIGTERM (or a test and its teardown) may both ask.
+  let stopped: Promise<void> | undefined;
   return {
     ...running,
     silo: opts.silo,
-    async stop() {
-      await running.stop();
-      await instance.close();
-      await opts.db.close();
-    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await running.stop();
+        await instance.close();
+        await opts.db.close();
+      })()),
   };
 }
 

@@ -1,0 +1,188 @@
+// Per-request DataLoaders batch child lists: ten persons' swabs (testing silo) or open causes
+// (health-code silo) asked for in one tick are one findMany over the ten ids, and the same
+// number of SQL statements as for one person (no N+1), with each list in its key's place.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { buildCity, type DemoCity } from "../../kernel/demo/city";
+import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
+import { PrismaClient as TestingClient } from "../../subgraphs/testing/generated/prisma/client";
+import { PrismaClient as HealthCodeClient } from "../../subgraphs/health-code/generated/prisma/client";
+import { createLoaders as testingLoaders, PERSON_TESTS_CAP } from "../../subgraphs/testing/loaders";
+import { createLoaders as healthCodeLoaders } from "../../subgraphs/health-code/loaders";
+import { seedTesting } from "../../subgraphs/testing/seed";
+import { seedHealthCode } from "../../subgraphs/health-code/seed";
+
+const migrationsDir = (silo: string) => join(__dirname, "..", "..", "subgraphs", silo, "prisma", "migrations");
+const DAY = 86_400_000;
+
+/** Ten distinct person ids: those in `preferred` first, then others, in a scrambled order. */
+function tenPersons(city: DemoCity, preferred: Set<string>): string[] {
+  const ids = [...preferred, ...city.residents.map((r) => r.personId).filter((id) => !preferred.has(id))].slice(0, 10);
+  expect(new Set(ids).size).toBe(10);
+  // Scramble deterministically so key order differs from insertion and id order.
+  return ids.map((id, i) => ({ id, k: (i * 7) % 10 })).sort((a, b) => a.k - b.k).map((x) => x.id);
+}
+
+/** Counts SQL statements the client sends (Prisma's query event). */
+function sqlCounter(client: { $on(event: "query", cb: (e: { query: string }) => void): void }): { count: number } {
+  const counter = { count: 0 };
+  client.$on("query", () => {
+    counter.count += 1;
+  });
+  return counter;
+}
+
+describe("testing silo loaders", () => {
+  let db: SiloDatabase;
+  let prisma: TestingClient;
+  let city: DemoCity;
+  let sql: { count: number };
+
+  beforeAll(async () => {
+    db = await openSiloDatabase({ migrationsDir: migrationsDir("testing") });
+    prisma = new TestingClient({ adapter: db.adapter, log: [{ emit: "event", level: "query" }] });
+    sql = sqlCounter(prisma);
+    city = buildCity(randomBytes(32), 40);
+    expect(await seedTesting(prisma, city)).toBe(true);
+    // A second, later swab for three tested persons, so some lists hold more than one row.
+    const tested = [...new Set(city.swabs.map((s) => s.personId))].slice(0, 3);
+    await prisma.sampleTube.create({ data: { id: "T-EXTRA", code: "T-EXTRA", boxId: "B-ARCHIVE", capacity: 10 } });
+    await prisma.swab.createMany({
+      data: tested.map((personId, i) => ({ tubeId: "T-EXTRA", personId, documentType: "CITIZEN_ID", documentMasked: "11**************1X", swabbedAt: new Date(Date.now() - i * DAY) })),
+    });
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.close();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  test("ten persons' swabs loaded in one tick are one findMany over the ten ids, lists in key order", async () => {
+    const persons = tenPersons(city, new Set(city.swabs.map((s) => s.personId)));
+    const findMany = jest.spyOn(prisma.swab, "findMany");
+    const loaders = testingLoaders(prisma);
+
+    const before = sql.count;
+    const lists = await Promise.all(persons.map((id) => loaders.swabsByPerson.load(id)));
+    const statementsForTen = sql.count - before;
+
+    expect(findMany).toHaveBeenCalledTimes(1);
+    const args = findMany.mock.calls[0]![0] as { where: { personId: { in: string[] } } };
+    expect(args.where.personId.in).toEqual(persons);
+
+    expect(lists).toHaveLength(10);
+    const rows = await prisma.swab.findMany({ where: { personId: { in: persons } }, orderBy: { swabbedAt: "desc" } });
+    lists.forEach((list, i) => {
+      const expected = rows.filter((r) => r.personId === persons[i]);
+      expect(list.map((s) => s.id)).toEqual(expected.map((s) => s.id));
+      for (const swab of list) {
+        expect(swab.personId).toBe(persons[i]);
+        expect(swab.tube.box).toBeDefined();
+      }
+      expect(list.length).toBeLessThanOrEqual(PERSON_TESTS_CAP);
+    });
+    expect(lists.some((l) => l.length > 1)).toBe(true);
+    expect(lists.every((l) => l.length > 0)).toBe(true);
+    // Newest first within a person's list.
+    for (const list of lists) for (let i = 1; i < list.length; i++) expect(list[i - 1]!.swabbedAt.getTime()).toBeGreaterThanOrEqual(list[i]!.swabbedAt.getTime());
+
+    // No N+1 underneath either: one person costs as many SQL statements as ten.
+    const single = testingLoaders(prisma);
+    const beforeOne = sql.count;
+    await single.swabsByPerson.load(persons[0]!);
+    expect(statementsForTen).toBeGreaterThan(0);
+    expect(statementsForTen).toBe(sql.count - beforeOne);
+  });
+
+  test("persons without swabs get empty lists in their places", async () => {
+    const tested = new Set(city.swabs.map((s) => s.personId));
+    const untested = city.residents.map((r) => r.personId).filter((id) => !tested.has(id));
+    const keys = [untested[0]!, [...tested][0]!, "no-such-person", untested[1]!];
+    const findMany = jest.spyOn(prisma.swab, "findMany");
+    const lists = await Promise.all(keys.map((k) => testingLoaders(prisma).swabsByPerson.load(k)));
+    // (one loader per request: a loader per key would be four batches — the control case)
+    expect(findMany).toHaveBeenCalledTimes(4);
+    findMany.mockClear();
+    const loaders = testingLoaders(prisma);
+    const batched = await loaders.swabsByPerson.loadMany(keys);
+    expect(findMany).toHaveBeenCalledTimes(1);
+    expect(batched).toEqual(lists);
+    expect(lists.map((l) => l.length > 0)).toEqual([false, true, false, false]);
+  });
+});
+
+describe("health-code silo loaders", () => {
+  let db: SiloDatabase;
+  let prisma: HealthCodeClient;
+  let city: DemoCity;
+  let sql: { count: number };
+
+  beforeAll(async () => {
+    db = await openSiloDatabase({ migrationsDir: migrationsDir("health-code") });
+    prisma = new HealthCodeClient({ adapter: db.adapter, log: [{ emit: "event", level: "query" }] });
+    sql = sqlCounter(prisma);
+    city = buildCity(randomBytes(32), 40);
+    expect(await seedHealthCode(prisma, city)).toBe(true);
+    expect(city.causes.length).toBeGreaterThan(1);
+    // One person gets a second, older open cause and a cleared one; another person only a cleared one.
+    const [first] = city.causes;
+    const uncaused = city.residents.find((r) => !city.causes.some((c) => c.personId === r.personId))!;
+    await prisma.statusCause.createMany({
+      data: [
+        { personId: first!.personId, kind: "POPUP_TRAVEL", detail: "older", raisedAt: new Date(first!.raisedAt.getTime() - 5 * DAY) },
+        { personId: first!.personId, kind: "POPUP_RISK_POINT", detail: "cleared", raisedAt: new Date(Date.now() - 9 * DAY), clearedAt: new Date(), clearedReason: "test" },
+        { personId: uncaused.personId, kind: "POPUP_MEDICINE", detail: "cleared", raisedAt: new Date(Date.now() - 9 * DAY), clearedAt: new Date(), clearedReason: "test" },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.close();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  test("ten persons' open causes loaded in one tick are one findMany over the ten ids, lists in key order", async () => {
+    const persons = tenPersons(city, new Set(city.causes.map((c) => c.personId)));
+    const findMany = jest.spyOn(prisma.statusCause, "findMany");
+    const loaders = healthCodeLoaders(prisma);
+
+    const before = sql.count;
+    const lists = await Promise.all(persons.map((id) => loaders.openCauses.load(id)));
+    const statementsForTen = sql.count - before;
+
+    expect(findMany).toHaveBeenCalledTimes(1);
+    const args = findMany.mock.calls[0]![0] as { where: { personId: { in: string[] } } };
+    expect(args.where.personId.in).toEqual(persons);
+
+    const open = await prisma.statusCause.findMany({ where: { personId: { in: persons }, clearedAt: null }, orderBy: { raisedAt: "asc" } });
+    lists.forEach((list, i) => {
+      expect(list.map((c) => c.id)).toEqual(open.filter((c) => c.personId === persons[i]).map((c) => c.id));
+      for (const cause of list) {
+        expect(cause.personId).toBe(persons[i]);
+        expect(cause.clearedAt).toBeNull();
+      }
+    });
+    expect(lists.some((l) => l.length > 1)).toBe(true);
+    expect(lists.some((l) => l.length === 0)).toBe(true);
+
+    const single = healthCodeLoaders(prisma);
+    const beforeOne = sql.count;
+    await single.openCauses.load(persons[0]!);
+    expect(statementsForTen).toBe(1);
+    expect(sql.count - beforeOne).toBe(1);
+  });
+
+  test("a person whose only cause is cleared has an empty list", async () => {
+    const cleared = await prisma.statusCause.findFirst({ where: { detail: "cleared", personId: { notIn: city.causes.map((c) => c.personId) } } });
+    expect(cleared).not.toBeNull();
+    const loaders = healthCodeLoaders(prisma);
+    const [list] = await Promise.all([loaders.openCauses.load(cleared!.personId)]);
+    expect(list).toEqual([]);
+  });
+});
