@@ -1,0 +1,13 @@
+// The event kernel: transactional outbox, relay, buses (Redis Streams / in-process), idempotent
+// consumers with dead letters, and operator stats. Design: docs/events.md.
+export type { NewEvent, OutboxEvent, EventEnvelope, EventHandler, Logger } from "./types";
+export { EVENTS_DDL, eventsDdlStatements, installEventTables } from "./ddl";
+export { appendEvents } from "./outbox";
+export { startRelay, relayNotifier, type Relay, type RelayOptions, type RelayNotifier } from "./relay";
+export type { EventBus, GroupReader, Delivery, PublishAck, StreamStats, GroupStats, DeadLetterStats } from "./bus";
+export { InProcessBus, type InProcessBusOptions } from "./inProcessBus";
+export { RedisStreamsBus, type RedisStreamsBusOptions } from "./redisStreamsBus";
+export { streamKey, deadLetterKey } from "./redisCodec";
+export { startConsumer, type Consumer, type ConsumerOptions, type ConsumerCounters } from "./consumer";
+export { eventStats, outboxStats, type EventStats, type EventStatsOptions, type OutboxStats } from "./stats";
+export { renderEventMetrics } from "./metrics";

@@ -1,0 +1,111 @@
+// Services mode's bus: one Redis stream per source silo, consumer groups per consuming purpose,
+// dead-letter streams per (source, group). Publishes are MULTI/EXEC so a batch is accepted whole.
+import Redis, { type RedisOptions } from "ioredis";
+import type { EventBus, GroupReader, PublishAck, StreamStats } from "./bus";
+import { encodeEntry, epochKey, streamKey } from "./redisCodec";
+import { RedisGroupReader } from "./redisGroupReader";
+import { redisStreamStats } from "./redisStats";
+import { errorText } from "./timing";
+import { silentLogger, type EventEnvelope, type Logger } from "./types";
+
+// Checking the epoch key and appending in one atomic step means nothing is appended after a reset
+// until the relay has replayed older events, so the stream stays in seq order across the reset.
+const PUBLISH_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+for i = 2, #ARGV, 6 do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5])
+end
+return (#ARGV - 1) / 6`;
+
+export interface RedisStreamsBusOptions {
+  /** Connection URL (used when `redis` is not given), e.g. redis://127.0.0.1:6379. */
+  url?: string;
+  /** A client the caller owns; the bus duplicates it for blocking reads and never closes it. */
+  redis?: Redis;
+  /** Approximate MAXLEN per source stream (XADD MAXLEN ~); must exceed the worst consumer lag. Default 1,000,000. */
+  maxLen?: number;
+  /** Approximate MAXLEN per dead-letter stream. Default 100,000. */
+  deadLetterMaxLen?: number;
+  /** Timeout of non-blocking commands, so a half-open connection fails instead of hanging. Default 10 s. */
+  commandTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** An EventBus over Redis Streams (Redis 7+: XAUTOCLAIM and XINFO GROUPS lag). */
+export class RedisStreamsBus implements EventBus {
+  readonly redis: Redis;
+  readonly maxLen: number;
+  readonly deadLetterMaxLen: number;
+  private readonly owned: boolean;
+  private readonly logger: Logger;
+  private readonly readers = new Set<Redis>();
+
+  constructor(options: RedisStreamsBusOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.maxLen = options.maxLen ?? 1_000_000;
+    this.deadLetterMaxLen = options.deadLetterMaxLen ?? 100_000;
+    this.owned = !options.redis;
+    if (options.redis) this.redis = options.redis;
+    else if (options.url) this.redis = new Redis(options.url, this.clientOptions(options.commandTimeoutMs ?? 10_000));
+    else throw new Error("RedisStreamsBus needs a url or a redis client");
+    if (this.owned) this.reportErrors(this.redis, "redis");
+  }
+
+  /** XADDs the events (with approximate trimming) in one script, unless the source's epoch key is gone. */
+  async publish(source: string, events: EventEnvelope[]): Promise<PublishAck> {
+    const args = events.flatMap((e) => encodeEntry(e));
+    const appended = await this.redis.eval(PUBLISH_SCRIPT, 2, streamKey(source), epochKey(source), this.maxLen, ...args);
+    return { storageReset: appended === -1 };
+  }
+
+  /** True when the source's epoch key is missing: Redis lost what it held for this source. */
+  async storageReset(source: string): Promise<boolean> {
+    return (await this.redis.exists(epochKey(source))) === 0;
+  }
+
+  /** Sets the source's epoch key once its relay has replayed recent events. */
+  async confirmStorage(source: string): Promise<void> {
+    await this.redis.set(epochKey(source), new Date().toISOString());
+  }
+
+  /** Opens a group reader with its own connection, since XREADGROUP BLOCK holds a connection. */
+  openGroup(group: string, consumer: string, streams: string[]): GroupReader {
+    const conn = this.redis.duplicate(this.clientOptions(undefined));
+    this.reportErrors(conn, "redis reader");
+    this.readers.add(conn);
+    const release = () => void this.readers.delete(conn);
+    return new RedisGroupReader(this, conn, group, consumer, streams, this.logger, release);
+  }
+
+  /** XLEN, XINFO GROUPS and dead-letter counts for each source stream. */
+  async streamStats(streams: string[]): Promise<StreamStats[]> {
+    return redisStreamStats(this.redis, streams);
+  }
+
+  /** Closes reader connections and, if the bus created it, the main client. */
+  async close(): Promise<void> {
+    for (const conn of this.readers) conn.disconnect();
+    this.readers.clear();
+    if (this.owned) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private clientOptions(commandTimeout: number | undefined): RedisOptions {
+    // Few retries per command: callers (relay, consumer) back off themselves, and must see an
+    // outage as an error rather than as a command queued forever.
+    return {
+      maxRetriesPerRequest: 2,
+      commandTimeout,
+      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+    };
+  }
+
+  private reportErrors(conn: Redis, what: string): void {
+    let last = 0;
+    conn.on("error", (err: unknown) => {
+      // Reconnection attempts fail every few hundred ms during an outage: one warning per 10 s.
+      if (Date.now() - last < 10_000) return;
+      last = Date.now();
+      this.logger.warn(`${what} connection error`, { error: errorText(err) });
+    });
+  }
+}

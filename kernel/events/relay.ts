@@ -1,0 +1,121 @@
+// The relay: publishes a silo's unpublished outbox rows in seq order and marks them published only
+// after the bus accepted them. All its state is the outbox table, so it survives restarts; while
+// the bus is down it backs off and the backlog simply waits in the table.
+import type { SqlDatabase } from "../db/sql";
+import type { EventBus } from "./bus";
+import { replayRecent, takeBatch } from "./relayBatch";
+import { backoffMs, errorText, Sleeper } from "./timing";
+import { silentLogger, type Logger } from "./types";
+
+/** Lets a silo wake its relay right after committing events, instead of waiting for the next poll. */
+export interface RelayNotifier {
+  subscribe(wake: () => void): () => void;
+}
+
+export interface RelayOptions {
+  db: SqlDatabase;
+  /** This silo's name: the stream its events go to. */
+  source: string;
+  bus: EventBus;
+  /** Rows per publish (default 500). */
+  batchSize?: number;
+  /** Idle poll interval (default 200 ms). */
+  pollMs?: number;
+  notify?: RelayNotifier;
+  /** Backoff bounds while the bus or database fails (defaults 100 ms … 10 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How far back to republish when the bus lost its storage (default 24 h; consumers dedupe). */
+  replayWindowMs?: number;
+  logger?: Logger;
+}
+
+export interface Relay {
+  /** Stops the loop after the batch in flight; resolves when it has. */
+  stop(): Promise<void>;
+  /** Publishes everything unpublished now; returns how many rows it published. Throws if the bus fails. */
+  drainOnce(): Promise<number>;
+}
+
+/** A simple in-process RelayNotifier: call `notify()` after a transaction that appended events commits. */
+export function relayNotifier(): RelayNotifier & { notify(): void } {
+  const listeners = new Set<() => void>();
+  return {
+    subscribe: (wake) => (listeners.add(wake), () => void listeners.delete(wake)),
+    notify: () => listeners.forEach((wake) => wake()),
+  };
+}
+
+/** Starts a relay loop for one silo's outbox; see RelayOptions. */
+export function startRelay(options: RelayOptions): Relay {
+  const { db, source, bus } = options;
+  const batchSize = options.batchSize ?? 500;
+  const logger = options.logger ?? silentLogger;
+  const replayWindowMs = options.replayWindowMs ?? 24 * 3600_000;
+  const pollSleeper = new Sleeper();
+  const backoffSleeper = new Sleeper();
+  let stopped = false;
+  let busy: Promise<unknown> = Promise.resolve();
+  let lastStorageCheck = 0;
+
+  // If the bus lost its storage, messages it had accepted may be gone before anyone consumed
+  // them: republish the recent window (consumers dedupe), and only then confirm the storage.
+  async function checkStorage(): Promise<number> {
+    lastStorageCheck = Date.now();
+    if (!(await bus.storageReset(source))) return 0;
+    const n = await replayRecent(db, replayWindowMs);
+    if (n > 0) logger.warn("event bus lost its storage; republishing recent events", { source, count: n });
+    await bus.confirmStorage(source);
+    return n;
+  }
+
+  async function drain(fromLoop: boolean): Promise<number> {
+    if (lastStorageCheck === 0) await checkStorage();
+    let total = 0;
+    for (;;) {
+      if (fromLoop && stopped) return total;
+      const { published, storageReset } = await takeBatch(db, source, bus, batchSize);
+      total += published;
+      if (storageReset) await checkStorage();
+      else if (published === batchSize) continue;
+      // Idle or not, notice within about a second that the bus restarted empty.
+      else if (Date.now() - lastStorageCheck < 1_000 || (await checkStorage()) === 0) return total;
+    }
+  }
+
+  // One drain at a time per relay, whether started by the loop or by drainOnce().
+  function serialized(fromLoop: boolean): Promise<number> {
+    const run = busy.then(() => drain(fromLoop), () => drain(fromLoop));
+    busy = run.catch(() => undefined);
+    return run;
+  }
+
+  const loop = (async () => {
+    const unsubscribe = options.notify?.subscribe(() => pollSleeper.wake());
+    let failures = 0;
+    while (!stopped) {
+      try {
+        await serialized(true);
+        if (failures > 0) logger.warn("event relay recovered", { source, failures });
+        failures = 0;
+        await pollSleeper.sleep(options.pollMs ?? 200);
+      } catch (err) {
+        failures++;
+        if (failures === 1 || failures % 10 === 0) logger.warn("event relay cannot publish; backing off", { source, failures, error: errorText(err) });
+        // Only stop() cuts a backoff short: a wake per write must not turn an outage into a busy loop.
+        await backoffSleeper.sleep(backoffMs(failures, options.retryBaseMs ?? 100, options.retryMaxMs ?? 10_000));
+      }
+    }
+    unsubscribe?.();
+  })();
+
+  return {
+    drainOnce: () => serialized(false),
+    async stop() {
+      stopped = true;
+      pollSleeper.stop();
+      backoffSleeper.stop();
+      await loop;
+    },
+  };
+}
