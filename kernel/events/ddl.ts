@@ -1,40 +1,11 @@
-// The event tables' DDL as a string (identical to schema.sql, which a test checks), for silos that
-// build their migration from it and for tests and tools that need the tables without migrations.
+// The event tables' DDL, read from schema.sql (its one source), for tests and tools that need the
+// tables without migrations; silos copy schema.sql into a migration of their own.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Sql } from "../db/sql";
 
 /** The DDL of `outbox_event` and `processed_event`, exactly as Prisma would migrate the models. */
-export const EVENTS_DDL = `
--- CreateTable
-CREATE TABLE "outbox_event" (
-    "id" UUID NOT NULL,
-    "seq" BIGSERIAL NOT NULL,
-    "type" TEXT NOT NULL,
-    "version" INTEGER NOT NULL DEFAULT 1,
-    "aggregate_id" TEXT NOT NULL,
-    "occurred_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "payload" JSONB NOT NULL,
-    "published_at" TIMESTAMPTZ(3),
-    "attempts" INTEGER NOT NULL DEFAULT 0,
-    "last_error" TEXT,
-
-    CONSTRAINT "outbox_event_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "processed_event" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_event_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_event_seq_key" ON "outbox_event"("seq");
-
--- CreateIndex
-CREATE INDEX "outbox_event_unpublished_idx" ON "outbox_event"("published_at", "seq");
-`.trimStart();
+export const EVENTS_DDL = readFileSync(join(__dirname, "schema.sql"), "utf8");
 
 /** The DDL split into single statements, each made idempotent with IF NOT EXISTS. */
 export function eventsDdlStatements(): string[] {
