@@ -12,6 +12,7 @@ import { contextFactory, type GatewayContext } from "./context";
 import { ViewerForwardingDataSource } from "./dataSource";
 import { checkSubgraphs } from "./readiness";
 import { RedisKeyValueCache } from "./redisCache";
+import { rootAccessPlugin } from "./rootAccess";
 
 /** Starts the gateway and its HTTP server (/graphql, /health, /ready). */
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
@@ -25,6 +26,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const server = new ApolloServer<GatewayContext>({
     gateway,
     cache: redis ? new RedisKeyValueCache(redis) : undefined,
+    plugins: [rootAccessPlugin()],
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
   });
   await server.start();

@@ -1,15 +1,23 @@
-// `npm start`: the whole graph on the embedded default. Each silo is its own process with its own
-// PGlite database under the data directory, served over HTTP on its port; the gateway starts
-// once every subgraph is ready. Ctrl-C stops them all.
+// `npm start`: the whole graph on the embedded default. The four silos run in this one process,
+// each with its own PGlite database under the data directory and its own HTTP port, and share
+// one in-process event bus: an in-process bus connects only silos in the same process, and
+// embedded mode has no Redis. The gateway is its own process and starts once every subgraph is
+// ready. Ctrl-C stops them all. (`npm run start:<silo>` still runs one silo alone.)
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { DEFAULT_PORTS, SILOS } from "../kernel/config/silos";
 import { dataDirFromEnv, loadSecrets } from "../kernel/config/secrets";
 import { buildCity } from "../kernel/demo/city";
 import { maskName } from "../kernel/identity";
+import { busFromEnv, consoleLogger } from "../kernel/runtime/eventBus";
+import { startSiloFromEnv, type RunningSilo } from "../kernel/runtime/silo";
+import { declareGroups } from "../kernel/runtime/siloEvents";
+import { ALL_CONSUMER_GROUPS, SILO_MODULES } from "../subgraphs/silos";
 
 const root = join(__dirname, "..");
 const children: ChildProcess[] = [];
+const silos: RunningSilo[] = [];
+const bus = busFromEnv(process.env, consoleLogger("events"));
 
 function launch(name: string, file: string): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, file)], { cwd: root, env: process.env, stdio: ["ignore", "inherit", "inherit"] });
@@ -35,9 +43,13 @@ async function waitReady(url: string, deadlineMs: number): Promise<void> {
 
 let stopping = false;
 function stop(code: number) {
+  if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 2000).unref();
+  setTimeout(() => process.exit(code), 5000).unref();
+  Promise.allSettled(silos.map((s) => s.stop()))
+    .then(() => bus.close())
+    .finally(() => process.exit(code));
 }
 
 async function main() {
@@ -45,8 +57,12 @@ async function main() {
   const secrets = loadSecrets(process.env, dataDir); // creates the dev keys once, before the children race for them
   process.env.DATA_DIR = dataDir;
   const port = (name: keyof typeof DEFAULT_PORTS, prefix: string) => Number(process.env[`${prefix}_PORT`] ?? DEFAULT_PORTS[name]);
-  for (const silo of SILOS) launch(silo, `subgraphs/${silo}/index.ts`);
-  await Promise.all(SILOS.map((silo) => waitReady(`http://127.0.0.1:${port(silo, silo.toUpperCase().replace(/-/g, "_"))}/ready`, 120_000)));
+  // Every group exists before any silo publishes, so none misses what the bus already handed others.
+  declareGroups(bus, ALL_CONSUMER_GROUPS);
+  await Promise.all(SILOS.map(async (silo) => {
+    const m = SILO_MODULES[silo];
+    silos.push(await startSiloFromEnv(silo, m.factory, m.dir, process.env, bus));
+  }));
   launch("gateway", "gateway/index.ts");
   const gatewayPort = port("gateway", "GATEWAY");
   await waitReady(`http://127.0.0.1:${gatewayPort}/ready`, 60_000);

@@ -24,6 +24,8 @@ export interface DemoResult { tubeCode: string; agencyId: string; outcome: "NEGA
 export interface DemoVenue { id: string; name: string; district: string; community: string; address: string }
 export interface DemoRegister { id: string; venueId: string; registrarId: string; code: string; label: string }
 export interface DemoCheckIn { registerId: string; personId: string; checkedInAt: Date }
+/** A guardian's proxy look-up binding (老幼助查); faceVerified false is one still awaiting face verification. */
+export interface DemoBinding { id: string; guardianId: string; wardId: string; relation: string; faceVerified: boolean }
 
 export interface DemoCity {
   residents: DemoResident[];
@@ -36,6 +38,7 @@ export interface DemoCity {
   venues: DemoVenue[];
   registers: DemoRegister[];
   checkIns: DemoCheckIn[];
+  bindings: DemoBinding[];
 }
 
 const DISTRICTS = [
@@ -137,5 +140,12 @@ export function buildCity(pepper: Uint8Array, size = 300, seed = 20220126, now =
   const checkIns: DemoCheckIn[] = people.flatMap((p) =>
     Array.from({ length: rnd.int(0, 4) }, () => ({ registerId: rnd.pick(registers).id, personId: p.personId, checkedInAt: new Date(now - rnd.int(1, 7 * 24) * 3_600_000) })),
   );
-  return { residents: people, causes, agencies, sites, tubes, swabs, results, venues, registers, checkIns };
+  // The oldest residents are wards of younger ones; the last binding awaits face verification.
+  const byAge = [...people].sort((a, b) => a.birthDate.localeCompare(b.birthDate));
+  const bindings: DemoBinding[] = [0, 1, 2].flatMap((n) => {
+    const ward = byAge[n];
+    const guardian = byAge[byAge.length - 1 - n * 3];
+    return ward && guardian && ward !== guardian ? [{ id: `binding-${n + 1}`, guardianId: guardian.personId, wardId: ward.personId, relation: "child", faceVerified: n < 2 }] : [];
+  });
+  return { residents: people, causes, agencies, sites, tubes, swabs, results, venues, registers, checkIns, bindings };
 }

@@ -3,12 +3,14 @@
 import type { Delivery } from "./bus";
 import type { EventEnvelope } from "./types";
 
+// Every key takes an optional prefix, so several graphs (tests, staging beside dev) can share one
+// Redis without seeing each other's streams.
 /** The stream a source silo's relay publishes to. */
-export const streamKey = (source: string): string => `events:${source}`;
+export const streamKey = (source: string, prefix = ""): string => `${prefix}events:${source}`;
 /** A group's dead letters for one source stream. */
-export const deadLetterKey = (source: string, group: string): string => `dlq:${source}:${group}`;
+export const deadLetterKey = (source: string, group: string, prefix = ""): string => `${prefix}dlq:${source}:${group}`;
 /** Present while Redis still holds everything the source published (see PublishAck.storageReset). */
-export const epochKey = (source: string): string => `events-epoch:${source}`;
+export const epochKey = (source: string, prefix = ""): string => `${prefix}events-epoch:${source}`;
 
 /** The fields of a stream entry: id and type for operators reading the stream, the event as JSON. */
 export function encodeEntry(e: EventEnvelope): string[] {

@@ -3,7 +3,7 @@
 // XACK, and dead-lettering as XADD to the dead-letter stream plus XACK in one MULTI.
 import type Redis from "ioredis";
 import type { Delivery, GroupReader } from "./bus";
-import { deadLetterKey, decodeEntry, isNoGroup, readReply, streamKey, type RawEntry } from "./redisCodec";
+import { decodeEntry, isNoGroup, readReply, type RawEntry } from "./redisCodec";
 import type { RedisStreamsBus } from "./redisStreamsBus";
 import type { Logger } from "./types";
 
@@ -23,7 +23,7 @@ export class RedisGroupReader implements GroupReader {
     private readonly logger: Logger,
     private readonly release: () => void,
   ) {
-    this.sourceOf = new Map(streams.map((s) => [streamKey(s), s]));
+    this.sourceOf = new Map(streams.map((s) => [bus.streamKey(s), s]));
   }
 
   async read(count: number, blockMs: number): Promise<Delivery[]> {
@@ -42,7 +42,7 @@ export class RedisGroupReader implements GroupReader {
     const claimed: Array<[string, RawEntry[]]> = [];
     for (const stream of this.streams) {
       const reply = (await this.guard(() =>
-        this.bus.redis.xautoclaim(streamKey(stream), this.group, this.consumer, minIdleMs, this.claimCursor.get(stream) ?? "0-0", "COUNT", count),
+        this.bus.redis.xautoclaim(this.bus.streamKey(stream), this.group, this.consumer, minIdleMs, this.claimCursor.get(stream) ?? "0-0", "COUNT", count),
       )) as [string, RawEntry[], string[]?];
       this.claimCursor.set(stream, reply[0]);
       claimed.push([stream, reply[1].filter(([, fields]) => fields !== null)]);
@@ -53,7 +53,7 @@ export class RedisGroupReader implements GroupReader {
   async ack(deliveries: Delivery[]): Promise<void> {
     for (const stream of this.streams) {
       const ids = deliveries.filter((d) => d.stream === stream).map((d) => d.messageId);
-      if (ids.length) await this.bus.redis.xack(streamKey(stream), this.group, ...ids);
+      if (ids.length) await this.bus.redis.xack(this.bus.streamKey(stream), this.group, ...ids);
     }
   }
 
@@ -62,8 +62,8 @@ export class RedisGroupReader implements GroupReader {
     const fields = ["message_id", d.messageId, "event", event, "error", error, "attempts", String(attempts), "consumer", this.consumer, "failed_at", new Date().toISOString()];
     const results = await this.bus.redis
       .multi()
-      .xadd(deadLetterKey(d.stream, this.group), "MAXLEN", "~", this.bus.deadLetterMaxLen, "*", ...fields)
-      .xack(streamKey(d.stream), this.group, d.messageId)
+      .xadd(this.bus.deadLetterKey(d.stream, this.group), "MAXLEN", "~", this.bus.deadLetterMaxLen, "*", ...fields)
+      .xack(this.bus.streamKey(d.stream), this.group, d.messageId)
       .exec();
     for (const [err] of results ?? []) if (err) throw err;
   }
@@ -74,7 +74,7 @@ export class RedisGroupReader implements GroupReader {
   }
 
   private async readGroup(count: number, blockMs: number | undefined, from: string): Promise<Array<[string, RawEntry[]]>> {
-    const keys = this.streams.map(streamKey);
+    const keys = this.streams.map((s) => this.bus.streamKey(s));
     const block = blockMs === undefined ? [] : ["BLOCK", blockMs];
     const reply = await this.guard(() =>
       this.conn.call("XREADGROUP", "GROUP", this.group, this.consumer, "COUNT", count, ...block, "STREAMS", ...keys, ...keys.map(() => from)),
@@ -97,7 +97,7 @@ export class RedisGroupReader implements GroupReader {
       const first = entries[0];
       const last = entries[entries.length - 1];
       if (!first || !last) continue;
-      const pending = (await this.bus.redis.xpending(streamKey(stream), this.group, first[0], last[0], entries.length + 100, this.consumer)) as Array<[string, string, number, number]>;
+      const pending = (await this.bus.redis.xpending(this.bus.streamKey(stream), this.group, first[0], last[0], entries.length + 100, this.consumer)) as Array<[string, string, number, number]>;
       const counts = new Map(pending.map(([id, , , n]) => [id, Number(n)]));
       for (const e of entries) out.push(decodeEntry(stream, e, Math.max(1, counts.get(e[0]) ?? 1)));
     }
@@ -108,7 +108,7 @@ export class RedisGroupReader implements GroupReader {
     if (this.groupsReady) return;
     for (const stream of this.streams) {
       // From 0, not $: events published before this group first existed are still delivered.
-      await this.bus.redis.xgroup("CREATE", streamKey(stream), this.group, "0", "MKSTREAM").catch((err: Error) => {
+      await this.bus.redis.xgroup("CREATE", this.bus.streamKey(stream), this.group, "0", "MKSTREAM").catch((err: Error) => {
         if (!/BUSYGROUP/.test(err.message)) throw err;
       });
     }

@@ -5,10 +5,10 @@ import type { DeadLetterStats, GroupStats, StreamStats } from "./bus";
 import { deadLetterKey, fieldValue, pairs, streamKey } from "./redisCodec";
 
 /** Stats of the given source streams; a stream that does not exist yet reports zeros. */
-export async function redisStreamStats(redis: Redis, streams: string[]): Promise<StreamStats[]> {
+export async function redisStreamStats(redis: Redis, streams: string[], prefix = ""): Promise<StreamStats[]> {
   const out: StreamStats[] = [];
   for (const stream of streams) {
-    const key = streamKey(stream);
+    const key = streamKey(stream, prefix);
     const length = await redis.xlen(key);
     const infos = length > 0 || (await redis.exists(key)) ? ((await redis.xinfo("GROUPS", key)) as unknown[]) : [];
     const groups: GroupStats[] = infos.map((info) => {
@@ -22,14 +22,13 @@ export async function redisStreamStats(redis: Redis, streams: string[]): Promise
       };
     });
     const deadLetters: DeadLetterStats[] = [];
-    for (const { group } of groups) deadLetters.push(await deadLetterStats(redis, stream, group));
+    for (const { group } of groups) deadLetters.push(await deadLetterStats(redis, deadLetterKey(stream, group, prefix), group));
     out.push({ stream, length, groups, deadLetters });
   }
   return out;
 }
 
-async function deadLetterStats(redis: Redis, stream: string, group: string): Promise<DeadLetterStats> {
-  const key = deadLetterKey(stream, group);
+async function deadLetterStats(redis: Redis, key: string, group: string): Promise<DeadLetterStats> {
   const [count, last] = await Promise.all([redis.xlen(key), redis.xrevrange(key, "+", "-", "COUNT", 1)]);
   const fields = last[0]?.[1] ?? [];
   return { group, count, lastError: fieldValue(fields, "error") ?? null, lastAt: fieldValue(fields, "failed_at") ?? null };

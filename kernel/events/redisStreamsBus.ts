@@ -2,7 +2,7 @@
 // dead-letter streams per (source, group). Publishes are MULTI/EXEC so a batch is accepted whole.
 import Redis, { type RedisOptions } from "ioredis";
 import type { EventBus, GroupReader, PublishAck, StreamStats } from "./bus";
-import { encodeEntry, epochKey, streamKey } from "./redisCodec";
+import { deadLetterKey, encodeEntry, epochKey, streamKey } from "./redisCodec";
 import { RedisGroupReader } from "./redisGroupReader";
 import { redisStreamStats } from "./redisStats";
 import { errorText } from "./timing";
@@ -22,6 +22,8 @@ export interface RedisStreamsBusOptions {
   url?: string;
   /** A client the caller owns; the bus duplicates it for blocking reads and never closes it. */
   redis?: Redis;
+  /** Prepended to every key the bus uses (streams, dead letters, epochs), e.g. "test-1a2b:". Default none. */
+  keyPrefix?: string;
   /** Approximate MAXLEN per source stream (XADD MAXLEN ~); must exceed the worst consumer lag. Default 1,000,000. */
   maxLen?: number;
   /** Approximate MAXLEN per dead-letter stream. Default 100,000. */
@@ -36,6 +38,7 @@ export class RedisStreamsBus implements EventBus {
   readonly redis: Redis;
   readonly maxLen: number;
   readonly deadLetterMaxLen: number;
+  readonly keyPrefix: string;
   private readonly owned: boolean;
   private readonly logger: Logger;
   private readonly readers = new Set<Redis>();
@@ -44,6 +47,7 @@ export class RedisStreamsBus implements EventBus {
     this.logger = options.logger ?? silentLogger;
     this.maxLen = options.maxLen ?? 1_000_000;
     this.deadLetterMaxLen = options.deadLetterMaxLen ?? 100_000;
+    this.keyPrefix = options.keyPrefix ?? "";
     this.owned = !options.redis;
     if (options.redis) this.redis = options.redis;
     else if (options.url) this.redis = new Redis(options.url, this.clientOptions(options.commandTimeoutMs ?? 10_000));
@@ -54,18 +58,28 @@ export class RedisStreamsBus implements EventBus {
   /** XADDs the events (with approximate trimming) in one script, unless the source's epoch key is gone. */
   async publish(source: string, events: EventEnvelope[]): Promise<PublishAck> {
     const args = events.flatMap((e) => encodeEntry(e));
-    const appended = await this.redis.eval(PUBLISH_SCRIPT, 2, streamKey(source), epochKey(source), this.maxLen, ...args);
+    const appended = await this.redis.eval(PUBLISH_SCRIPT, 2, this.streamKey(source), epochKey(source, this.keyPrefix), this.maxLen, ...args);
     return { storageReset: appended === -1 };
   }
 
   /** True when the source's epoch key is missing: Redis lost what it held for this source. */
   async storageReset(source: string): Promise<boolean> {
-    return (await this.redis.exists(epochKey(source))) === 0;
+    return (await this.redis.exists(epochKey(source, this.keyPrefix))) === 0;
   }
 
   /** Sets the source's epoch key once its relay has replayed recent events. */
   async confirmStorage(source: string): Promise<void> {
-    await this.redis.set(epochKey(source), new Date().toISOString());
+    await this.redis.set(epochKey(source, this.keyPrefix), new Date().toISOString());
+  }
+
+  /** The Redis key of a source's stream (with this bus's prefix). */
+  streamKey(source: string): string {
+    return streamKey(source, this.keyPrefix);
+  }
+
+  /** The Redis key of a group's dead letters for a source (with this bus's prefix). */
+  deadLetterKey(source: string, group: string): string {
+    return deadLetterKey(source, group, this.keyPrefix);
   }
 
   /** Opens a group reader with its own connection, since XREADGROUP BLOCK holds a connection. */
@@ -79,7 +93,7 @@ export class RedisStreamsBus implements EventBus {
 
   /** XLEN, XINFO GROUPS and dead-letter counts for each source stream. */
   async streamStats(streams: string[]): Promise<StreamStats[]> {
-    return redisStreamStats(this.redis, streams);
+    return redisStreamStats(this.redis, streams, this.keyPrefix);
   }
 
   /** Closes reader connections and, if the bus created it, the main client. */

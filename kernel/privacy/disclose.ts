@@ -1,7 +1,7 @@
 // Turns a value into what a viewer may see of it, in the silo that owns it, before it leaves.
 import { createHmac } from "node:crypto";
-import { GraphQLError } from "graphql";
-import { maskIdNumber, maskName, maskPhone, ageBand } from "../identity";
+import { refusal } from "../runtime/errors";
+import { ageBand, birthYear, maskIdNumber, maskName, maskPhone } from "../identity";
 import type { Disclosure, PiiKind } from "./policy";
 
 /** A stable token for (person, kind): auditors can count and join, not identify. */
@@ -18,10 +18,22 @@ function masked(kind: PiiKind, value: string): string {
     case "PHONE":
       return maskPhone(value);
     case "BIRTH_DATE":
+      return `${birthYear(value)}-**-**`;
+    case "ADDRESS":
+      // Addresses are served as "district community[ detail]"; masked keeps the community.
+      return value.split(" ").slice(0, 2).join(" ");
+  }
+}
+
+/** Quasi-identifiers made coarse enough to count by; identifiers have no coarser form. */
+function generalised(kind: PiiKind, value: string): string | null {
+  switch (kind) {
+    case "BIRTH_DATE":
       return ageBand(value);
     case "ADDRESS":
-      // Addresses are served as "district community[ detail]"; masked keeps the first two parts.
-      return value.split(" ").slice(0, 2).join(" ");
+      return value.split(" ")[0] ?? "";
+    default:
+      return null;
   }
 }
 
@@ -37,9 +49,11 @@ export function discloseValue(kind: PiiKind, value: string, disclosure: Disclosu
       return value;
     case "MASKED":
       return masked(kind, value);
+    case "GENERALISED":
+      return generalised(kind, value) ?? masked(kind, value);
     case "PSEUDONYM":
       return pseudonymFor(ctx.pseudonymKey, ctx.audience, ownerId ?? value, kind);
     case "DENIED":
-      throw new GraphQLError(`Your role may not see this ${kind.toLowerCase().replace("_", " ")}.`, { extensions: { code: "FORBIDDEN" } });
+      throw refusal("FORBIDDEN", `Your role may not see this ${kind.toLowerCase().replace("_", " ")}.`);
   }
 }

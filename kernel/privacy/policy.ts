@@ -1,19 +1,17 @@
 // Who sees which personal data. One table decides, per role and kind of data, what a field
-// returns when it belongs to someone other than the viewer. The README lists it per role.
+// returns when it belongs to someone other than the viewer; a scope condition per role says
+// whose data the row applies to. docs/privacy.md shows the table in words.
 import type { Role, Viewer } from "../auth/viewer";
 
 export const PII_KINDS = ["NAME", "ID_NUMBER", "PHONE", "BIRTH_DATE", "ADDRESS"] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
-export type Disclosure = "FULL" | "MASKED" | "PSEUDONYM" | "DENIED";
+export const DISCLOSURES = ["FULL", "MASKED", "GENERALISED", "PSEUDONYM", "DENIED"] as const;
+export type Disclosure = (typeof DISCLOSURES)[number];
 
 type Row = Record<PiiKind, Disclosure>;
 const all = (d: Disclosure): Row => ({ NAME: d, ID_NUMBER: d, PHONE: d, BIRTH_DATE: d, ADDRESS: d });
 
-/**
- * Disclosure of ANOTHER person's data, by role. A viewer always sees their own data in full.
- * Scope conditions (an officer's own community, a registrar's own registers) narrow these rows
- * further in the silo that knows the relation.
- */
+/** Disclosure of ANOTHER person's data, by role, for a person inside the role's scope. */
 export const OTHERS_POLICY: Record<Role, Row> = {
   RESIDENT: all("DENIED"),
   GUARDIAN: { ...all("MASKED"), PHONE: "DENIED", BIRTH_DATE: "DENIED", ADDRESS: "DENIED" },
@@ -22,15 +20,55 @@ export const OTHERS_POLICY: Record<Role, Row> = {
   LAB: all("DENIED"),
   COMMUNITY_OFFICER: { NAME: "FULL", ID_NUMBER: "MASKED", PHONE: "FULL", BIRTH_DATE: "DENIED", ADDRESS: "MASKED" },
   EPIDEMIOLOGIST: all("FULL"),
-  AUDITOR: { ...all("PSEUDONYM"), BIRTH_DATE: "MASKED", ADDRESS: "MASKED" },
+  // Auditors count and join, never identify: identifiers become pseudonyms, quasi-identifiers
+  // are generalised (birth date → age band, address → district).
+  AUDITOR: { ...all("PSEUDONYM"), BIRTH_DATE: "GENERALISED", ADDRESS: "GENERALISED" },
   APP: all("MASKED"),
 };
 
-/** Decides what `viewer` may see of a `kind` field that belongs to `ownerId`. */
-export function decideDisclosure(viewer: Viewer, kind: PiiKind, ownerId: string | undefined): Disclosure {
-  if (ownerId !== undefined && viewer.subject === ownerId && viewer.role !== "AUDITOR") return "FULL";
+/**
+ * Whose data each role's row applies to. A silo that knows the relation checks it (a community
+ * officer's community in health-code, a sampler's site in testing, a guardian's verified binding
+ * in health-code); out of scope is DENIED. Where a silo cannot know the relation, the silo that
+ * does scoped the path by which the person was reached (a registrar reaches visitors only
+ * through their own registers' check-ins).
+ */
+export const SCOPE: Record<Role, string> = {
+  RESIDENT: "self only",
+  GUARDIAN: "own wards, after a face-verified binding",
+  REGISTRAR: "visitors of own registers",
+  SAMPLER: "persons swabbed at own site",
+  LAB: "none (tubes and results only)",
+  COMMUNITY_OFFICER: "residents of own community",
+  EPIDEMIOLOGIST: "city, with a stated purpose (audited)",
+  AUDITOR: "city, de-identified, read-only",
+  APP: "by granted scopes",
+};
+
+/** The person a value belongs to, as far as the owning silo knows. */
+export interface Owner {
+  id: string | undefined;
+  /** True/false when the owning silo checked the viewer's scope; undefined when it cannot know. */
+  inScope?: boolean;
+}
+
+/** The APP scope that raises one kind to FULL for a service account (audited like any FULL). */
+export const appFullScope = (kind: PiiKind): string => `pii:${kind}`;
+
+/** Decides what `viewer` may see of a `kind` field that belongs to `owner`. */
+export function decideDisclosure(viewer: Viewer, kind: PiiKind, owner: Owner): Disclosure {
+  const self = owner.id !== undefined && viewer.subject === owner.id;
+  // An auditor sees de-identified data only, their own record included.
+  if (self && viewer.role !== "AUDITOR") return "FULL";
+  if (owner.inScope === false) return "DENIED";
   const decided = OTHERS_POLICY[viewer.role][kind];
+  if (viewer.role === "APP" && viewer.scopes?.includes(appFullScope(kind))) return "FULL";
   // A CDC epidemiologist's full view exists only for a stated investigation purpose.
   if (viewer.role === "EPIDEMIOLOGIST" && decided === "FULL" && !viewer.purpose) return "MASKED";
   return decided;
+}
+
+/** True when a decision discloses another person's data in full, which must be audited. */
+export function isAuditedDisclosure(viewer: Viewer, owner: Owner, disclosure: Disclosure): boolean {
+  return disclosure === "FULL" && (owner.id === undefined || owner.id !== viewer.subject);
 }

@@ -7,3 +7,17 @@ export type ErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "BAD_USER_INPUT" | "NO
 export function fail(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...details, code } });
 }
+
+/**
+ * A GraphQLError without a captured stack: for the expected, frequent refusals (a DENIED field
+ * in every row of a list) whose stack is never shown and costs more than the field itself.
+ */
+export function refusal(code: ErrorCode, message: string): GraphQLError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new GraphQLError(message, { extensions: { code } });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

@@ -1,5 +1,6 @@
 // What every silo process does the same way: read its settings, open and migrate its database,
-// seed the demo city in embedded mode, serve the subgraph, and stop cleanly on a signal.
+// seed the demo city in embedded mode, serve the subgraph, run its event relay and consumer
+// groups, and stop cleanly on a signal.
 import { join } from "node:path";
 import type { ApolloServer } from "@apollo/server";
 import type { Viewer } from "../auth/viewer";
@@ -10,13 +11,18 @@ import { openSiloDatabase, type SiloDatabase } from "../db/open";
 import { buildCity, type DemoCity } from "../demo/city";
 import type { DiscloseContext } from "../privacy/disclose";
 import { disclosureContext } from "../privacy/keys";
-import type { RunningServer } from "../http/serve";
+import type { Route, RunningServer } from "../http/serve";
+import { InProcessBus, relayNotifier, type EventBus, type Logger } from "../events";
 import { startSubgraph, type SubgraphContext } from "./subgraphServer";
+import { startSiloEvents, type ConsumerGroupSpec } from "./siloEvents";
+import { busFromEnv, consoleLogger } from "./eventBus";
 
 export interface SiloDeps {
   db: SiloDatabase;
   secrets: Secrets;
   disclosure: DiscloseContext;
+  /** Call after committing a transaction that appended events: wakes the relay at once. */
+  relay: { notify(): void };
 }
 
 export interface SiloInstance<C extends SubgraphContext> {
@@ -24,6 +30,8 @@ export interface SiloInstance<C extends SubgraphContext> {
   context(viewer: Viewer): C;
   /** Seeds the silo's part of the demo city when the silo is empty; true when it seeded. */
   seed(city: DemoCity): Promise<boolean>;
+  /** The consumer groups this silo runs (named `<silo>.<purpose>`). */
+  consumers?: ConsumerGroupSpec[];
   close(): Promise<void>;
 }
 
@@ -40,18 +48,38 @@ export interface LaunchOptions {
   db: SiloDatabase;
   secrets: Secrets;
   city?: DemoCity;
+  /** The bus the silo's relay and consumers use; the caller owns it (default: a private in-process bus). */
+  bus?: EventBus;
+  logger?: Logger;
+}
+
+/** GET /metrics: the event figures in Prometheus text (503 when they cannot be read). */
+function metricsRoute(render: () => Promise<string>): Route {
+  return async (_req, res) => {
+    const text = await render().catch(() => undefined);
+    if (text === undefined) return void res.writeHead(503, { "content-type": "text/plain" }).end("# event stats unavailable\n");
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text);
+  };
 }
 
 /** Creates a silo over an opened database, seeds it if asked, and serves it. */
 export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory<C>, opts: LaunchOptions): Promise<RunningSilo> {
-  const instance = factory({ db: opts.db, secrets: opts.secrets, disclosure: disclosureContext(opts.secrets.pepper) });
+  const notifier = relayNotifier();
+  const instance = factory({ db: opts.db, secrets: opts.secrets, disclosure: disclosureContext(opts.secrets.pepper), relay: notifier });
   if (opts.city) await instance.seed(opts.city);
+  const ownBus = opts.bus ? undefined : new InProcessBus();
+  const events = startSiloEvents({ silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: instance.consumers ?? [], notifier, logger: opts.logger });
   const running = await startSubgraph(instance.server, {
     port: opts.port,
     host: opts.host,
     viewerKey: opts.secrets.viewerKey,
     context: (viewer) => instance.context(viewer),
     ready: async () => (await opts.db.sql.query("SELECT 1 AS ok")).length === 1,
+    routes: { "/metrics": metricsRoute(() => events.metrics()) },
+  }).catch(async (err: unknown) => {
+    await events.stop();
+    await ownBus?.close();
+    throw err;
   });
   // Stopping is idempotent: SIGINT and SIGTERM (or a test and its teardown) may both ask.
   let stopped: Promise<void> | undefined;
@@ -61,28 +89,41 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
     stop: () =>
       (stopped ??= (async () => {
         await running.stop();
+        await events.stop();
+        await ownBus?.close();
         await instance.close();
         await opts.db.close();
       })()),
   };
 }
 
-/** The main function of a silo process. */
+/** Opens the silo's database as the environment says, seeds the demo city if asked, and launches it on `bus`. */
+export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, factory: SiloFactory<C>, dir: string, env: NodeJS.ProcessEnv, bus: EventBus): Promise<RunningSilo> {
+  const prefix = envPrefix(silo);
+  const url = optionalEnv(env, `${prefix}_DATABASE_URL`);
+  const dataDir = dataDirFromEnv(env);
+  const secrets = loadSecrets(env, dataDir);
+  const port = portFromEnv(env, `${prefix}_PORT`, DEFAULT_PORTS[silo]);
+  const db = await openSiloDatabase({ url, dataDir: url ? undefined : join(dataDir, silo), migrationsDir: join(dir, "prisma", "migrations") });
+  const seedDemo = !url || optionalEnv(env, "SEED_DEMO") === "1";
+  const size = Number(optionalEnv(env, "DEMO_RESIDENTS") ?? 300);
+  const city = seedDemo ? buildCity(secrets.pepper, size) : undefined;
+  const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city, bus, logger: consoleLogger(silo) });
+  console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`})`);
+  return running;
+}
+
+/**
+ * The main function of a silo process. With REDIS_URL its events reach the other silos; without,
+ * they stay on an in-process bus that only this process reads (`npm start` hosts all four silos
+ * in one process for that reason).
+ */
 export function runSiloMain<C extends SubgraphContext>(silo: Silo, factory: SiloFactory<C>, dir: string): void {
   const env = process.env;
   const start = async () => {
-    const prefix = envPrefix(silo);
-    const url = optionalEnv(env, `${prefix}_DATABASE_URL`);
-    const dataDir = dataDirFromEnv(env);
-    const secrets = loadSecrets(env, dataDir);
-    const port = portFromEnv(env, `${prefix}_PORT`, DEFAULT_PORTS[silo]);
-    const db = await openSiloDatabase({ url, dataDir: url ? undefined : join(dataDir, silo), migrationsDir: join(dir, "prisma", "migrations") });
-    const seedDemo = !url || optionalEnv(env, "SEED_DEMO") === "1";
-    const size = Number(optionalEnv(env, "DEMO_RESIDENTS") ?? 300);
-    const city = seedDemo ? buildCity(secrets.pepper, size) : undefined;
-    const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city });
-    console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`})`);
-    const stop = () => running.stop().then(() => process.exit(0), () => process.exit(1));
+    const bus = busFromEnv(env, consoleLogger(silo));
+    const running = await startSiloFromEnv(silo, factory, dir, env, bus);
+    const stop = () => running.stop().then(() => bus.close()).then(() => process.exit(0), () => process.exit(1));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   };

@@ -5,37 +5,68 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
-import { parse, type GraphQLSchema } from "graphql";
+import { GraphQLError, parse, type GraphQLSchema } from "graphql";
+import type { IRules } from "graphql-shield";
 import { VIEWER_HEADER, verifyViewerHeader } from "../auth/viewerHeader";
 import type { Viewer } from "../auth/viewer";
-import { applyPiiDisclosure, type PiiContext } from "../privacy/piiFields";
-import { serve, type RunningServer } from "../http/serve";
+import { protectWith } from "../auth/rules";
+import { applyPiiDisclosure, type PiiContext, type ScopeCheck } from "../privacy/piiFields";
+import { clientOperationName, DisclosureLog, type AuditSink } from "../privacy/audit";
+import { serve, type Route, type RunningServer } from "../http/serve";
 import { DateTimeScalar } from "./scalars";
 
 export interface SubgraphContext extends PiiContext {
   viewer: Viewer;
 }
 
+/** Withholds a response whose full disclosures could not be audited (fail closed). */
+const AUDIT_UNAVAILABLE = () =>
+  new GraphQLError("The disclosure audit log could not be written, so this answer is withheld; try again shortly.", { extensions: { code: "AUDIT_UNAVAILABLE" } });
+
 export interface SubgraphDefinition<C extends SubgraphContext> {
   name: string;
   typeDefs: string;
   resolvers: GraphQLResolverMap<C>;
-  /** Wraps the schema with the silo's authorization rules (graphql-shield). */
-  protect?: (schema: GraphQLSchema) => GraphQLSchema;
+  /** The silo's graphql-shield permissions map; there is no way to serve a silo without one. */
+  permissions: IRules;
+  /** Whether a parent's owner is inside the viewer's scope, for the silo's @pii fields. */
+  scope?: ScopeCheck<C>;
+  /** Where full disclosures of others are recorded; required when the SDL has @pii fields. */
+  audit?: AuditSink;
 }
 
 /** Builds the executable subgraph schema: resolvers, then @pii disclosure, then permissions. */
 export function buildSchema<C extends SubgraphContext>(def: SubgraphDefinition<C>): GraphQLSchema {
   const schema = buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: { DateTime: DateTimeScalar, ...def.resolvers } as GraphQLResolverMap<unknown> });
-  applyPiiDisclosure(schema);
-  return def.protect ? def.protect(schema) : schema;
+  const pii = applyPiiDisclosure(schema, def.scope);
+  if (pii.length > 0 && !def.audit) throw new Error(`${def.name} has @pii fields but no audit sink`);
+  return protectWith(def.permissions)(schema);
 }
 
 /** An Apollo Server for a subgraph; stack traces stay out of responses outside development. */
 export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefinition<C>): ApolloServer<C> {
   return new ApolloServer<C>({
     schema: buildSchema(def),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        // Full disclosures of others are written before the response leaves; if that fails, the
+        // response is replaced by an error, so nothing is ever shown without its audit record.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, response, operationName }) {
+              const log = contextValue.disclosed;
+              if (!log || log.size === 0 || !def.audit || response.body.kind !== "single") return;
+              try {
+                await def.audit.append(contextValue.viewer, clientOperationName(operationName), log);
+              } catch {
+                response.body.singleResult = { errors: [AUDIT_UNAVAILABLE().toJSON()] };
+              }
+            },
+          };
+        },
+      },
+    ],
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
   });
 }
@@ -48,6 +79,8 @@ export interface StartOptions<C extends SubgraphContext> {
   context: (viewer: Viewer) => C;
   /** Readiness: true when the silo's database answers. */
   ready: () => Promise<boolean>;
+  /** Further GET routes beside /health and /ready (the silo's /metrics). */
+  routes?: Record<string, Route>;
 }
 
 /** Starts the subgraph's HTTP server with /health and /ready beside /graphql. */
@@ -59,9 +92,10 @@ export async function startSubgraph<C extends SubgraphContext>(server: ApolloSer
     context: async (req: IncomingMessage) => {
       const header = req.headers[VIEWER_HEADER];
       const viewer = await verifyViewerHeader(Array.isArray(header) ? header[0] : header, opts.viewerKey);
-      return opts.context(viewer);
+      return { ...opts.context(viewer), disclosed: new DisclosureLog() };
     },
     routes: {
+      ...opts.routes,
       "/health": (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'),
       "/ready": async (_req, res) => {
         const ok = await opts.ready().catch(() => false);

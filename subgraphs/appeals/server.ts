@@ -11,17 +11,20 @@ import { Mutation } from "./resolvers/Mutation";
 import { Appeal } from "./resolvers/Appeal";
 import { Person } from "./resolvers/Person";
 import { seedAppeals } from "./seed";
+import { CONSUMER_GROUPS } from "./events/consumers";
+import { permissions } from "./permissions";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
 /** Creates the appeals silo over an opened database. */
 export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
-  const server = buildSubgraphServer<AppealsContext>({ name: "appeals", typeDefs, resolvers: { Query, Mutation, Appeal, Person } });
+  const server = buildSubgraphServer<AppealsContext>({ name: "appeals", typeDefs, resolvers: { Query, Mutation, Appeal, Person }, permissions });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma) }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay }),
     seed: (city) => seedAppeals(prisma, city),
+    consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };
 }

@@ -1,21 +1,30 @@
 // Per-request DataLoaders: every entity reference and child list of this silo is batched.
 import DataLoader from "dataloader";
-import type { PrismaClient, Resident, StatusCause } from "./generated/prisma/client";
+import type { PrismaClient, ProxyBinding, Resident, StatusCause } from "./generated/prisma/client";
+import type { Viewer } from "../../kernel/auth/viewer";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
 
 export interface Loaders {
   resident: DataLoader<string, Resident | null>;
   openCauses: DataLoader<string, StatusCause[]>;
   cause: DataLoader<string, StatusCause | null>;
+  /** The viewer's face-verified, unrevoked binding to a ward, by ward id (GUARDIAN viewers only). */
+  verifiedWard: DataLoader<string, ProxyBinding | null>;
 }
 
 /** Creates this request's loaders. */
-export function createLoaders(prisma: PrismaClient): Loaders {
+export function createLoaders(prisma: PrismaClient, viewer: Viewer): Loaders {
+  const guardianId = viewer.role === "GUARDIAN" ? viewer.subject : undefined;
   return {
     resident: new DataLoader(async (ids) => byKey(ids, await prisma.resident.findMany({ where: { personId: { in: [...ids] } } }), (r) => r.personId)),
     openCauses: new DataLoader(async (ids) =>
       groupByKey(ids, await prisma.statusCause.findMany({ where: { personId: { in: [...ids] }, clearedAt: null }, orderBy: { raisedAt: "asc" } }), (c) => c.personId),
     ),
     cause: new DataLoader(async (ids) => byKey(ids, await prisma.statusCause.findMany({ where: { id: { in: [...ids] } } }), (c) => c.id)),
+    verifiedWard: new DataLoader(async (ids) =>
+      guardianId === undefined
+        ? ids.map(() => null)
+        : byKey(ids, await prisma.proxyBinding.findMany({ where: { guardianId, wardId: { in: [...ids] }, faceVerifiedAt: { not: null }, revokedAt: null } }), (b) => b.wardId),
+    ),
   };
 }

@@ -1,5 +1,12 @@
 // Seeds the health-code silo's part of the demo city (embedded mode, or SEED_DEMO=1).
+// Seeded causes are announced like any other change (StatusChanged in the same transaction), so
+// the replicas in venues and appeals learn them by the one path they trust; cause ids are made
+// here, so no other silo could derive them from the demo city anyway.
+import { randomUUID } from "node:crypto";
 import type { DemoCity } from "../../kernel/demo/city";
+import { prismaSql } from "../../kernel/db/sql";
+import { appendEvents } from "../../kernel/events";
+import { statusChanged, type OpenCause } from "./events/statusChanged";
 import type { PrismaClient } from "./generated/prisma/client";
 
 /** Inserts residents and their causes when the silo is empty; returns whether it seeded. */
@@ -20,7 +27,14 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
         addressDetail: r.addressDetail,
       })),
     });
-    await tx.statusCause.createMany({ data: city.causes.map((c) => ({ personId: c.personId, kind: c.kind, detail: c.detail, raisedAt: c.raisedAt })) });
+    const causes = city.causes.map((c) => ({ id: randomUUID(), personId: c.personId, kind: c.kind, detail: c.detail, raisedAt: c.raisedAt }));
+    await tx.statusCause.createMany({ data: causes });
+    await tx.proxyBinding.createMany({
+      data: city.bindings.map((b) => ({ id: b.id, guardianId: b.guardianId, wardId: b.wardId, relation: b.relation, faceVerifiedAt: b.faceVerified ? new Date() : null })),
+    });
+    const open = new Map<string, OpenCause[]>();
+    for (const c of causes) open.set(c.personId, [...(open.get(c.personId) ?? []), { id: c.id, kind: c.kind }]);
+    await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list)));
   });
   return true;
 }

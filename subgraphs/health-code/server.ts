@@ -9,18 +9,32 @@ import { createLoaders } from "./loaders";
 import { Query } from "./resolvers/Query";
 import { Person } from "./resolvers/Person";
 import { StatusCause } from "./resolvers/StatusCause";
+import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { permissions } from "./permissions";
+import { personInScope } from "./scope";
+import { sqlAuditSink } from "../../kernel/privacy/audit";
+import { prismaSql } from "../../kernel/db/sql";
 import { seedHealthCode } from "./seed";
+import { CONSUMER_GROUPS } from "./events/consumers";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
 /** Creates the health-code silo over an opened database. */
 export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
-  const server = buildSubgraphServer<HealthCodeContext>({ name: "health-code", typeDefs, resolvers: { Query, Person, StatusCause } });
+  const server = buildSubgraphServer<HealthCodeContext>({
+    name: "health-code",
+    typeDefs,
+    resolvers: { Query, Person, StatusCause, DisclosureAudit },
+    permissions,
+    scope: (_type, parent: { id: string }, ctx) => personInScope(parent.id, ctx),
+    audit: sqlAuditSink(prismaSql(prisma)),
+  });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma) }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma, viewer) }),
     seed: (city) => seedHealthCode(prisma, city),
+    consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };
 }

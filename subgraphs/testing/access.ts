@@ -13,9 +13,3 @@ export function labAgency(viewer: Viewer): string {
   if (viewer.role !== "LAB" || !viewer.agencyId) throw fail("FORBIDDEN", "Only a lab signed in for a testing agency may record results.");
   return viewer.agencyId;
 }
-
-/** A person's own tests, or an epidemiologist's or auditor's view; anyone else is refused. */
-export function assertMayReadTests(viewer: Viewer, personId: string): void {
-  if (viewer.subject === personId || viewer.role === "EPIDEMIOLOGIST" || viewer.role === "AUDITOR") return;
-  throw fail("FORBIDDEN", "Your role may not see this person's tests.");
-}

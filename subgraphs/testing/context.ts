@@ -6,6 +6,8 @@ import type { Loaders } from "./loaders";
 export interface TestingContext extends SubgraphContext {
   prisma: PrismaClient;
   loaders: Loaders;
+  /** Wakes the silo's event relay after a transaction that appended events commits. */
+  relay: { notify(): void };
   /** Pepper of person ids: a scanned document becomes a pseudonym here, without a lookup. */
   pepper: Uint8Array;
 }

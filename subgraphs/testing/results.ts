@@ -2,9 +2,13 @@
 // uploads are all-or-nothing, so a retried upload never duplicates or half-applies results.
 // Results are written only here, never through the health-code silo (seed 004's outage came
 // from every upload funnelling through the status endpoint): status is derived at read time.
+// Each newly recorded result is also a ResultRecorded event, appended in the same transaction.
 import type { PrismaClient, TestResult, TestOutcome } from "./generated/prisma/client";
 import { fail } from "../../kernel/runtime/errors";
+import { prismaSql } from "../../kernel/db/sql";
+import { appendEvents } from "../../kernel/events";
 import { scannedCode } from "./codes";
+import { resultRecordedEvents } from "./events/resultRecorded";
 
 export interface RecordResultInput {
   tubeCode: string;
@@ -41,19 +45,25 @@ async function recordAll(tx: Tx, agencyId: string, inputs: RecordResultInput[]):
       recorded.push(await tx.testResult.create({ data: { tubeId: tube.id, outcome, agencyId } }));
     }
   }
+  if (recorded.length > 0) {
+    const swabs = await tx.swab.findMany({ where: { tubeId: { in: recorded.map((r) => r.tubeId) } }, select: { tubeId: true, personId: true, swabbedAt: true } });
+    await appendEvents(prismaSql(tx), resultRecordedEvents(recorded, swabs));
+  }
   return { recorded, unchanged };
 }
 
-/** Records one tube's result (idempotent). */
-export async function recordResult(prisma: PrismaClient, agencyId: string, input: RecordResultInput): Promise<TestResult> {
+/** Records one tube's result (idempotent); `notify` wakes the relay after a commit that emitted events. */
+export async function recordResult(prisma: PrismaClient, agencyId: string, input: RecordResultInput, notify: () => void = () => undefined): Promise<TestResult> {
   const { recorded, unchanged } = await prisma.$transaction((tx) => recordAll(tx, agencyId, [input]));
+  if (recorded.length > 0) notify();
   return (recorded[0] ?? unchanged[0])!;
 }
 
 /** Records many results in one transaction: all or none. */
-export async function recordResults(prisma: PrismaClient, agencyId: string, inputs: RecordResultInput[]): Promise<{ recorded: number; unchanged: number }> {
+export async function recordResults(prisma: PrismaClient, agencyId: string, inputs: RecordResultInput[], notify: () => void = () => undefined): Promise<{ recorded: number; unchanged: number }> {
   if (inputs.length === 0) return { recorded: 0, unchanged: 0 };
   if (inputs.length > MAX_BATCH) throw fail("BAD_USER_INPUT", `One upload may carry at most ${MAX_BATCH} results: split it.`);
   const { recorded, unchanged } = await prisma.$transaction((tx) => recordAll(tx, agencyId, inputs), { timeout: 60_000 });
+  if (recorded.length > 0) notify();
   return { recorded: recorded.length, unchanged: unchanged.length };
 }

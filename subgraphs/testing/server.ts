@@ -16,6 +16,11 @@ import { Swab } from "./resolvers/Swab";
 import { TestResult } from "./resolvers/TestResult";
 import { Person, PersonTest } from "./resolvers/Person";
 import { seedTesting } from "./seed";
+import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { permissions } from "./permissions";
+import { swabInScope } from "./scope";
+import { sqlAuditSink } from "../../kernel/privacy/audit";
+import { prismaSql } from "../../kernel/db/sql";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
@@ -25,11 +30,14 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
-    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest },
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit },
+    permissions,
+    scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),
+    audit: sqlAuditSink(prismaSql(prisma)),
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay }),
     seed: (city) => seedTesting(prisma, city),
     close: () => prisma.$disconnect(),
   };

@@ -13,17 +13,20 @@ import { Register } from "./resolvers/Register";
 import { CheckIn } from "./resolvers/CheckIn";
 import { Person } from "./resolvers/Person";
 import { seedVenues } from "./seed";
+import { CONSUMER_GROUPS } from "./events/consumers";
+import { permissions } from "./permissions";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
 /** Creates the venues silo over an opened database. */
 export function createVenues(deps: SiloDeps): SiloInstance<VenuesContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
-  const server = buildSubgraphServer<VenuesContext>({ name: "venues", typeDefs, resolvers: { Query, Mutation, Venue, Register, CheckIn, Person } });
+  const server = buildSubgraphServer<VenuesContext>({ name: "venues", typeDefs, resolvers: { Query, Mutation, Venue, Register, CheckIn, Person }, permissions });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma) }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay }),
     seed: (city) => seedVenues(prisma, city),
+    consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };
 }

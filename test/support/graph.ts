@@ -1,6 +1,7 @@
 // Starts the whole graph for a test: four real subgraphs and the gateway on port 0, talking
 // real HTTP, each silo on its own database (in-memory PGlite, or a fresh PostgreSQL database in
-// services mode), seeded with a small demo city. One handle with query() and stop().
+// services mode), seeded with a small demo city, sharing one event bus (in-process, or Redis
+// Streams under a key prefix of this graph's own). One handle with query() and stop().
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { signToken } from "../../kernel/auth/tokens";
@@ -9,21 +10,14 @@ import type { Secrets } from "../../kernel/config/secrets";
 import { SILOS, graphName, type Silo } from "../../kernel/config/silos";
 import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { buildCity, type DemoCity } from "../../kernel/demo/city";
-import { launchSilo, type RunningSilo, type SiloFactory } from "../../kernel/runtime/silo";
+import { launchSilo, type RunningSilo } from "../../kernel/runtime/silo";
+import { declareGroups } from "../../kernel/runtime/siloEvents";
+import type { EventBus } from "../../kernel/events";
 import type { RunningServer } from "../../kernel/http/serve";
 import { startGateway } from "../../gateway/server";
-import { createHealthCode } from "../../subgraphs/health-code/server";
-import { createTesting } from "../../subgraphs/testing/server";
-import { createVenues } from "../../subgraphs/venues/server";
-import { createAppeals } from "../../subgraphs/appeals/server";
+import { ALL_CONSUMER_GROUPS, SILO_MODULES } from "../../subgraphs/silos";
 import { createTestDatabase, TEST_REDIS_URL } from "./services";
-
-const FACTORIES: Record<Silo, SiloFactory<any>> = {
-  "health-code": createHealthCode,
-  testing: createTesting,
-  venues: createVenues,
-  appeals: createAppeals,
-};
+import { testBus } from "./bus";
 
 export interface GraphResponse {
   status: number;
@@ -35,6 +29,8 @@ export interface TestGraph {
   gateway: RunningServer;
   subgraphs: Record<Silo, RunningSilo>;
   databases: Record<Silo, SiloDatabase>;
+  /** The event bus all four silos share. */
+  bus: EventBus;
   secrets: Secrets;
   city: DemoCity;
   token(viewer: Viewer, ttlSeconds?: number): Promise<string>;
@@ -60,6 +56,8 @@ export async function startTestGraph(mode: "embedded" | "services", residents = 
   const drops: Array<() => Promise<void>> = [];
   const databases = {} as Record<Silo, SiloDatabase>;
   const subgraphs = {} as Record<Silo, RunningSilo>;
+  const events = testBus(mode);
+  declareGroups(events.bus, ALL_CONSUMER_GROUPS);
   for (const silo of SILOS) {
     const migrationsDir = join(__dirname, "..", "..", "subgraphs", silo, "prisma", "migrations");
     let url: string | undefined;
@@ -69,7 +67,7 @@ export async function startTestGraph(mode: "embedded" | "services", residents = 
       url = db.url;
     }
     databases[silo] = await openSiloDatabase({ url, migrationsDir, poolSize: 4 });
-    subgraphs[silo] = await launchSilo(FACTORIES[silo], { silo, port: 0, db: databases[silo], secrets, city });
+    subgraphs[silo] = await launchSilo(SILO_MODULES[silo].factory, { silo, port: 0, db: databases[silo], secrets, city, bus: events.bus });
   }
   const gateway = await startGateway({
     port: 0,
@@ -84,6 +82,7 @@ export async function startTestGraph(mode: "embedded" | "services", residents = 
     gateway,
     subgraphs,
     databases,
+    bus: events.bus,
     secrets,
     city,
     token,
@@ -93,7 +92,8 @@ export async function startTestGraph(mode: "embedded" | "services", residents = 
     },
     async stop() {
       await gateway.stop();
-      for (const silo of SILOS) await subgraphs[silo].stop();
+      await Promise.all(SILOS.map((silo) => subgraphs[silo].stop()));
+      await events.dispose();
       for (const drop of drops) await drop();
     },
   };

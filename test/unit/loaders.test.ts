@@ -150,7 +150,7 @@ describe("health-code silo loaders", () => {
   test("ten persons' open causes loaded in one tick are one findMany over the ten ids, lists in key order", async () => {
     const persons = tenPersons(city, new Set(city.causes.map((c) => c.personId)));
     const findMany = jest.spyOn(prisma.statusCause, "findMany");
-    const loaders = healthCodeLoaders(prisma);
+    const loaders = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" });
 
     const before = sql.count;
     const lists = await Promise.all(persons.map((id) => loaders.openCauses.load(id)));
@@ -171,7 +171,7 @@ describe("health-code silo loaders", () => {
     expect(lists.some((l) => l.length > 1)).toBe(true);
     expect(lists.some((l) => l.length === 0)).toBe(true);
 
-    const single = healthCodeLoaders(prisma);
+    const single = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" });
     const beforeOne = sql.count;
     await single.openCauses.load(persons[0]!);
     expect(statementsForTen).toBe(1);
@@ -181,7 +181,7 @@ describe("health-code silo loaders", () => {
   test("a person whose only cause is cleared has an empty list", async () => {
     const cleared = await prisma.statusCause.findFirst({ where: { detail: "cleared", personId: { notIn: city.causes.map((c) => c.personId) } } });
     expect(cleared).not.toBeNull();
-    const loaders = healthCodeLoaders(prisma);
+    const loaders = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" });
     const [list] = await Promise.all([loaders.openCauses.load(cleared!.personId)]);
     expect(list).toEqual([]);
   });

@@ -9,8 +9,8 @@ import { getDMMF } from "@prisma/internals";
 import { applyMigrations, readMigrations, type MigrationTarget } from "../../kernel/db/migrate";
 import { SILOS } from "../../kernel/config/silos";
 
-/** Tables the kernel may create beside a silo's own models (outbox and processed events). */
-const KERNEL_TABLES = new Set(["_prisma_migrations", "outbox_event", "processed_event"]);
+/** Tables outside the silos' own models: only the migration runner's history (the event tables are models now). */
+const KERNEL_TABLES = new Set(["_prisma_migrations"]);
 
 type Dmmf = Awaited<ReturnType<typeof getDMMF>>;
 type Model = Dmmf["datamodel"]["models"][number];
@@ -147,7 +147,10 @@ async function mismatches(db: PGlite, dmmf: Dmmf): Promise<string[]> {
         }
       }
       const nullable = col.is_nullable === "YES";
-      if (nullable === field.isRequired) {
+      // Prisma Migrate creates a scalar list (`String[]`, always required in the DMMF) as a
+      // nullable array column (`TEXT[]`), so a list's column must allow NULL.
+      const wantNullable = field.isList ? true : !field.isRequired;
+      if (nullable !== wantNullable) {
         problems.push(`column ${table}.${name}: ${nullable ? "NULL allowed" : "NOT NULL"}, schema field is ${field.isRequired ? "required" : "optional"}`);
       }
     }

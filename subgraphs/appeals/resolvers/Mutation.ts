@@ -2,6 +2,10 @@
 import type { Appeal as AppealRow, EvidenceKind } from "../generated/prisma/client";
 import type { AppealsContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
+import { prismaSql } from "../../../kernel/db/sql";
+import { appendEvents } from "../../../kernel/events";
+import { assertOwnOpenCause } from "../causeReplica";
+import { appealDecided } from "../events/appealDecided";
 
 const REASON_MAX = 500;
 const COMMUNITY_MAX = 60;
@@ -34,7 +38,8 @@ export const Mutation = {
    * One open (SUBMITTED) appeal per person and cause: submitting again while one is open returns
    * the open one unchanged, so a retried request never makes a duplicate. The appeal and its
    * evidence are written in one transaction, under a lock on (person, cause) so two concurrent
-   * submissions cannot both create one.
+   * submissions cannot both create one. A new appeal must name an open cause of the appellant's
+   * own, as the cause replica (fed by health-code's events) knows it.
    */
   submitAppeal: async (_: unknown, args: { input: SubmitAppealInput }, ctx: AppealsContext) => {
     const personId = ctx.viewer.subject;
@@ -52,6 +57,7 @@ export const Mutation = {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`appeal:${personId}:${causeId}`}::text))`;
       const open = await tx.appeal.findFirst({ where: { personId, causeId, status: "SUBMITTED" }, orderBy: { submittedAt: "asc" } });
       if (open) return open;
+      await assertOwnOpenCause(tx, personId, causeId);
       return tx.appeal.create({ data: { personId, causeId, community, reason, evidence: { create: evidence } } });
     });
     ctx.loaders.appeal.prime(appeal.id, appeal);
@@ -73,11 +79,18 @@ export const Mutation = {
     if (!appeal) throw fail("NOT_FOUND", "No appeal has this id.");
     if (appeal.community !== community) throw fail("FORBIDDEN", "You may decide only the appeals of your own community.");
     if (appeal.status !== "SUBMITTED") return settled(appeal);
-    // Decide only if still SUBMITTED, so two officers deciding at once cannot overwrite each other.
-    const { count } = await ctx.prisma.appeal.updateMany({
-      where: { id, status: "SUBMITTED" },
-      data: { status, decidedAt: new Date(), decidedBy: subject, decisionNote: note },
+    // Decide only if still SUBMITTED, so two officers deciding at once cannot overwrite each other;
+    // the decision and its AppealDecided event commit together.
+    const decidedAt = new Date();
+    const count = await ctx.prisma.$transaction(async (tx) => {
+      const updated = await tx.appeal.updateMany({
+        where: { id, status: "SUBMITTED" },
+        data: { status, decidedAt, decidedBy: subject, decisionNote: note },
+      });
+      if (updated.count === 1) await appendEvents(prismaSql(tx), [appealDecided(appeal, approve, decidedAt)]);
+      return updated.count;
     });
+    if (count === 1) ctx.relay.notify();
     const decided = await ctx.prisma.appeal.findUniqueOrThrow({ where: { id } });
     ctx.loaders.appeal.clear(id).prime(id, decided);
     return count === 1 ? decided : settled(decided);

@@ -31,6 +31,7 @@ export const Person = {
     const open = await ctx.loaders.openCauses.load(p.id);
     const latest = p.latestNegativeResultAt ? new Date(p.latestNegativeResultAt) : null;
     const { colour, causes } = deriveStatus(open, latest);
-    return { colour, label: LABELS[colour], causes, asOf: new Date() };
+    // personId travels with the object so permissions.ts can tell whose causes these are.
+    return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date() };
   },
 };

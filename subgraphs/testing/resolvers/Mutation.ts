@@ -9,6 +9,6 @@ export const Mutation = {
   scanTube: (_: unknown, args: { input: ScanTubeInput }, ctx: TestingContext) => scanTube(ctx.prisma, samplerSite(ctx.viewer), args.input),
   registerSample: (_: unknown, args: { input: RegisterSampleInput }, ctx: TestingContext) =>
     registerSample(ctx.prisma, ctx.pepper, samplerSite(ctx.viewer), ctx.viewer.subject, args.input),
-  recordResult: (_: unknown, args: { input: RecordResultInput }, ctx: TestingContext) => recordResult(ctx.prisma, labAgency(ctx.viewer), args.input),
-  recordResults: (_: unknown, args: { inputs: RecordResultInput[] }, ctx: TestingContext) => recordResults(ctx.prisma, labAgency(ctx.viewer), args.inputs),
+  recordResult: (_: unknown, args: { input: RecordResultInput }, ctx: TestingContext) => recordResult(ctx.prisma, labAgency(ctx.viewer), args.input, ctx.relay.notify),
+  recordResults: (_: unknown, args: { inputs: RecordResultInput[] }, ctx: TestingContext) => recordResults(ctx.prisma, labAgency(ctx.viewer), args.inputs, ctx.relay.notify),
 };

@@ -1,7 +1,10 @@
-// Mutations of the venues silo: check-ins, and registrars opening and deleting registers.
+// Mutations of the venues silo: check-ins, registrars opening and deleting registers, and
+// epidemiologists reporting risk points.
 import { randomBytes } from "node:crypto";
 import type { VenuesContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
+import { assertRegistrarGreen } from "../registrarStatus";
+import { reportRiskPoint, type RiskPointInput } from "../riskPoints";
 
 const LABEL_MAX = 40;
 
@@ -37,8 +40,9 @@ export const Mutation = {
     if (venueIds && !venueIds.includes(args.venueId)) throw fail("FORBIDDEN", "You may open registers only for the venues you are registrar of.");
     const venue = await ctx.loaders.venue.load(args.venueId);
     if (!venue) throw fail("NOT_FOUND", "No venue has this id.");
-    return ctx.prisma.register.create({
-      data: { venueId: venue.id, registrarId, label, code: `QR-${randomBytes(16).toString("base64url")}` },
+    return ctx.prisma.$transaction(async (tx) => {
+      await assertRegistrarGreen(tx, registrarId);
+      return tx.register.create({ data: { venueId: venue.id, registrarId, label, code: `QR-${randomBytes(16).toString("base64url")}` } });
     });
   },
 
@@ -53,4 +57,7 @@ export const Mutation = {
     ctx.loaders.register.clear(deleted.id).prime(deleted.id, deleted);
     return deleted;
   },
+
+  /** Role and window are checked in riskPoints.ts; reporting again emits again (health-code dedupes per window). */
+  reportRiskPoint: (_: unknown, args: RiskPointInput, ctx: VenuesContext) => reportRiskPoint(ctx.prisma, ctx.viewer, args, ctx.relay.notify),
 };

@@ -1,0 +1,56 @@
+// Which roles may call each root field of the graph. The gateway checks it before planning (a
+// refused operation costs no subgraph call), and each silo's graphql-shield map uses the same
+// entry as the first condition of the field's rule, so the two can never disagree. Scope
+// conditions (own community, own ward, own site …) are the silos' own rules on top.
+import type { Role, Viewer } from "./viewer";
+
+export interface RootAccess {
+  roles: readonly Role[];
+  /** A service account (APP) may call the field only when granted this scope. */
+  appScope?: string;
+}
+
+const HUMANS = ["RESIDENT", "GUARDIAN", "REGISTRAR", "SAMPLER", "LAB", "COMMUNITY_OFFICER", "EPIDEMIOLOGIST", "AUDITOR"] as const;
+const EVERYONE = [...HUMANS, "APP"] as const;
+const OVERSIGHT = ["EPIDEMIOLOGIST", "AUDITOR"] as const;
+
+/** Every root field of the supergraph, by `Type.field` (a test fails when one is missing). */
+export const ROOT_ACCESS: Record<string, RootAccess> = {
+  // health-code
+  "Query.me": { roles: HUMANS },
+  "Query.person": { roles: ["RESIDENT", "GUARDIAN", "COMMUNITY_OFFICER", ...OVERSIGHT, "APP"], appScope: "persons:read" },
+  "Query.wards": { roles: ["GUARDIAN"] },
+  "Query.statusCounts": { roles: OVERSIGHT },
+  "Query.disclosureAudit": { roles: ["AUDITOR"] },
+  // testing
+  "Query.agencies": { roles: EVERYONE },
+  "Query.agency": { roles: EVERYONE },
+  "Query.site": { roles: EVERYONE },
+  "Query.tube": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
+  "Query.resultCounts": { roles: OVERSIGHT },
+  "Mutation.scanTube": { roles: ["SAMPLER"] },
+  "Mutation.registerSample": { roles: ["SAMPLER"] },
+  "Mutation.recordResult": { roles: ["LAB"] },
+  "Mutation.recordResults": { roles: ["LAB"] },
+  // venues
+  "Query.venue": { roles: EVERYONE },
+  "Query.myRegisters": { roles: ["REGISTRAR"] },
+  "Mutation.checkIn": { roles: ["RESIDENT"] },
+  "Mutation.createRegister": { roles: ["REGISTRAR"] },
+  "Mutation.deleteRegister": { roles: ["REGISTRAR"] },
+  "Mutation.reportRiskPoint": { roles: ["EPIDEMIOLOGIST"] },
+  // appeals
+  "Query.appeal": { roles: ["RESIDENT", "COMMUNITY_OFFICER", ...OVERSIGHT] },
+  "Query.appealsToReview": { roles: ["COMMUNITY_OFFICER"] },
+  "Query.appealCounts": { roles: OVERSIGHT },
+  "Mutation.submitAppeal": { roles: ["RESIDENT"] },
+  "Mutation.decideAppeal": { roles: ["COMMUNITY_OFFICER"] },
+};
+
+/** True when `viewer` may call the root field `coordinate` (`Query.me`); unknown fields are refused. */
+export function mayCallRoot(viewer: Viewer, coordinate: string): boolean {
+  const access = ROOT_ACCESS[coordinate];
+  if (!access || !access.roles.includes(viewer.role)) return false;
+  if (viewer.role === "APP" && access.appScope) return viewer.scopes?.includes(access.appScope) ?? false;
+  return true;
+}

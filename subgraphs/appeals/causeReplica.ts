@@ -1,0 +1,18 @@
+// What the appeals silo knows of health-code's causes: its own replica (cause_replica), fed by
+// StatusChanged events. An appeal may name only an open cause of the appellant's own.
+import { fail } from "../../kernel/runtime/errors";
+import type { PrismaClient } from "./generated/prisma/client";
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * Refuses a cause that is unknown or someone else's (both NOT_FOUND, so the answer never confirms
+ * that another person's cause exists) or already cleared (CONFLICT).
+ */
+export async function assertOwnOpenCause(tx: Tx, personId: string, causeId: string): Promise<void> {
+  const cause = await tx.causeReplica.findUnique({ where: { causeId } });
+  if (!cause || cause.personId !== personId) {
+    throw fail("NOT_FOUND", "You have no pop-up with this cause id: copy it from your health code's causes. A pop-up raised in the last few seconds may need a moment to appear here.", { field: "causeId" });
+  }
+  if (!cause.open) throw fail("CONFLICT", "This pop-up has already been cleared: there is nothing to appeal.", { field: "causeId" });
+}

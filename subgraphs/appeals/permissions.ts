@@ -1,0 +1,30 @@
+// Who may read or call what in the appeals silo: one graphql-shield map mirroring the schema.
+// An appeal is readable by its appellant, an officer of its community, or oversight, however it
+// is reached (root field, a person's appeals, or an entity fetch).
+import { rule } from "graphql-shield";
+import { allow, rootRule, selfOrRoles } from "../../kernel/auth/rules";
+import type { Appeal as AppealRow } from "./generated/prisma/client";
+import type { AppealsContext } from "./context";
+import { mayReadAppeal } from "./resolvers/Appeal";
+
+const readsAppeal = rule("readsAppeal", { cache: (a: { id: string }) => `appeal:${a.id}` })((a: AppealRow, _a, ctx: AppealsContext) => mayReadAppeal(a, ctx));
+
+export const permissions = {
+  Query: {
+    appeal: rootRule("Query.appeal"),
+    appealsToReview: rootRule("Query.appealsToReview"),
+    appealCounts: rootRule("Query.appealCounts"),
+    _service: allow,
+    _entities: allow,
+  },
+  Mutation: {
+    submitAppeal: rootRule("Mutation.submitAppeal"),
+    decideAppeal: rootRule("Mutation.decideAppeal"),
+  },
+  Appeal: readsAppeal,
+  Evidence: allow,
+  StatusCause: allow,
+  CommunityAppealCount: allow,
+  Person: { id: allow, appeals: selfOrRoles("ownAppealsOrReviewers", ["COMMUNITY_OFFICER", "EPIDEMIOLOGIST", "AUDITOR"]) },
+  _Service: allow,
+};

@@ -1,0 +1,46 @@
+// StatusChanged: health-code tells other silos a person's set of open causes after every change,
+// in the transaction that made it. The payload is the whole set (state, not a delta), so a
+// consumer keeps the newest event per person (by occurredAt) and ignores older ones.
+import type { Sql } from "../../../kernel/db/sql";
+import { appendEvents, type NewEvent } from "../../../kernel/events";
+
+/** One open cause as the event carries it: ids and kind only, never the detail text. */
+export interface OpenCause { id: string; kind: string }
+
+/** The payload of StatusChanged v1. */
+export interface StatusChangedPayload { personId: string; abnormal: boolean; openCauses: OpenCause[] }
+
+/** The StatusChanged event for a person whose open causes are now `openCauses`. */
+export function statusChanged(personId: string, openCauses: OpenCause[]): NewEvent {
+  const payload: StatusChangedPayload = { personId, abnormal: openCauses.length > 0, openCauses };
+  return { type: "StatusChanged", aggregateId: personId, payload: { ...payload } };
+}
+
+const asJson = (ids: readonly string[]) => JSON.stringify([...new Set(ids)]);
+
+/**
+ * Locks the residents' rows (in id order, so two handlers never deadlock) and returns the ids that
+ * are residents. Every change of a person's causes takes this lock first: the set read after it is
+ * then the committed one, and events for one person are appended in commit order.
+ */
+export async function lockResidents(tx: Sql, personIds: readonly string[]): Promise<string[]> {
+  if (personIds.length === 0) return [];
+  const rows = await tx.query<{ person_id: string }>(
+    `SELECT person_id FROM resident WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY person_id FOR UPDATE`,
+    [asJson(personIds)],
+  );
+  return rows.map((r) => r.person_id);
+}
+
+/** Appends StatusChanged for each person with their open causes as now seen in `tx` (call after lockResidents). */
+export async function appendStatusChanged(tx: Sql, personIds: readonly string[]): Promise<void> {
+  if (personIds.length === 0) return;
+  const rows = await tx.query<{ id: string; person_id: string; kind: string }>(
+    `SELECT id, person_id, kind::text AS kind FROM status_cause
+      WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND cleared_at IS NULL ORDER BY raised_at, id`,
+    [asJson(personIds)],
+  );
+  const open = new Map<string, OpenCause[]>([...new Set(personIds)].map((p) => [p, []]));
+  for (const r of rows) open.get(r.person_id)?.push({ id: r.id, kind: r.kind });
+  await appendEvents(tx, [...open].map(([personId, causes]) => statusChanged(personId, causes)));
+}

@@ -1,0 +1,47 @@
+// Who may read or call what in the health-code silo: one graphql-shield map mirroring the schema.
+// Personal fields are open to every role that reaches them because the @pii policy decides what
+// each returns; the rules here decide reach.
+import { and, rule } from "graphql-shield";
+import { allow, rolesRule, rootRule } from "../../kernel/auth/rules";
+import type { HealthCodeContext } from "./context";
+import { personInScope } from "./scope";
+
+/** `person(id:)`: the root table's roles, and the person inside the viewer's scope. */
+const personArgInScope = rule("personArgInScope", { cache: "no_cache" })(async (_p, args: { id: string }, ctx: HealthCodeContext) => (await personInScope(args.id, ctx)) !== false);
+
+/** A status colour: the person, their verified guardian, a registrar at check-in, their community's officer, oversight, or an app granted `status:read`. */
+const mayReadStatus = rule("mayReadStatus", { cache: "no_cache" })(async (parent: { id: string }, _a, ctx: HealthCodeContext) => {
+  const { role, subject, scopes } = ctx.viewer;
+  if (subject !== undefined && subject === parent.id) return true;
+  if (role === "SAMPLER" || role === "LAB" || role === "RESIDENT") return false;
+  if (role === "APP") return scopes?.includes("status:read") ?? false;
+  return (await personInScope(parent.id, ctx)) !== false;
+});
+
+/** The causes behind a colour: the person, their community's officer, or oversight; a guardian or registrar sees the colour only. */
+const mayReadCauses = rule("mayReadCauses", { cache: "no_cache" })(async (parent: { personId: string }, _a, ctx: HealthCodeContext) => {
+  const { role, subject } = ctx.viewer;
+  if (subject !== undefined && subject === parent.personId) return true;
+  if (role === "EPIDEMIOLOGIST" || role === "AUDITOR") return true;
+  return role === "COMMUNITY_OFFICER" && (await personInScope(parent.personId, ctx)) === true;
+});
+
+export const permissions = {
+  Query: {
+    me: rootRule("Query.me"),
+    person: and(rootRule("Query.person"), personArgInScope),
+    wards: rootRule("Query.wards"),
+    statusCounts: rootRule("Query.statusCounts"),
+    disclosureAudit: rootRule("Query.disclosureAudit"),
+    _service: allow,
+    _entities: allow,
+  },
+  Person: { "*": allow, healthCode: mayReadStatus },
+  HealthCode: { "*": allow, causes: mayReadCauses },
+  StatusCause: allow,
+  FieldDisclosure: allow,
+  StatusCount: allow,
+  DisclosureAudit: { id: allow, healthCode: rolesRule("auditor", ["AUDITOR"]) },
+  DisclosureRecord: allow,
+  _Service: allow,
+};

@@ -1,0 +1,23 @@
+// ResultRecorded: a lab recorded a tube's result. Appended in the recording transaction, one event
+// per newly recorded tube (a repeated upload records nothing and emits nothing). The payload names
+// the swabbed persons by pseudonymous id with their swab times: never names, ID numbers or phones.
+import type { NewEvent } from "../../../kernel/events";
+import type { TestResult } from "../generated/prisma/client";
+
+/** A swab as the event needs it. */
+export interface SwabRef { tubeId: string; personId: string; swabbedAt: Date }
+
+/** ResultRecorded v1 events for newly recorded results, with each tube's swabbed persons. */
+export function resultRecordedEvents(results: TestResult[], swabs: SwabRef[]): NewEvent[] {
+  return results.map((r) => ({
+    type: "ResultRecorded",
+    aggregateId: r.tubeId,
+    payload: {
+      tubeId: r.tubeId,
+      outcome: r.outcome,
+      recordedAt: r.recordedAt.toISOString(),
+      agencyId: r.agencyId,
+      persons: swabs.filter((s) => s.tubeId === r.tubeId).map((s) => ({ personId: s.personId, swabbedAt: s.swabbedAt.toISOString() })),
+    },
+  }));
+}

@@ -1,0 +1,62 @@
+// Who may read or call what in the testing silo: one graphql-shield map mirroring the schema.
+// Tubes and boxes belong to a site: a sampler reaches those of their own site, a lab those of
+// its agency's sites. Personal fields (Swab) are open to whoever reaches them: @pii decides.
+import { and, rule } from "graphql-shield";
+import { allow, rolesRule, rootRule, selfOrRoles } from "../../kernel/auth/rules";
+import type { TestingContext } from "./context";
+import { siteInScope } from "./scope";
+
+const byId = (prefix: string) => (parent: { id: string }) => `${prefix}:${parent.id}`;
+
+/** A box: its site must be the sampler's, or a site of the lab's agency. */
+const boxInScope = rule("boxInScope", { cache: byId("box") })(async (box: { siteId: string }, _a, ctx: TestingContext) => (await siteInScope(box.siteId, ctx)) !== false);
+
+/** A tube: the same condition, through its box. */
+const tubeInScope = rule("tubeInScope", { cache: byId("tube") })(async (tube: { boxId: string }, _a, ctx: TestingContext) => {
+  const box = await ctx.loaders.box.load(tube.boxId);
+  return box !== null && (await siteInScope(box.siteId, ctx)) !== false;
+});
+
+/** Who may list the persons in a tube (closed-loop tracing, seed 001): its sampler and oversight. */
+const listsSwabs = rolesRule("listsSwabs", ["SAMPLER", "EPIDEMIOLOGIST", "AUDITOR"]);
+
+/** Inputs of a status colour (@requires from health-code): every role that may read a status. */
+const readsStatusInputs = rule("readsStatusInputs", { cache: "no_cache" })((parent: { id: string }, _a, ctx: TestingContext) => {
+  const { role, subject } = ctx.viewer;
+  if (subject !== undefined && subject === parent.id) return true;
+  return role !== "SAMPLER" && role !== "LAB" && role !== "RESIDENT";
+});
+
+const ownTestsOrOversight = selfOrRoles("ownTestsOrOversight", ["EPIDEMIOLOGIST", "AUDITOR"]);
+
+export const permissions = {
+  Query: {
+    agencies: rootRule("Query.agencies"),
+    agency: rootRule("Query.agency"),
+    site: rootRule("Query.site"),
+    tube: rootRule("Query.tube"),
+    resultCounts: rootRule("Query.resultCounts"),
+    _service: allow,
+    _entities: allow,
+  },
+  Mutation: {
+    scanTube: rootRule("Mutation.scanTube"),
+    registerSample: rootRule("Mutation.registerSample"),
+    recordResult: rootRule("Mutation.recordResult"),
+    recordResults: rootRule("Mutation.recordResults"),
+  },
+  Agency: allow,
+  SamplingSite: allow,
+  TransportBox: boxInScope,
+  SampleTube: { "*": tubeInScope, swabs: and(tubeInScope, listsSwabs) },
+  Swab: allow,
+  TestResult: allow,
+  PersonTest: allow,
+  Person: { id: allow, tests: ownTestsOrOversight, latestTest: ownTestsOrOversight, latestNegativeResultAt: readsStatusInputs },
+  RecordResultsPayload: allow,
+  AgencyResultCount: allow,
+  FieldDisclosure: allow,
+  DisclosureAudit: { id: allow, testing: rolesRule("auditor", ["AUDITOR"]) },
+  DisclosureRecord: allow,
+  _Service: allow,
+};
