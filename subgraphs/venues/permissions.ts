@@ -25,6 +25,7 @@ export const permissions = {
   Venue: { "*": allow, registers: rolesRule("seesRegisters", ["REGISTRAR", "COMMUNITY_OFFICER", "EPIDEMIOLOGIST", "AUDITOR"]) },
   Register: { "*": allow, checkIns: listsVisitors },
   CheckIn: allow,
+  RiskPointReport: allow,
   Person: { id: allow, checkIns: selfOrRoles("ownCheckInsOrOversight", ["EPIDEMIOLOGIST", "AUDITOR"]) },
   _Service: allow,
 };
