@@ -48,7 +48,11 @@ async function main() {
   else if (opts.person) viewer.subject = opts.person;
   else if (role !== "APP") {
     // Demo defaults: the first demo resident acts as the person behind the token.
-    viewer.subject = role === "REGISTRAR" ? city.registers[0]!.registrarId : city.residents[0]!.personId;
+    const defaults: Partial<Record<string, string>> = {
+      REGISTRAR: city.registers[0]!.registrarId,
+      GUARDIAN: city.bindings.find((b) => b.faceVerified)?.guardianId,
+    };
+    viewer.subject = defaults[role] ?? city.residents[0]!.personId;
   }
   if (role === "COMMUNITY_OFFICER") viewer.community = opts.community ?? city.residents[0]!.community;
   if (role === "REGISTRAR") viewer.venueIds = (opts.venue ?? city.registers[0]!.venueId).split(",");
