@@ -86,7 +86,9 @@ function viewerFor(role: Role, target: DemoResident): Viewer {
   switch (role) {
     case "GUARDIAN":
       // The target's own guardian when it has one (Person); any guardian otherwise (Swab is out of scope).
-      return { role, subject: (graph.city.bindings.find((b) => b.faceVerified && b.wardId === target.personId) ?? graph.city.bindings[0]!).guardianId };
+      // (never the target themself: the demo city's person ids change with each test's pepper).
+      const binding = graph.city.bindings.find((b) => b.faceVerified && b.wardId === target.personId) ?? graph.city.bindings.find((b) => b.guardianId !== target.personId)!;
+      return { role, subject: binding.guardianId };
     case "COMMUNITY_OFFICER":
       return { role, subject: other.personId, community: target.community };
     case "SAMPLER":
@@ -161,6 +163,7 @@ describe.each(TYPES)("%s: each role sees another person's fields as the policy s
     const fields = FIELDS.filter((f) => f.type === type);
     const target = c.target(role, graph, fixtures);
     const viewer = c.viewer(role, target.owner, fixtures);
+    expect(viewer.subject).not.toBe(target.owner.personId); // these cells are about another person's data
     const row = c.deniedHere.includes(role) ? ALL_DENIED : EXPECTED[role];
     const res = await fetchEntity(c.silo, type, target.id, fields, viewer);
     const entity = res.body.data?._entities?.[0];
@@ -232,7 +235,8 @@ describe("scope conditions", () => {
   it("a sampler sees nothing of a swab taken at another site", async () => {
     const swab = fixtures.swabs[0]!;
     const otherSite = graph.city.sites.find((s) => s.id !== swab.siteId)!.id;
-    const header = await signViewerHeader({ role: "SAMPLER", subject: graph.city.residents[1]!.personId, siteId: otherSite }, graph.secrets.viewerKey);
+    const sampler = graph.city.residents.find((r) => r.personId !== swab.personId)!;
+    const header = await signViewerHeader({ role: "SAMPLER", subject: sampler.personId, siteId: otherSite }, graph.secrets.viewerKey);
     const res = await postGraphQL(graph.subgraphs.testing.url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Swab { documentMasked } } }`, { r: [{ __typename: "Swab", id: swab.id }] }, { [VIEWER_HEADER]: header });
     expect(res.body.data._entities[0].documentMasked).toBeNull();
     expect(res.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");

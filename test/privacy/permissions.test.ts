@@ -81,7 +81,7 @@ describe("root access through the graph", () => {
 
   it("rules cover entity fields fetched through _entities", async () => {
     const registrar: Viewer = { role: "REGISTRAR", subject: graph.city.registers[0]!.registrarId };
-    const other = graph.city.residents[7]!.personId;
+    const other = graph.city.residents.find((r) => r.personId !== registrar.subject)!.personId;
     const res = await direct("testing", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { tests { status } } } }`, registrar, { r: [{ __typename: "Person", id: other }] });
     expect(res.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const checkIns = await direct("venues", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { checkIns { id } } } }`, registrar, { r: [{ __typename: "Person", id: other }] });
