@@ -1,9 +1,11 @@
 // Client bearer tokens (kernel/auth/tokens.ts) and the gateway-signed Viewer header
 // (kernel/auth/viewerHeader.ts): a valid one round-trips the Viewer; anything missing, forged,
 // expired, role-less, meant for another audience or unsigned is UNAUTHENTICATED with status 401.
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { GraphQLError } from "graphql";
-import { SignJWT } from "jose";
+import { SignJWT, jwtVerify } from "jose";
+import { Hs256Expired, Hs256Invalid, verifyHs256 } from "../../kernel/auth/hs256";
+import { VerifiedTokenCache } from "../../kernel/auth/tokenCache";
 import { signToken, tokenVerifier, TOKEN_AUDIENCE, TOKEN_ISSUER } from "../../kernel/auth/tokens";
 import { signViewerHeader, verifyViewerHeader, VIEWER_HEADER_TTL_SECONDS } from "../../kernel/auth/viewerHeader";
 import type { Viewer } from "../../kernel/auth/viewer";
@@ -205,5 +207,82 @@ describe("Viewer header", () => {
 
   test("garbage is UNAUTHENTICATED", async () => {
     await unauthenticated(verifyViewerHeader("not-a-jwt", key));
+  });
+});
+
+describe("HS256 through node:crypto agrees with jose", () => {
+  const key = randomBytes(32);
+  const registered = { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
+
+  test("a token signed here verifies with jose, and one signed by jose verifies here", async () => {
+    const ours = await signToken(FULL, key, 60);
+    const { payload } = await jwtVerify(ours, key, { ...registered, algorithms: ["HS256"], requiredClaims: ["exp"] });
+    expect(payload.sub).toBe(FULL.subject);
+    const theirs = await jwt({ role: "LAB", agencyId: "a-1" }, key, { iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: now() + 60 });
+    expect(verifyHs256(theirs, key, registered)).toMatchObject({ role: "LAB", agencyId: "a-1" });
+  });
+
+  test("an audience list that contains ours is accepted, as jose accepts it", async () => {
+    const token = await new SignJWT({ role: "APP" }).setProtectedHeader({ alg: "HS256" }).setIssuer(TOKEN_ISSUER).setAudience(["x", TOKEN_AUDIENCE]).setExpirationTime(now() + 60).sign(key);
+    expect(verifyHs256(token, key, registered).role).toBe("APP");
+  });
+
+  test.each([
+    ["another algorithm (HS512)", { alg: "HS512" }],
+    ["a critical header extension", { alg: "HS256", crit: ["exp"], exp: 1 }],
+    ["an unencoded payload (b64: false)", { alg: "HS256", b64: false, crit: ["b64"] }],
+  ])("%s is refused", async (_what, header) => {
+    const body = b64({ role: "APP", iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: now() + 60 });
+    const head = b64(header);
+    const sig = createHmac("sha256", key).update(`${head}.${body}`).digest("base64url");
+    expect(() => verifyHs256(`${head}.${body}.${sig}`, key, registered)).toThrow(Hs256Invalid);
+  });
+
+  test("a token without exp, with a non-numeric exp, or not yet valid (nbf) is refused", () => {
+    const head = b64({ alg: "HS256" });
+    const sign = (claims: Record<string, unknown>) => {
+      const body = b64({ role: "APP", iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, ...claims });
+      return `${head}.${body}.${createHmac("sha256", key).update(`${head}.${body}`).digest("base64url")}`;
+    };
+    expect(() => verifyHs256(sign({}), key, registered)).toThrow(Hs256Invalid);
+    expect(() => verifyHs256(sign({ exp: String(now() + 60) }), key, registered)).toThrow(Hs256Invalid);
+    expect(() => verifyHs256(sign({ exp: now() + 60, nbf: now() + 30 }), key, registered)).toThrow(Hs256Invalid);
+    expect(() => verifyHs256(sign({ exp: now() }), key, registered)).toThrow(Hs256Expired);
+    expect(verifyHs256(sign({ exp: now() + 60 }), key, registered).role).toBe("APP");
+  });
+});
+
+describe("verified-token cache", () => {
+  test("a cached token still stops working when it expires", async () => {
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    try {
+      const v = tokenVerifier({ hs256Secret: secret });
+      const token = await signToken(FULL, secret, 5);
+      expect(await v(`Bearer ${token}`)).toEqual(FULL);
+      expect(await v(`Bearer ${token}`)).toEqual(FULL); // from the cache
+      jest.setSystemTime(Date.now() + 6_000);
+      const err = await unauthenticated(v(`Bearer ${token}`));
+      expect(err.message).toContain("expired");
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test("a refused token is never cached: a forged one fails every time", async () => {
+    const v = tokenVerifier({ hs256Secret: secret });
+    const forged = await signToken(FULL, otherSecret);
+    await unauthenticated(v(`Bearer ${forged}`));
+    await unauthenticated(v(`Bearer ${forged}`));
+  });
+
+  test("the cache is bounded: the oldest entry goes first", () => {
+    const cache = new VerifiedTokenCache(2);
+    const exp = now() + 60;
+    cache.set("a", { role: "APP" }, exp);
+    cache.set("b", { role: "LAB" }, exp);
+    cache.set("c", { role: "AUDITOR" }, exp);
+    expect(cache.size).toBe(2);
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.get("c")).toEqual({ role: "AUDITOR" });
   });
 });
