@@ -2,12 +2,15 @@
 import DataLoader from "dataloader";
 import type { Agency, PrismaClient, SampleTube, SamplingSite, Swab, TestResult, TransportBox } from "./generated/prisma/client";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
+import { loadPersonTests, type PersonTests } from "./personTests";
 
-/** A person's swab with what a person's test view needs. */
-export type SwabWithTube = Swab & { tube: SampleTube & { result: TestResult | null; box: TransportBox } };
-
-/** How many of a person's most recent swabs one batch loads (the schema caps `last` at this). */
+/** The most of a person's recent swabs one list returns; `last` is clamped to 1..PERSON_TESTS_CAP. */
 export const PERSON_TESTS_CAP = 50;
+
+/** Clamps a list's `last` argument to 1..PERSON_TESTS_CAP. */
+export function clampTests(last: number): number {
+  return Math.min(PERSON_TESTS_CAP, Math.max(1, Math.trunc(last)));
+}
 
 export interface Loaders {
   agency: DataLoader<string, Agency | null>;
@@ -20,12 +23,20 @@ export interface Loaders {
   tubesByBox: DataLoader<string, SampleTube[]>;
   swabsByTube: DataLoader<string, Swab[]>;
   resultByTube: DataLoader<string, TestResult | null>;
-  swabsByPerson: DataLoader<string, SwabWithTube[]>;
+  /** A person's latest `last` swabs (clamped) and latest negative result time; one loader per `last`. */
+  personTests(last: number): DataLoader<string, PersonTests>;
 }
 
 /** Creates this request's loaders. */
 export function createLoaders(prisma: PrismaClient): Loaders {
   const ids = (keys: readonly string[]) => ({ in: [...keys] });
+  const byLast = new Map<number, DataLoader<string, PersonTests>>();
+  const personTests = (last: number) => {
+    const n = clampTests(last);
+    let loader = byLast.get(n);
+    if (!loader) byLast.set(n, (loader = new DataLoader((keys) => loadPersonTests(prisma, keys, n))));
+    return loader;
+  };
   return {
     agency: new DataLoader(async (k) => byKey(k, await prisma.agency.findMany({ where: { id: ids(k) } }), (r) => r.id)),
     site: new DataLoader(async (k) => byKey(k, await prisma.samplingSite.findMany({ where: { id: ids(k) } }), (r) => r.id)),
@@ -37,13 +48,6 @@ export function createLoaders(prisma: PrismaClient): Loaders {
     tubesByBox: new DataLoader(async (k) => groupByKey(k, await prisma.sampleTube.findMany({ where: { boxId: ids(k) }, orderBy: { code: "asc" } }), (r) => r.boxId)),
     swabsByTube: new DataLoader(async (k) => groupByKey(k, await prisma.swab.findMany({ where: { tubeId: ids(k) }, orderBy: { swabbedAt: "asc" } }), (r) => r.tubeId)),
     resultByTube: new DataLoader(async (k) => byKey(k, await prisma.testResult.findMany({ where: { tubeId: ids(k) } }), (r) => r.tubeId)),
-    swabsByPerson: new DataLoader(async (k) => {
-      const rows = await prisma.swab.findMany({
-        where: { personId: ids(k) },
-        include: { tube: { include: { result: true, box: true } } },
-        orderBy: { swabbedAt: "desc" },
-      });
-      return groupByKey(k, rows, (r) => r.personId).map((list) => list.slice(0, PERSON_TESTS_CAP));
-    }),
+    personTests,
   };
 }

@@ -1,7 +1,8 @@
 // Per-request DataLoaders: every entity reference and child list of this silo is batched.
 import DataLoader from "dataloader";
-import { Prisma, type CheckIn, type PrismaClient, type Register, type Venue } from "./generated/prisma/client";
+import type { CheckIn, PrismaClient, Register, Venue } from "./generated/prisma/client";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
+import { latestCheckIns } from "./checkInLists";
 
 /** The most check-ins one list returns (per person or per register); `last` is clamped to 1..CHECK_IN_CAP. */
 export const CHECK_IN_CAP = 100;
@@ -17,31 +18,32 @@ export interface Loaders {
   checkIn: DataLoader<string, CheckIn | null>;
   /** A venue's registers that are not deleted, oldest first. */
   venueRegisters: DataLoader<string, Register[]>;
-  /** A person's latest CHECK_IN_CAP check-ins, most recent first. */
-  personCheckIns: DataLoader<string, CheckIn[]>;
-  /** A register's latest CHECK_IN_CAP check-ins, most recent first. */
-  registerCheckIns: DataLoader<string, CheckIn[]>;
-}
-
-type CheckInRow = { id: string; registerId: string; personId: string; checkedInAt: Date | string };
-
-/** The latest CHECK_IN_CAP check-ins of each key, in one query (a window per key keeps the cap per key). */
-async function latestCheckIns(prisma: PrismaClient, column: "person_id" | "register_id", keys: readonly string[]): Promise<CheckIn[]> {
-  const rows = await prisma.$queryRaw<CheckInRow[]>`
-    SELECT id, register_id AS "registerId", person_id AS "personId", checked_in_at AS "checkedInAt"
-    FROM (
-      SELECT c.*, row_number() OVER (PARTITION BY ${Prisma.raw(column)} ORDER BY checked_in_at DESC, id DESC) AS rn
-      FROM check_in c
-      WHERE ${Prisma.raw(column)} IN (${Prisma.join([...keys])})
-    ) latest
-    WHERE rn <= ${CHECK_IN_CAP}
-    ORDER BY checked_in_at DESC, id DESC`;
-  return rows.map((r) => ({ ...r, checkedInAt: r.checkedInAt instanceof Date ? r.checkedInAt : new Date(r.checkedInAt) }));
+  /** A person's latest `last` check-ins (clamped), most recent first; one loader per `last`. */
+  personCheckIns(last: number): DataLoader<string, CheckIn[]>;
+  /** A register's latest `last` check-ins (clamped), most recent first; one loader per `last`. */
+  registerCheckIns(last: number): DataLoader<string, CheckIn[]>;
 }
 
 /** Creates this request's loaders. */
 export function createLoaders(prisma: PrismaClient): Loaders {
-  return {
+  const byLast = new Map<string, DataLoader<string, CheckIn[]>>();
+  // One loader per (column, last): keys asked with the same `last` in one tick are one statement.
+  const checkIns = (column: "person_id" | "register_id", last: number) => {
+    const n = clampLast(last);
+    const name = `${column}:${n}`;
+    let loader = byLast.get(name);
+    if (!loader) {
+      loader = new DataLoader(async (keys) => {
+        const { lists, registers, venues } = await latestCheckIns(prisma, column, keys, n);
+        for (const r of registers) loaders.register.prime(r.id, r);
+        for (const v of venues) loaders.venue.prime(v.id, v);
+        return lists;
+      });
+      byLast.set(name, loader);
+    }
+    return loader;
+  };
+  const loaders: Loaders = {
     venue: new DataLoader(async (ids) => byKey(ids, await prisma.venue.findMany({ where: { id: { in: [...ids] } } }), (v) => v.id)),
     register: new DataLoader(async (ids) => byKey(ids, await prisma.register.findMany({ where: { id: { in: [...ids] } } }), (r) => r.id)),
     checkIn: new DataLoader(async (ids) => byKey(ids, await prisma.checkIn.findMany({ where: { id: { in: [...ids] } } }), (c) => c.id)),
@@ -52,7 +54,8 @@ export function createLoaders(prisma: PrismaClient): Loaders {
         (r) => r.venueId,
       ),
     ),
-    personCheckIns: new DataLoader(async (ids) => groupByKey(ids, await latestCheckIns(prisma, "person_id", ids), (c) => c.personId)),
-    registerCheckIns: new DataLoader(async (ids) => groupByKey(ids, await latestCheckIns(prisma, "register_id", ids), (c) => c.registerId)),
+    personCheckIns: (last) => checkIns("person_id", last),
+    registerCheckIns: (last) => checkIns("register_id", last),
   };
+  return loaders;
 }

@@ -1,6 +1,7 @@
-// Per-request DataLoaders batch child lists: ten persons' swabs (testing silo) or open causes
-// (health-code silo) asked for in one tick are one findMany over the ten ids, and the same
-// number of SQL statements as for one person (no N+1), with each list in its key's place.
+// Per-request DataLoaders batch child lists: ten persons' latest tests (testing silo, one SQL
+// statement with a per-person limit) or open causes (health-code silo, one findMany over the ten
+// ids) asked for in one tick cost the same statements as one person (no N+1), each list in its
+// key's place.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { buildCity, type DemoCity } from "../../kernel/demo/city";
@@ -60,57 +61,55 @@ describe("testing silo loaders", () => {
     jest.restoreAllMocks();
   });
 
-  test("ten persons' swabs loaded in one tick are one findMany over the ten ids, lists in key order", async () => {
+  test("ten persons' latest tests loaded in one tick are one SQL statement, lists in key order, cut to `last`", async () => {
     const persons = tenPersons(city, new Set(city.swabs.map((s) => s.personId)));
-    const findMany = jest.spyOn(prisma.swab, "findMany");
     const loaders = testingLoaders(prisma);
 
     const before = sql.count;
-    const lists = await Promise.all(persons.map((id) => loaders.swabsByPerson.load(id)));
-    const statementsForTen = sql.count - before;
-
-    expect(findMany).toHaveBeenCalledTimes(1);
-    const args = findMany.mock.calls[0]![0] as { where: { personId: { in: string[] } } };
-    expect(args.where.personId.in).toEqual(persons);
+    const lists = await Promise.all(persons.map((id) => loaders.personTests(5).load(id)));
+    expect(sql.count - before).toBe(1);
 
     expect(lists).toHaveLength(10);
-    const rows = await prisma.swab.findMany({ where: { personId: { in: persons } }, orderBy: { swabbedAt: "desc" } });
-    lists.forEach((list, i) => {
+    const rows = await prisma.swab.findMany({ where: { personId: { in: persons } }, orderBy: [{ swabbedAt: "desc" }, { id: "desc" }], include: { tube: { include: { result: true, box: true } } } });
+    lists.forEach((entry, i) => {
       const expected = rows.filter((r) => r.personId === persons[i]);
-      expect(list.map((s) => s.id)).toEqual(expected.map((s) => s.id));
-      for (const swab of list) {
+      expect(entry.swabs.map((s) => s.id)).toEqual(expected.slice(0, 5).map((s) => s.id));
+      entry.swabs.forEach((swab, j) => {
         expect(swab.personId).toBe(persons[i]);
-        expect(swab.tube.box).toBeDefined();
-      }
-      expect(list.length).toBeLessThanOrEqual(PERSON_TESTS_CAP);
+        expect(swab.siteId).toBe(expected[j]!.tube.box.siteId);
+        expect(swab.outcome).toBe(expected[j]!.tube.result?.outcome ?? null);
+        expect(swab.recordedAt?.getTime() ?? null).toBe(expected[j]!.tube.result?.recordedAt.getTime() ?? null);
+      });
+      const negatives = expected.filter((r) => r.tube.result?.outcome === "NEGATIVE").map((r) => r.tube.result!.recordedAt.getTime());
+      expect(entry.latestNegativeAt?.getTime() ?? null).toBe(negatives.length > 0 ? Math.max(...negatives) : null);
     });
-    expect(lists.some((l) => l.length > 1)).toBe(true);
-    expect(lists.every((l) => l.length > 0)).toBe(true);
-    // Newest first within a person's list.
-    for (const list of lists) for (let i = 1; i < list.length; i++) expect(list[i - 1]!.swabbedAt.getTime()).toBeGreaterThanOrEqual(list[i]!.swabbedAt.getTime());
+    expect(lists.some((l) => l.swabs.length > 1)).toBe(true);
+    expect(lists.every((l) => l.swabs.length > 0)).toBe(true);
 
-    // No N+1 underneath either: one person costs as many SQL statements as ten.
-    const single = testingLoaders(prisma);
-    const beforeOne = sql.count;
-    await single.swabsByPerson.load(persons[0]!);
-    expect(statementsForTen).toBeGreaterThan(0);
-    expect(statementsForTen).toBe(sql.count - beforeOne);
+    // `last: 1` reads one row per person, not the person's whole history.
+    const latest = await Promise.all(persons.map((id) => testingLoaders(prisma).personTests(1).load(id)));
+    latest.forEach((entry, i) => {
+      expect(entry.swabs).toHaveLength(1);
+      expect(entry.swabs[0]!.id).toBe(lists[i]!.swabs[0]!.id);
+    });
+    expect(PERSON_TESTS_CAP).toBe(50);
   });
 
   test("persons without swabs get empty lists in their places", async () => {
     const tested = new Set(city.swabs.map((s) => s.personId));
     const untested = city.residents.map((r) => r.personId).filter((id) => !tested.has(id));
     const keys = [untested[0]!, [...tested][0]!, "no-such-person", untested[1]!];
-    const findMany = jest.spyOn(prisma.swab, "findMany");
-    const lists = await Promise.all(keys.map((k) => testingLoaders(prisma).swabsByPerson.load(k)));
+    const before = sql.count;
+    const lists = await Promise.all(keys.map((k) => testingLoaders(prisma).personTests(5).load(k)));
     // (one loader per request: a loader per key would be four batches — the control case)
-    expect(findMany).toHaveBeenCalledTimes(4);
-    findMany.mockClear();
+    expect(sql.count - before).toBe(4);
     const loaders = testingLoaders(prisma);
-    const batched = await loaders.swabsByPerson.loadMany(keys);
-    expect(findMany).toHaveBeenCalledTimes(1);
+    const beforeBatch = sql.count;
+    const batched = await loaders.personTests(5).loadMany(keys);
+    expect(sql.count - beforeBatch).toBe(1);
     expect(batched).toEqual(lists);
-    expect(lists.map((l) => l.length > 0)).toEqual([false, true, false, false]);
+    expect(lists.map((l) => l.swabs.length > 0)).toEqual([false, true, false, false]);
+    expect(lists[0]!.latestNegativeAt).toBeNull();
   });
 });
 

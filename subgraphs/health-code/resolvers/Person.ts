@@ -17,7 +17,9 @@ async function resident(p: PersonParent, ctx: HealthCodeContext): Promise<Reside
 }
 
 export const Person = {
-  __resolveReference: async (ref: PersonRef, ctx: HealthCodeContext) => ({ ...ref, resident: await ctx.loaders.resident.load(ref.id) }),
+  // Nothing is read here: a field that needs the resident row loads it (batched), and the
+  // @requires fetch of the resident query asks only for healthCode, which needs the causes alone.
+  __resolveReference: (ref: PersonRef): PersonParent => ref,
   name: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.name ?? null,
   documentType: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.documentType ?? null,
   documentNumber: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => (await resident(p, ctx))?.documentNumber ?? null,

@@ -1,38 +1,27 @@
 // Person as the testing silo knows them: their swabs and results, derived at read time so a
 // recorded result shows at once (seed 004's "awaiting test" after the result was out).
 import type { TestingContext } from "../context";
-import { PERSON_TESTS_CAP, type SwabWithTube } from "../loaders";
+import type { PersonSwab } from "../personTests";
 
 type PersonRef = { id: string };
 
 /** A person's view of one swab. */
-function personTest(s: SwabWithTube) {
-  return {
-    swab: s,
-    status: s.tube.result?.outcome ?? "PENDING",
-    swabbedAt: s.swabbedAt,
-    resultAt: s.tube.result?.recordedAt ?? null,
-    siteId: s.tube.box.siteId,
-  };
+function personTest(s: PersonSwab) {
+  return { swab: s, status: s.outcome ?? "PENDING", swabbedAt: s.swabbedAt, resultAt: s.recordedAt, siteId: s.siteId };
 }
 
 export const Person = {
   __resolveReference: (ref: PersonRef) => ref,
-  tests: async (p: PersonRef, args: { last: number }, ctx: TestingContext) => {
-    const last = Math.max(1, Math.min(args.last, PERSON_TESTS_CAP));
-    return (await ctx.loaders.swabsByPerson.load(p.id)).slice(0, last).map(personTest);
-  },
+  tests: async (p: PersonRef, args: { last: number }, ctx: TestingContext) => (await ctx.loaders.personTests(args.last).load(p.id)).swabs.map(personTest),
+  // latestTest and latestNegativeResultAt share one loader (last 1), so the resident query's
+  // testing fetch is one statement.
   latestTest: async (p: PersonRef, _: unknown, ctx: TestingContext) => {
-    const [latest] = await ctx.loaders.swabsByPerson.load(p.id);
+    const [latest] = (await ctx.loaders.personTests(1).load(p.id)).swabs;
     return latest ? personTest(latest) : null;
   },
   // Needed by the health-code silo to derive a status colour (@requires), so every role that may
   // read a status may read it (permissions.ts): it says when, never what or where.
-  latestNegativeResultAt: async (p: PersonRef, _: unknown, ctx: TestingContext) => {
-    const swabs = await ctx.loaders.swabsByPerson.load(p.id);
-    const times = swabs.filter((s) => s.tube.result?.outcome === "NEGATIVE").map((s) => s.tube.result!.recordedAt.getTime());
-    return times.length > 0 ? new Date(Math.max(...times)) : null;
-  },
+  latestNegativeResultAt: async (p: PersonRef, _: unknown, ctx: TestingContext) => (await ctx.loaders.personTests(1).load(p.id)).latestNegativeAt,
 };
 
 export const PersonTest = {

@@ -1,7 +1,6 @@
 // A venue register (登记簿): the QR code a registrar shows or prints, and who scanned it.
 import type { Register as RegisterRow } from "../generated/prisma/client";
 import type { VenuesContext } from "../context";
-import { clampLast } from "../loaders";
 
 /**
  * Who may see a register's visitors: its own registrar, a community officer of the venue's
@@ -23,5 +22,5 @@ export const Register = {
   __resolveReference: (ref: { id: string }, ctx: VenuesContext) => ctx.loaders.register.load(ref.id),
   venue: (r: RegisterRow, _: unknown, ctx: VenuesContext) => ctx.loaders.venue.load(r.venueId),
   // Who may list them: permissions.ts (listsVisitors, which calls mayListVisitors above).
-  checkIns: async (r: RegisterRow, args: { last: number }, ctx: VenuesContext) => (await ctx.loaders.registerCheckIns.load(r.id)).slice(0, clampLast(args.last)),
+  checkIns: async (r: RegisterRow, args: { last: number }, ctx: VenuesContext) => ctx.loaders.registerCheckIns(args.last).load(r.id),
 };

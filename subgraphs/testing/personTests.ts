@@ -1,0 +1,62 @@
+// A person's latest swabs with their results and sites, and the time of their latest negative
+// result, for many persons in one statement. The resident query asks for `latestTest` and (for
+// the health-code silo's @requires) `latestNegativeResultAt`: both come from this one read, where
+// Prisma's nested include made a chain of four (swab → tube → result, box). A LATERAL subquery
+// per person walks the (person_id, swabbed_at) index and stops after `last` rows.
+import type { PrismaClient, Swab, TestOutcome } from "./generated/prisma/client";
+
+/** One of a person's swabs with what a person's test view needs. */
+export type PersonSwab = Swab & { siteId: string; outcome: TestOutcome | null; recordedAt: Date | null };
+
+export interface PersonTests {
+  /** Most recent first, at most the `last` asked for. */
+  swabs: PersonSwab[];
+  /** When the person's latest NEGATIVE result was recorded, over all their swabs. */
+  latestNegativeAt: Date | null;
+}
+
+type Row = Omit<PersonSwab, "id" | "swabbedAt" | "recordedAt"> & {
+  key: string;
+  id: string | null;
+  swabbedAt: Date | string;
+  recordedAt: Date | string | null;
+  latestNegativeAt: Date | string | null;
+};
+
+const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+
+/** The latest `last` swabs and the latest negative result time of each person, in key order. */
+export async function loadPersonTests(prisma: PrismaClient, keys: readonly string[], last: number): Promise<PersonTests[]> {
+  const rows = await prisma.$queryRaw<Row[]>`
+    SELECT k.key, n.at AS "latestNegativeAt",
+           s.id, s.tube_id AS "tubeId", s.person_id AS "personId", s.document_type AS "documentType",
+           s.document_masked AS "documentMasked", s.phone, s.sampler_id AS "samplerId", s.swabbed_at AS "swabbedAt",
+           s.site_id AS "siteId", s.outcome::text AS "outcome", s.recorded_at AS "recordedAt"
+    FROM unnest(${[...keys]}::text[]) WITH ORDINALITY AS k(key, ord)
+    LEFT JOIN LATERAL (
+      SELECT max(r.recorded_at) AS at FROM swab sw JOIN test_result r ON r.tube_id = sw.tube_id
+      WHERE sw.person_id = k.key AND r.outcome = 'NEGATIVE'
+    ) n ON true
+    LEFT JOIN LATERAL (
+      SELECT sw.*, b.site_id, r.outcome, r.recorded_at
+      FROM swab sw
+      JOIN sample_tube t ON t.id = sw.tube_id
+      JOIN transport_box b ON b.id = t.box_id
+      LEFT JOIN test_result r ON r.tube_id = sw.tube_id
+      WHERE sw.person_id = k.key
+      ORDER BY sw.swabbed_at DESC, sw.id DESC LIMIT ${last}
+    ) s ON true
+    ORDER BY k.ord, s.swabbed_at DESC, s.id DESC`;
+  const byKey = new Map<string, PersonTests>();
+  for (const r of rows) {
+    let entry = byKey.get(r.key);
+    if (!entry) {
+      entry = { swabs: [], latestNegativeAt: r.latestNegativeAt === null ? null : asDate(r.latestNegativeAt) };
+      byKey.set(r.key, entry);
+    }
+    if (r.id === null) continue; // the person has no swabs: the LEFT JOIN's one empty row
+    const { key: _key, latestNegativeAt: _n, ...swab } = r;
+    entry.swabs.push({ ...swab, id: r.id, swabbedAt: asDate(r.swabbedAt), recordedAt: r.recordedAt === null ? null : asDate(r.recordedAt) });
+  }
+  return keys.map((k) => byKey.get(k) ?? { swabs: [], latestNegativeAt: null });
+}
