@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { optionalEnv, portFromEnv, urlFromEnv } from "../kernel/config/env";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../kernel/config/secrets";
+import { limitsFromEnv, type OperationLimits } from "./limits";
 import { DEFAULT_PORTS, SILOS, envPrefix, graphName } from "../kernel/config/silos";
 
 export interface GatewayConfig {
@@ -15,6 +16,8 @@ export interface GatewayConfig {
   jwksUrl?: string;
   /** Services mode: shared cache (automatic persisted queries) across gateway replicas. */
   redisUrl?: string;
+  /** Operation and body limits (defaults: gateway/limits/config.ts). */
+  limits?: OperationLimits;
 }
 
 /** Reads the gateway's configuration from the environment. */
@@ -33,5 +36,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     secrets: loadSecrets(env, dataDirFromEnv(env)),
     jwksUrl: urlFromEnv(env, "AUTH_JWKS_URL"),
     redisUrl: optionalEnv(env, "REDIS_URL"),
+    limits: limitsFromEnv(env),
   };
 }

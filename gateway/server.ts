@@ -13,26 +13,45 @@ import { ViewerForwardingDataSource } from "./dataSource";
 import { checkSubgraphs } from "./readiness";
 import { RedisKeyValueCache } from "./redisCache";
 import { rootAccessPlugin } from "./rootAccess";
+import { formatGatewayError } from "./formatError";
+import { DEFAULT_LIMITS, entityTypes, limitRules, operationLimitsPlugin } from "./limits";
+import { refusalStatusPlugin } from "./refusalStatus";
+import { applyStrictScalars } from "../kernel/runtime/scalars";
 
 /** Starts the gateway and its HTTP server (/graphql, /health, /ready). */
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
   const fetcher = keepAliveFetcher();
+  const limits = config.limits ?? DEFAULT_LIMITS;
+  const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.supergraphPath, "utf8"),
+    supergraphSdl,
     buildService: ({ name, url }) => new ViewerForwardingDataSource(config.subgraphUrls[name] ?? url!, fetcher),
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on("error", () => undefined);
+  // The API schema is built from SDL, so its DateTime accepts anything: make it strict before
+  // Apollo Server validates the first request against it.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyStrictScalars(apiSchema));
+  const production = process.env.NODE_ENV === "production";
   const server = new ApolloServer<GatewayContext>({
     gateway,
     cache: redis ? new RedisKeyValueCache(redis) : undefined,
-    plugins: [rootAccessPlugin()],
+    plugins: [rootAccessPlugin(), operationLimitsPlugin(limits, entityTypes(supergraphSdl)), refusalStatusPlugin()],
+    // Limits run before planning; graphql-js stops parsing at maxTokens, and Apollo Server counts
+    // selections with fragments expanded before the other rules run.
+    validationRules: limitRules(limits),
+    parseOptions: limits.enabled ? { maxTokens: limits.maxTokens } : undefined,
+    maxRecursiveSelections: limits.enabled ? limits.maxRecursiveSelections : undefined,
+    // No "did you mean" field suggestions for strangers probing the schema in production.
+    hideSchemaDetailsFromClientErrors: production,
+    formatError: formatGatewayError,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
   });
   await server.start();
   const running = await serve(server, {
     port: config.port,
     host: config.host,
+    maxBodyBytes: limits.maxBodyBytes,
     context: contextFactory(tokenVerifier({ hs256Secret: config.secrets.tokenSecret, jwksUrl: config.jwksUrl }), config.secrets.viewerKey),
     routes: {
       "/health": (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'),

@@ -22,20 +22,32 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
 class BodyTooLarge extends Error {}
 
+/** How far past the limit a body is read (and dropped) so the client gets its 413 before the socket closes. */
+const DRAIN_FACTOR = 8;
+
+/**
+ * Reads the body up to `limit` bytes. A larger body is refused with BodyTooLarge once it ends (its
+ * bytes past the limit are dropped, not kept), so the client reads a 413 instead of a reset; a
+ * body far larger still is cut off.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
+      if (size <= limit) chunks.push(c);
+      else if (size > limit * DRAIN_FACTOR) {
         reject(new BodyTooLarge());
-        req.destroy();
-      } else chunks.push(c);
+        req.pause();
+      }
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => (size > limit || declared > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString("utf8"))));
     req.on("error", reject);
   });
 }
@@ -52,7 +64,7 @@ async function handleGraphQL<C extends BaseContext>(server: ApolloServer<C>, opt
   }
   let body: unknown = undefined;
   if (req.method === "POST") {
-    const raw = await readBody(req, opts.maxBodyBytes ?? 5 * 1024 * 1024);
+    const raw = await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
     try {
       body = raw.length > 0 && (headers.get("content-type") ?? "").includes("json") ? JSON.parse(raw) : raw;
     } catch {
@@ -77,7 +89,11 @@ export async function serve<C extends BaseContext>(server: ApolloServer<C>, opts
     const route = opts.routes?.[path];
     const work = route && req.method === "GET" ? route(req, res) : handleGraphQL(server, opts, req, res);
     Promise.resolve(work).catch((err) => {
-      if (err instanceof BodyTooLarge) return sendJson(res, 413, { errors: [{ message: "The request body is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      if (err instanceof BodyTooLarge) {
+        // The rest of an oversized body is not read: close the connection once the 413 is out.
+        res.setHeader("connection", "close");
+        return sendJson(res, 413, { errors: [{ message: `The request body is larger than this service accepts (${opts.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes): send less per request.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      }
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
       else res.end();
     });
