@@ -18,6 +18,8 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** Operation and body limits (defaults: gateway/limits/config.ts). */
   limits?: OperationLimits;
+  /** Production: no field suggestions, no stack traces (default: NODE_ENV=production). */
+  production?: boolean;
 }
 
 /** Reads the gateway's configuration from the environment. */

@@ -32,7 +32,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   // The API schema is built from SDL, so its DateTime accepts anything: make it strict before
   // Apollo Server validates the first request against it.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyStrictScalars(apiSchema));
-  const production = process.env.NODE_ENV === "production";
+  const production = config.production ?? process.env.NODE_ENV === "production";
   const server = new ApolloServer<GatewayContext>({
     gateway,
     cache: redis ? new RedisKeyValueCache(redis) : undefined,

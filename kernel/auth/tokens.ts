@@ -3,6 +3,7 @@
 // that says what to do and nothing about the token's contents.
 import { SignJWT, createRemoteJWKSet, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
 import { GraphQLError } from "graphql";
+import { checkTokenClaims } from "./claimRules";
 import { claimsFromViewer, viewerFromClaims, type Viewer } from "./viewer";
 
 export const TOKEN_ISSUER = "health-graph";
@@ -11,6 +12,8 @@ export const TOKEN_AUDIENCE = "health-graph-gateway";
 export interface TokenVerifierConfig {
   hs256Secret?: Uint8Array;
   jwksUrl?: string;
+  /** Longest lifetime (exp − iat) a client token may have; default: kernel/auth/claimRules.ts. */
+  maxLifetimeSeconds?: number;
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -50,6 +53,7 @@ export function tokenVerifier(config: TokenVerifierConfig): (authorization: stri
     }
     const viewer = viewerFromClaims(payload);
     if (!viewer) throw unauthenticated("Your token names no known role: ask for a token with a role.");
+    checkTokenClaims(payload, viewer, config.maxLifetimeSeconds);
     return viewer;
   };
 }
