@@ -3,10 +3,13 @@
 import type { IncomingMessage } from "node:http";
 import type { Viewer } from "../kernel/auth/viewer";
 import { signViewerHeader } from "../kernel/auth/viewerHeader";
+import { requestIdOf } from "../kernel/observability";
 
 export interface GatewayContext {
   viewer: Viewer;
   viewerHeader(): Promise<string>;
+  /** Forwarded to every subgraph call (X-Request-Id), so their logs and audit rows join this request. */
+  requestId: string;
 }
 
 /** Builds the context factory from a token verifier and the Viewer-header key. */
@@ -14,6 +17,6 @@ export function contextFactory(verify: (authorization: string | undefined) => Pr
   return async (req: IncomingMessage): Promise<GatewayContext> => {
     const viewer = await verify(req.headers.authorization);
     let header: Promise<string> | undefined;
-    return { viewer, viewerHeader: () => (header ??= signViewerHeader(viewer, viewerKey)) };
+    return { viewer, viewerHeader: () => (header ??= signViewerHeader(viewer, viewerKey)), requestId: requestIdOf(req) };
   };
 }

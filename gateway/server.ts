@@ -17,15 +17,19 @@ import { formatGatewayError } from "./formatError";
 import { DEFAULT_LIMITS, entityTypes, limitRules, operationLimitsPlugin } from "./limits";
 import { refusalStatusPlugin } from "./refusalStatus";
 import { applyStrictScalars } from "../kernel/runtime/scalars";
+import { createObservability, observabilityPlugin } from "../kernel/observability";
+import { measuredFetcher } from "./fetchMetrics";
 
 /** Starts the gateway and its HTTP server (/graphql, /health, /ready). */
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
   const fetcher = keepAliveFetcher();
+  const obs = createObservability("gateway");
+  const measured = measuredFetcher(fetcher, obs.metrics.registry, config.subgraphUrls);
   const limits = config.limits ?? DEFAULT_LIMITS;
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new ViewerForwardingDataSource(config.subgraphUrls[name] ?? url!, fetcher),
+    buildService: ({ name, url }) => new ViewerForwardingDataSource(config.subgraphUrls[name] ?? url!, measured),
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on("error", () => undefined);
@@ -36,7 +40,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const server = new ApolloServer<GatewayContext>({
     gateway,
     cache: redis ? new RedisKeyValueCache(redis) : undefined,
-    plugins: [rootAccessPlugin(), operationLimitsPlugin(limits, entityTypes(supergraphSdl)), refusalStatusPlugin()],
+    plugins: [observabilityPlugin(obs.metrics, obs.log), rootAccessPlugin(), operationLimitsPlugin(limits, entityTypes(supergraphSdl)), refusalStatusPlugin()],
     // Limits run before planning; graphql-js stops parsing at maxTokens, and Apollo Server counts
     // selections with fragments expanded before the other rules run.
     validationRules: limitRules(limits),
@@ -52,6 +56,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     port: config.port,
     host: config.host,
     maxBodyBytes: limits.maxBodyBytes,
+    observability: obs,
     context: contextFactory(tokenVerifier({ hs256Secret: config.secrets.tokenSecret, jwksUrl: config.jwksUrl }), config.secrets.viewerKey),
     routes: {
       "/health": (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'),
