@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { optionalEnv, portFromEnv, urlFromEnv } from "../kernel/config/env";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../kernel/config/secrets";
 import { limitsFromEnv, type OperationLimits } from "./limits";
+import { rateLimitsFromEnv, type RateLimits } from "./rateLimit/config";
 import { DEFAULT_PORTS, SILOS, envPrefix, graphName } from "../kernel/config/silos";
 
 export interface GatewayConfig {
@@ -18,6 +19,10 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** Operation and body limits (defaults: gateway/limits/config.ts). */
   limits?: OperationLimits;
+  /** Rate limits per address, per subject and for failed sign-ins (defaults: gateway/rateLimit/config.ts). */
+  rateLimits?: RateLimits;
+  /** Redis key prefix of the rate-limit counters (tests keep theirs apart). */
+  rateLimitPrefix?: string;
   /** Production: no field suggestions, no stack traces (default: NODE_ENV=production). */
   production?: boolean;
 }
@@ -39,5 +44,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     jwksUrl: urlFromEnv(env, "AUTH_JWKS_URL"),
     redisUrl: optionalEnv(env, "REDIS_URL"),
     limits: limitsFromEnv(env),
+    rateLimits: rateLimitsFromEnv(env),
   };
 }

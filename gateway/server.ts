@@ -8,7 +8,9 @@ import { tokenVerifier } from "../kernel/auth/tokens";
 import { keepAliveFetcher } from "../kernel/http/keepAliveFetcher";
 import { serve, type RunningServer } from "../kernel/http/serve";
 import type { GatewayConfig } from "./config";
-import { contextFactory, type GatewayContext } from "./context";
+import { clientAddress, contextFactory, type GatewayContext } from "./context";
+import { DEFAULT_RATE_LIMITS } from "./rateLimit/config";
+import { gatewayRateLimiter } from "./rateLimit/limiter";
 import { ViewerForwardingDataSource } from "./dataSource";
 import { checkSubgraphs } from "./readiness";
 import { RedisKeyValueCache } from "./redisCache";
@@ -33,6 +35,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on("error", () => undefined);
+  // Shared counters (rate limits) are only shared once Redis answers: give it a moment at start,
+  // without making the gateway's start depend on it.
+  if (redis && redis.status !== "ready") await Promise.race([new Promise((r) => redis.once("ready", r)), new Promise((r) => setTimeout(r, 2000).unref())]);
   // The API schema is built from SDL, so its DateTime accepts anything: make it strict before
   // Apollo Server validates the first request against it.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyStrictScalars(apiSchema));
@@ -52,12 +57,14 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
   });
   await server.start();
+  const limiter = gatewayRateLimiter(config.rateLimits ?? DEFAULT_RATE_LIMITS, redis, config.rateLimitPrefix);
   const running = await serve(server, {
     port: config.port,
     host: config.host,
     maxBodyBytes: limits.maxBodyBytes,
     observability: obs,
-    context: contextFactory(tokenVerifier({ hs256Secret: config.secrets.tokenSecret, jwksUrl: config.jwksUrl }), config.secrets.viewerKey),
+    admit: limiter ? (req, res) => limiter.admitAddress(clientAddress(req), res) : undefined,
+    context: contextFactory(tokenVerifier({ hs256Secret: config.secrets.tokenSecret, jwksUrl: config.jwksUrl }), config.secrets.viewerKey, limiter),
     routes: {
       "/health": (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'),
       "/ready": async (_req, res) => {
