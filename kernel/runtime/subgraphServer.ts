@@ -64,7 +64,7 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
               const log = contextValue.disclosed;
               if (!log || log.size === 0 || !def.audit || response.body.kind !== "single") return;
               try {
-                await def.audit.append(contextValue.viewer, clientOperationName(operationName), log);
+                await def.audit.append(contextValue.viewer, clientOperationName(operationName), log, contextValue.requestId);
               } catch {
                 response.body.singleResult = { errors: [AUDIT_UNAVAILABLE().toJSON()] };
               }

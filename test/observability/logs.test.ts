@@ -116,3 +116,15 @@ test("an operation that fails on the server is logged as an error with its reque
   expect(errorLines.length).toBeGreaterThan(0);
   expect(errorLines[0]).toMatchObject({ service: "gateway", operation: "Visits" });
 });
+
+test("a full disclosure's audit row carries the request id", async () => {
+  const target = graph.city.residents[30]!;
+  const res = await fetch(graph.gateway.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-request-id": "test-req-audit1", authorization: `Bearer ${await graph.token({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[10]!.personId, purpose: "case 9" })}` },
+    body: JSON.stringify({ query: "query Case($id: ID!) { person(id: $id) { name } }", variables: { id: target.personId } }),
+  });
+  expect(((await res.json()) as any).data.person.name).toBe(target.name);
+  const rows = await graph.databases["health-code"].sql.query<{ request_id: string; operation: string }>("SELECT request_id, operation FROM disclosure_audit WHERE person_id = $1", [target.personId]);
+  expect(rows).toEqual([{ request_id: "test-req-audit1", operation: "Case" }]);
+});
