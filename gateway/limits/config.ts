@@ -19,6 +19,8 @@ export interface OperationLimits {
   maxOperations: number;
   /** Estimated cost: each field 1, times the sizes of the lists above it, plus a hop per entity fetched from another silo. */
   maxCost: number;
+  /** Fields returning an entity, fragments expanded, lists not multiplied: what planning time grows with. */
+  maxEntityHops: number;
   /** What an entity field fetched through another silo adds to the cost. */
   entityHopCost: number;
   /** Assumed size of a list that takes no `first`/`last` argument. */
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxDirectives: 30,
   maxOperations: 10,
   maxCost: 25_000_000,
+  maxEntityHops: 60,
   entityHopCost: 2,
   defaultListSize: 10,
   maxListArgument: 200,
@@ -55,6 +58,7 @@ const ENV: Record<Exclude<keyof OperationLimits, "enabled">, string> = {
   maxDirectives: "LIMIT_MAX_DIRECTIVES",
   maxOperations: "LIMIT_MAX_OPERATIONS",
   maxCost: "LIMIT_MAX_COST",
+  maxEntityHops: "LIMIT_MAX_ENTITY_HOPS",
   entityHopCost: "LIMIT_ENTITY_HOP_COST",
   defaultListSize: "LIMIT_DEFAULT_LIST_SIZE",
   maxListArgument: "LIMIT_MAX_LIST_ARGUMENT",

@@ -2,6 +2,7 @@
 // field costs 1, times the sizes of the lists above it (`first`/`last`, or a default for lists
 // without one), and a field returning an entity costs a hop more, since the gateway fetches it
 // from another silo. graphql-armor's cost rule ignores list sizes, so this walk is our own.
+// Entity hops are also counted once each, without list sizes: they are what query planning costs.
 // It also checks `first`/`last` bounds, which hold even when the limits are off.
 import {
   GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isListType, typeFromAST, valueFromAST,
@@ -22,7 +23,17 @@ export interface CostInput {
   limits: OperationLimits;
 }
 
-class OverBudget extends Error {}
+class OverBudget extends Error {
+  constructor(readonly tally: Tally) {
+    super("over budget");
+  }
+}
+
+/** Cost at multiplier 1, and entity fields counted once each (fragments expanded, lists not multiplied). */
+interface Tally {
+  cost: number;
+  hops: number;
+}
 
 function badListArgument(field: string, arg: string, value: unknown, max: number): GraphQLError {
   return new GraphQLError(`The argument "${arg}" of ${field} must be a whole number from 1 to ${max} (got ${JSON.stringify(value)}).`, {
@@ -46,47 +57,55 @@ function listSize(input: CostInput, parent: GraphQLCompositeType, def: GraphQLFi
   return undefined;
 }
 
-/** Cost of one selection set at multiplier 1; fragments are costed once and reused (cost is linear). */
-function selectionCost(input: CostInput, parent: GraphQLCompositeType, set: SelectionSetNode, memo: Map<string, number>): number {
-  let cost = 0;
+/** Cost and entity hops of one selection set; fragments are tallied once and reused (both are linear). */
+function tally(input: CostInput, parent: GraphQLCompositeType, set: SelectionSetNode, memo: Map<string, Tally>): Tally {
+  const total: Tally = { cost: 0, hops: 0 };
+  const add = (t: Tally, times = 1) => {
+    total.cost += t.cost * times;
+    total.hops += t.hops;
+  };
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
-      if (sel.name.value.startsWith("__") || !("getFields" in parent)) { cost += 1; continue; }
+      if (sel.name.value.startsWith("__") || !("getFields" in parent)) { total.cost += 1; continue; }
       const def = parent.getFields()[sel.name.value];
       if (!def) continue;
       const type = getNullableType(def.type);
       const named = getNamedType(def.type);
       const size = isListType(type) ? (listSize(input, parent, def, sel) ?? input.limits.defaultListSize) : (listSize(input, parent, def, sel), 1);
-      const hop = input.entities.has(named.name) ? input.limits.entityHopCost : 0;
-      const child = sel.selectionSet && isCompositeType(named) ? selectionCost(input, named, sel.selectionSet, memo) : 0;
-      cost += size * (1 + hop + child);
+      const entity = input.entities.has(named.name);
+      const child = sel.selectionSet && isCompositeType(named) ? tally(input, named, sel.selectionSet, memo) : { cost: 0, hops: 0 };
+      add({ cost: 1 + (entity ? input.limits.entityHopCost : 0) + child.cost, hops: (entity ? 1 : 0) + child.hops }, size);
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
       const on = sel.typeCondition ? typeFromAST(input.schema, sel.typeCondition) : parent;
-      cost += selectionCost(input, on && isCompositeType(on) ? on : parent, sel.selectionSet, memo);
+      add(tally(input, on && isCompositeType(on) ? on : parent, sel.selectionSet, memo));
     } else {
       const name = sel.name.value;
-      let fragmentCost = memo.get(name);
-      if (fragmentCost === undefined) {
-        const fragment = input.fragments.get(name);
-        const on = fragment && typeFromAST(input.schema, fragment.typeCondition);
-        fragmentCost = fragment ? selectionCost(input, on && isCompositeType(on) ? on : parent, fragment.selectionSet, memo) : 0;
-        memo.set(name, fragmentCost);
+      let fragment = memo.get(name);
+      if (fragment === undefined) {
+        const def = input.fragments.get(name);
+        const on = def && typeFromAST(input.schema, def.typeCondition);
+        fragment = def ? tally(input, on && isCompositeType(on) ? on : parent, def.selectionSet, memo) : { cost: 0, hops: 0 };
+        memo.set(name, fragment);
       }
-      cost += fragmentCost;
+      add(fragment);
     }
-    if (input.limits.enabled && cost > input.limits.maxCost) throw new OverBudget();
+    if (input.limits.enabled && (total.cost > input.limits.maxCost || total.hops > input.limits.maxEntityHops)) throw new OverBudget(total);
   }
-  return cost;
+  return total;
 }
 
-/** The operation's estimated cost, or Infinity once it passes maxCost; throws BAD_USER_INPUT for out-of-bounds list arguments. */
-export function operationCost(input: CostInput): number {
+/**
+ * The operation's estimated cost and entity hops; once either passes its limit the walk stops and
+ * returns what it had counted (at least one over its limit). Throws BAD_USER_INPUT for
+ * out-of-bounds list arguments.
+ */
+export function operationCost(input: CostInput): Tally {
   const root = input.schema.getRootType(input.operation.operation);
-  if (!root) return 0;
+  if (!root) return { cost: 0, hops: 0 };
   try {
-    return selectionCost(input, root, input.operation.selectionSet, new Map());
+    return tally(input, root, input.operation.selectionSet, new Map());
   } catch (err) {
-    if (err instanceof OverBudget) return Infinity;
+    if (err instanceof OverBudget) return err.tally;
     throw err;
   }
 }

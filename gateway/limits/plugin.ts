@@ -25,9 +25,13 @@ export function operationLimitsPlugin<C extends BaseContext>(limits: OperationLi
         async didResolveOperation({ operation, document, request, schema }) {
           if (!operation) return;
           const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-          const cost = operationCost({ schema, operation, fragments, variables: request.variables ?? {}, entities, limits });
-          if (limits.enabled && cost > limits.maxCost) {
+          const { cost, hops } = operationCost({ schema, operation, fragments, variables: request.variables ?? {}, entities, limits });
+          if (!limits.enabled) return;
+          if (cost > limits.maxCost) {
             throw limitExceeded("cost", limits.maxCost, `This operation's estimated cost is over ${limits.maxCost} (lists multiply what they select; entities from other silos add a hop each).`);
+          }
+          if (hops > limits.maxEntityHops) {
+            throw limitExceeded("entityHops", limits.maxEntityHops, `This operation reaches entities more than ${limits.maxEntityHops} times (each is a further subgraph fetch to plan).`);
           }
         },
       };

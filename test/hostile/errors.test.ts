@@ -25,7 +25,7 @@ beforeAll(async () => {
     secrets: graph.secrets,
     production: true,
   });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await production?.stop();
   await graph?.stop();

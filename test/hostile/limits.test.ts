@@ -1,7 +1,7 @@
 // Hostile operations through the real gateway: each is refused before planning with HTTP 400 and
 // OPERATION_LIMIT_EXCEEDED (or 413 for a body too large), /health answers within 200 ms while the
 // request runs, and nothing is written.
-import { deepQuery, fragmentTree, manyAliases, manyDirectives, manyOperations } from "./queries";
+import { deepQuery, fanOut, fragmentTree, manyAliases, manyDirectives, manyOperations } from "./queries";
 import { whileHealthProbed } from "./responsive";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
 
@@ -12,7 +12,7 @@ beforeAll(async () => {
   graph = await startTestGraph("embedded", 40);
   const resident = graph.city.residents[0]!;
   auth = { authorization: `Bearer ${await graph.token({ role: "RESIDENT", subject: resident.personId })}` };
-}, 120_000);
+}, 300_000);
 afterAll(() => graph?.stop());
 
 async function refused(query: string, limit: string, variables?: Record<string, unknown>) {
@@ -32,11 +32,18 @@ test("an ordinary resident query passes every limit", async () => {
   expect(res.body.data.me.name).toBe(graph.city.residents[0]!.name);
 });
 
-test("a 1.4 KB tree of aliased fragments over Person → checkIns → person is refused on selections; a smaller tree on cost", async () => {
+test("a 1.4 KB tree of aliased fragments over Person → checkIns → person is refused on selections; a smaller tree on entity hops", async () => {
   const query = fragmentTree(12);
   expect(query.length).toBeLessThan(1500);
   await refused(query, "selections");
-  await refused(fragmentTree(4), "cost");
+  await refused(fragmentTree(4), "entityHops");
+});
+
+test("lists inside lists are refused on cost; one level less passes", async () => {
+  await refused(fanOut(4), "cost");
+  const res = await postGraphQL(graph.gateway.url, fanOut(2), undefined, auth);
+  expect(res.status).toBe(200);
+  expect(res.body.errors).toBeUndefined();
 });
 
 test("depth 200 is refused on depth", async () => {

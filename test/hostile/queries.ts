@@ -33,3 +33,10 @@ export function manyOperations(count: number): string {
 export function manyDirectives(count: number): string {
   return `query Directives { me { ${Array.from({ length: count }, () => "... @include(if: true) { id }").join(" ")} } }`;
 }
+
+/** Lists inside lists: `levels` of check-ins → register → check-ins, each asking for 200. Few hops, huge fan-out. */
+export function fanOut(levels: number): string {
+  let inner = "id";
+  for (let i = 0; i < levels; i++) inner = `checkIns(last: 200) { register { ${inner} } }`;
+  return `query FanOut { me { ${inner} } }`;
+}

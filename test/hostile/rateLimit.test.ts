@@ -16,7 +16,7 @@ const gateways: RunningServer[] = [];
 
 beforeAll(async () => {
   graph = await startTestGraph("embedded", 20);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   for (const g of gateways) await g.stop();
   await graph?.stop();

@@ -14,7 +14,7 @@ let graph: TestGraph;
 beforeAll(async () => {
   configureLogging({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
   graph = await startTestGraph("embedded", 40);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await graph?.stop();
   configureLogging({});
