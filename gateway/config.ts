@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import { optionalEnv, portFromEnv, urlFromEnv } from "../kernel/config/env";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../kernel/config/secrets";
+import { limitsFromEnv, type OperationLimits } from "./limits";
+import { rateLimitsFromEnv, type RateLimits } from "./rateLimit/config";
 import { DEFAULT_PORTS, SILOS, envPrefix, graphName } from "../kernel/config/silos";
 
 export interface GatewayConfig {
@@ -15,6 +17,14 @@ export interface GatewayConfig {
   jwksUrl?: string;
   /** Services mode: shared cache (automatic persisted queries) across gateway replicas. */
   redisUrl?: string;
+  /** Operation and body limits (defaults: gateway/limits/config.ts). */
+  limits?: OperationLimits;
+  /** Rate limits per address, per subject and for failed sign-ins (defaults: gateway/rateLimit/config.ts). */
+  rateLimits?: RateLimits;
+  /** Redis key prefix of the rate-limit counters (tests keep theirs apart). */
+  rateLimitPrefix?: string;
+  /** Production: no field suggestions, no stack traces (default: NODE_ENV=production). */
+  production?: boolean;
 }
 
 /** Reads the gateway's configuration from the environment. */
@@ -33,5 +43,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     secrets: loadSecrets(env, dataDirFromEnv(env)),
     jwksUrl: urlFromEnv(env, "AUTH_JWKS_URL"),
     redisUrl: optionalEnv(env, "REDIS_URL"),
+    limits: limitsFromEnv(env),
+    rateLimits: rateLimitsFromEnv(env),
   };
 }

@@ -4,6 +4,7 @@
 // (hs256.ts); jose verifies JWKS tokens. A verified token is cached for its remaining life.
 import { createRemoteJWKSet, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
 import { GraphQLError } from "graphql";
+import { checkTokenClaims } from "./claimRules";
 import { claimsFromViewer, viewerFromClaims, type Viewer } from "./viewer";
 import { Hs256Expired, signHs256, verifyHs256 } from "./hs256";
 import { VerifiedTokenCache } from "./tokenCache";
@@ -16,6 +17,8 @@ export interface TokenVerifierConfig {
   jwksUrl?: string;
   /** How many verified tokens to remember (default 10,000; 0 turns the cache off). */
   cacheSize?: number;
+  /** Longest lifetime (exp − iat) a client token may have; default: kernel/auth/claimRules.ts. */
+  maxLifetimeSeconds?: number;
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -53,6 +56,7 @@ export function tokenVerifier(config: TokenVerifierConfig): (authorization: stri
     }
     const viewer = viewerFromClaims(payload);
     if (!viewer) throw unauthenticated("Your token names no known role: ask for a token with a role.");
+    checkTokenClaims(payload, viewer, config.maxLifetimeSeconds);
     cache.set(token, viewer, payload.exp as number);
     return viewer;
   };

@@ -10,4 +10,4 @@ export { RedisStreamsBus, type RedisStreamsBusOptions } from "./redisStreamsBus"
 export { streamKey, deadLetterKey } from "./redisCodec";
 export { startConsumer, type Consumer, type ConsumerOptions, type ConsumerCounters } from "./consumer";
 export { eventStats, outboxStats, type EventStats, type EventStatsOptions, type OutboxStats } from "./stats";
-export { renderEventMetrics } from "./metrics";
+export { registerEventMetrics, renderEventMetrics } from "./metrics";

@@ -1,20 +1,12 @@
-// Prometheus text exposition of EventStats. Labels are stream and group names only: never event
-// ids, aggregate ids, error texts or anything else that could carry personal data.
+// The event figures as prom-client metrics, on the silo's own registry beside its HTTP and
+// GraphQL metrics. Labels are stream and group names only: never event ids, aggregate ids, error
+// texts or anything else that could carry personal data.
+import { Counter, Gauge, Registry } from "prom-client";
 import type { EventStats } from "./stats";
 
 type Labels = { stream?: string; group?: string };
 type Sample = [Labels, number];
-
-const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-
-function family(name: string, type: "gauge" | "counter", help: string, samples: Sample[]): string[] {
-  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
-  for (const [labels, value] of samples) {
-    const parts = Object.entries(labels).map(([k, v]) => `${k}="${escape(String(v))}"`);
-    lines.push(`${name}${parts.length ? `{${parts.join(",")}}` : ""} ${Number.isFinite(value) ? value : 0}`);
-  }
-  return lines;
-}
+type Family = { name: string; type: "gauge" | "counter"; help: string; samples: (s: EventStats) => Sample[] };
 
 function byGroup(stats: EventStats, key: keyof EventStats["consumers"][number]): Sample[] {
   const sums = new Map<string, number>();
@@ -22,24 +14,60 @@ function byGroup(stats: EventStats, key: keyof EventStats["consumers"][number]):
   return [...sums].map(([group, n]) => [{ group }, n]);
 }
 
-/** Renders the stats as Prometheus text format (version 0.0.4). */
-export function renderEventMetrics(stats: EventStats): string {
-  const groups = stats.streams.flatMap((s) => s.groups.map((g) => ({ stream: s.stream, ...g })));
-  const lines = [
-    ...family("events_outbox_unpublished", "gauge", "Outbox events not yet published to the bus.", stats.outboxes.map((o) => [{ stream: o.source }, o.unpublished])),
-    ...family("events_outbox_oldest_unpublished_seconds", "gauge", "Age of the oldest unpublished outbox event (0 when none).", stats.outboxes.map((o) => [{ stream: o.source }, o.oldestAgeSeconds ?? 0])),
-    ...family("events_outbox_publish_attempts_max", "gauge", "Most failed publish attempts of an unpublished event.", stats.outboxes.map((o) => [{ stream: o.source }, o.maxAttempts])),
-    ...family("events_stream_length", "gauge", "Messages held in the stream.", stats.streams.map((s) => [{ stream: s.stream }, s.length])),
-    ...family("events_group_lag", "gauge", "Messages not yet delivered to the group.", groups.filter((g) => g.lag !== null).map((g) => [{ stream: g.stream, group: g.group }, g.lag ?? 0])),
-    ...family("events_group_pending", "gauge", "Messages delivered to the group but not acknowledged.", groups.map((g) => [{ stream: g.stream, group: g.group }, g.pending])),
-    ...family("events_group_consumers", "gauge", "Consumers known to the group.", groups.map((g) => [{ stream: g.stream, group: g.group }, g.consumers])),
-    ...family("events_dead_letters", "gauge", "Dead-lettered messages of the group.", stats.streams.flatMap((s) => s.deadLetters.map((d): Sample => [{ stream: s.stream, group: d.group }, d.count]))),
-    ...family("events_consumer_processed_total", "counter", "Events whose effect this process applied.", byGroup(stats, "processed")),
-    ...family("events_consumer_duplicates_total", "counter", "Redelivered events skipped as already applied.", byGroup(stats, "duplicates")),
-    ...family("events_consumer_unknown_type_total", "counter", "Events acknowledged without a handler for their type.", byGroup(stats, "unknownType")),
-    ...family("events_consumer_dead_lettered_total", "counter", "Events this process dead-lettered.", byGroup(stats, "deadLettered")),
-    ...family("events_consumer_retries_total", "counter", "Handler failures retried.", byGroup(stats, "retries")),
-    ...family("events_consumer_claimed_total", "counter", "Messages claimed from stalled consumers.", byGroup(stats, "claimed")),
-  ];
-  return `${lines.join("\n")}\n`;
+const groupsOf = (stats: EventStats) => stats.streams.flatMap((s) => s.groups.map((g) => ({ stream: s.stream, ...g })));
+
+const FAMILIES: Family[] = [
+  { name: "events_outbox_unpublished", type: "gauge", help: "Outbox events not yet published to the bus.", samples: (s) => s.outboxes.map((o) => [{ stream: o.source }, o.unpublished]) },
+  { name: "events_outbox_oldest_unpublished_seconds", type: "gauge", help: "Age of the oldest unpublished outbox event (0 when none).", samples: (s) => s.outboxes.map((o) => [{ stream: o.source }, o.oldestAgeSeconds ?? 0]) },
+  { name: "events_outbox_publish_attempts_max", type: "gauge", help: "Most failed publish attempts of an unpublished event.", samples: (s) => s.outboxes.map((o) => [{ stream: o.source }, o.maxAttempts]) },
+  { name: "events_stream_length", type: "gauge", help: "Messages held in the stream.", samples: (s) => s.streams.map((x) => [{ stream: x.stream }, x.length]) },
+  { name: "events_group_lag", type: "gauge", help: "Messages not yet delivered to the group.", samples: (s) => groupsOf(s).filter((g) => g.lag !== null).map((g) => [{ stream: g.stream, group: g.group }, g.lag ?? 0]) },
+  { name: "events_group_pending", type: "gauge", help: "Messages delivered to the group but not acknowledged.", samples: (s) => groupsOf(s).map((g) => [{ stream: g.stream, group: g.group }, g.pending]) },
+  { name: "events_group_consumers", type: "gauge", help: "Consumers known to the group.", samples: (s) => groupsOf(s).map((g) => [{ stream: g.stream, group: g.group }, g.consumers]) },
+  { name: "events_dead_letters", type: "gauge", help: "Dead-lettered messages of the group.", samples: (s) => s.streams.flatMap((x) => x.deadLetters.map((d): Sample => [{ stream: x.stream, group: d.group }, d.count])) },
+  { name: "events_consumer_processed_total", type: "counter", help: "Events whose effect this process applied.", samples: (s) => byGroup(s, "processed") },
+  { name: "events_consumer_duplicates_total", type: "counter", help: "Redelivered events skipped as already applied.", samples: (s) => byGroup(s, "duplicates") },
+  { name: "events_consumer_unknown_type_total", type: "counter", help: "Events acknowledged without a handler for their type.", samples: (s) => byGroup(s, "unknownType") },
+  { name: "events_consumer_dead_lettered_total", type: "counter", help: "Events this process dead-lettered.", samples: (s) => byGroup(s, "deadLettered") },
+  { name: "events_consumer_retries_total", type: "counter", help: "Handler failures retried.", samples: (s) => byGroup(s, "retries") },
+  { name: "events_consumer_claimed_total", type: "counter", help: "Messages claimed from stalled consumers.", samples: (s) => byGroup(s, "claimed") },
+];
+
+/**
+ * Registers the event metrics on `registry`, read from `read()` at scrape time (one read per
+ * scrape, shared by all families). When the figures cannot be read (Redis down), the families
+ * are empty and events_stats_up is 0, so the service's other metrics are still served.
+ */
+export function registerEventMetrics(registry: Registry, read: () => Promise<EventStats>): void {
+  let current: { at: number; stats: Promise<EventStats | undefined> } | undefined;
+  const snapshot = () => {
+    if (!current || performance.now() - current.at > 250) current = { at: performance.now(), stats: read().catch(() => undefined) };
+    return current.stats;
+  };
+  new Gauge({
+    name: "events_stats_up", help: "1 when the event figures could be read at this scrape.", registers: [registry],
+    async collect() { this.set((await snapshot()) ? 1 : 0); },
+  });
+  for (const f of FAMILIES) {
+    const labelNames = ["stream", "group"];
+    const fill = async (metric: Gauge | Counter) => {
+      metric.reset();
+      const stats = await snapshot();
+      if (!stats) return;
+      for (const [labels, value] of f.samples(stats)) {
+        const v = Number.isFinite(value) ? value : 0;
+        if (metric instanceof Gauge) metric.set(labels, v);
+        else metric.inc(labels, v);
+      }
+    };
+    if (f.type === "gauge") new Gauge({ name: f.name, help: f.help, labelNames, registers: [registry], async collect() { await fill(this); } });
+    else new Counter({ name: f.name, help: f.help, labelNames, registers: [registry], async collect() { await fill(this); } });
+  }
+}
+
+/** Renders given stats as Prometheus text (for tests and one-off reports). */
+export async function renderEventMetrics(stats: EventStats): Promise<string> {
+  const registry = new Registry();
+  registerEventMetrics(registry, async () => stats);
+  return registry.metrics();
 }

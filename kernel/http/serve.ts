@@ -4,6 +4,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { assignRequestId, createObservability, REQUEST_ID_HEADER, scrub, type Observability } from "../observability";
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -14,6 +15,10 @@ export interface ServeOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest request body accepted (bulk result uploads are the largest legitimate bodies). */
   maxBodyBytes?: number;
+  /** Logs and metrics (GET /metrics serves its registry); a fresh set named "service" by default. */
+  observability?: Observability;
+  /** Runs before a /graphql request is read; a refusal it returns is sent as is (rate limits). */
+  admit?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 export interface RunningServer {
@@ -22,20 +27,32 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
 class BodyTooLarge extends Error {}
 
+/** How far past the limit a body is read (and dropped) so the client gets its 413 before the socket closes. */
+const DRAIN_FACTOR = 8;
+
+/**
+ * Reads the body up to `limit` bytes. A larger body is refused with BodyTooLarge once it ends (its
+ * bytes past the limit are dropped, not kept), so the client reads a 413 instead of a reset; a
+ * body far larger still is cut off.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
+      if (size <= limit) chunks.push(c);
+      else if (size > limit * DRAIN_FACTOR) {
         reject(new BodyTooLarge());
-        req.destroy();
-      } else chunks.push(c);
+        req.pause();
+      }
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => (size > limit || declared > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString("utf8"))));
     req.on("error", reject);
   });
 }
@@ -52,7 +69,7 @@ async function handleGraphQL<C extends BaseContext>(server: ApolloServer<C>, opt
   }
   let body: unknown = undefined;
   if (req.method === "POST") {
-    const raw = await readBody(req, opts.maxBodyBytes ?? 5 * 1024 * 1024);
+    const raw = await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
     try {
       body = raw.length > 0 && (headers.get("content-type") ?? "").includes("json") ? JSON.parse(raw) : raw;
     } catch {
@@ -70,14 +87,56 @@ async function handleGraphQL<C extends BaseContext>(server: ApolloServer<C>, opt
   res.end();
 }
 
+const GRAPHQL_PATH = "/graphql";
+
+/** GET /metrics: the service's registry in Prometheus text. */
+function metricsRoute(obs: Observability): Route {
+  return async (_req, res) => {
+    const text = await obs.metrics.registry.metrics().catch(() => undefined);
+    if (text === undefined) return void res.writeHead(503, { "content-type": "text/plain" }).end("# metrics unavailable\n");
+    res.writeHead(200, { "content-type": obs.metrics.registry.contentType }).end(text);
+  };
+}
+
+/** Records the access log line and the HTTP metrics of a finished request, and logs every 5xx. */
+function observe(obs: Observability, req: IncomingMessage, res: ServerResponse, route: string, requestId: string): void {
+  const started = performance.now();
+  res.once("finish", () => {
+    const seconds = (performance.now() - started) / 1000;
+    const method = req.method ?? "GET";
+    obs.metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
+    obs.metrics.httpDuration.observe({ method, route }, seconds);
+    const line = { requestId, method, route, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, bytes: Number(res.getHeader("content-length") ?? 0) || undefined };
+    if (res.statusCode >= 500) obs.log.error(line, "request failed");
+    else obs.log.info(line, "request");
+  });
+}
+
 /** Starts the server; resolves once it listens (port 0 picks a free port). */
 export async function serve<C extends BaseContext>(server: ApolloServer<C>, opts: ServeOptions<C>): Promise<RunningServer> {
+  const obs = opts.observability ?? createObservability("service");
+  const routes: Record<string, Route> = { "/metrics": metricsRoute(obs), ...opts.routes };
   const httpServer = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const route = opts.routes?.[path];
-    const work = route && req.method === "GET" ? route(req, res) : handleGraphQL(server, opts, req, res);
+    const requestId = assignRequestId(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const route = routes[path];
+    observe(obs, req, res, route || path === GRAPHQL_PATH ? path : "unknown", requestId);
+    let work: void | Promise<void>;
+    if (route) {
+      work = req.method === "GET" || req.method === "HEAD" ? route(req, res) : sendJson(res, 405, { errors: [{ message: `${path} answers GET only.`, extensions: { code: "METHOD_NOT_ALLOWED" } }] });
+    } else if (path === GRAPHQL_PATH) {
+      work = (opts.admit ? opts.admit(req, res) : Promise.resolve(true)).then((admitted) => (admitted ? handleGraphQL(server, opts, req, res) : undefined));
+    } else {
+      work = sendJson(res, 404, { errors: [{ message: `Nothing is served at ${path}: GraphQL is at ${GRAPHQL_PATH}.`, extensions: { code: "NOT_FOUND" } }] });
+    }
     Promise.resolve(work).catch((err) => {
-      if (err instanceof BodyTooLarge) return sendJson(res, 413, { errors: [{ message: "The request body is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      if (err instanceof BodyTooLarge) {
+        // The rest of an oversized body is not read: close the connection once the 413 is out.
+        res.setHeader("connection", "close");
+        return sendJson(res, 413, { errors: [{ message: `The request body is larger than this service accepts (${opts.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes): send less per request.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      }
+      obs.log.error({ requestId, message: scrub(err instanceof Error ? err.message : String(err)) }, "unhandled error");
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
       else res.end();
     });

@@ -41,22 +41,22 @@ export interface AuditRecord {
 
 /** Writes a request's disclosures; a failure must reject (the caller withholds the response). */
 export interface AuditSink {
-  append(viewer: Viewer, operation: string | null, log: DisclosureLog): Promise<void>;
+  append(viewer: Viewer, operation: string | null, log: DisclosureLog, requestId?: string): Promise<void>;
 }
 
 /** An AuditSink over the silo's `disclosure_audit` table (one multi-row INSERT per request). */
 export function sqlAuditSink(sql: Sql): AuditSink {
   return {
-    async append(viewer, operation, log) {
+    async append(viewer, operation, log, requestId) {
       const rows = log.entries();
       if (rows.length === 0) return;
       const params: unknown[] = [];
       const values = rows.map(({ personId, fields }) => {
-        params.push(randomUUID(), viewer.subject ?? null, viewer.role, viewer.purpose ?? null, personId, fields, operation);
+        params.push(randomUUID(), viewer.subject ?? null, viewer.role, viewer.purpose ?? null, personId, fields, operation, requestId ?? null);
         const n = params.length;
-        return `($${n - 6}::uuid, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::text[], $${n})`;
+        return `($${n - 7}::uuid, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::text[], $${n - 1}, $${n})`;
       });
-      await sql.query(`INSERT INTO disclosure_audit (id, viewer_id, role, purpose, person_id, fields, operation) VALUES ${values.join(", ")}`, params);
+      await sql.query(`INSERT INTO disclosure_audit (id, viewer_id, role, purpose, person_id, fields, operation, request_id) VALUES ${values.join(", ")}`, params);
     },
   };
 }

@@ -11,8 +11,8 @@ import { openSiloDatabase, type SiloDatabase } from "../db/open";
 import { buildCity, type DemoCity } from "../demo/city";
 import type { DiscloseContext } from "../privacy/disclose";
 import { disclosureContext } from "../privacy/keys";
-import type { Route, RunningServer } from "../http/serve";
-import { InProcessBus, relayNotifier, type EventBus, type Logger } from "../events";
+import type { RunningServer } from "../http/serve";
+import { InProcessBus, registerEventMetrics, relayNotifier, type EventBus, type Logger } from "../events";
 import { startSubgraph, type SubgraphContext } from "./subgraphServer";
 import { startSiloEvents, type ConsumerGroupSpec } from "./siloEvents";
 import { busFromEnv, consoleLogger } from "./eventBus";
@@ -53,15 +53,6 @@ export interface LaunchOptions {
   logger?: Logger;
 }
 
-/** GET /metrics: the event figures in Prometheus text (503 when they cannot be read). */
-function metricsRoute(render: () => Promise<string>): Route {
-  return async (_req, res) => {
-    const text = await render().catch(() => undefined);
-    if (text === undefined) return void res.writeHead(503, { "content-type": "text/plain" }).end("# event stats unavailable\n");
-    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text);
-  };
-}
-
 /** Creates a silo over an opened database, seeds it if asked, and serves it. */
 export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory<C>, opts: LaunchOptions): Promise<RunningSilo> {
   const notifier = relayNotifier();
@@ -75,7 +66,8 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
     viewerKey: opts.secrets.viewerKey,
     context: (viewer) => instance.context(viewer),
     ready: async () => (await opts.db.sql.query("SELECT 1 AS ok")).length === 1,
-    routes: { "/metrics": metricsRoute(() => events.metrics()) },
+    // GET /metrics serves the silo's registry: HTTP, GraphQL, process and these event figures.
+    registerMetrics: (registry) => registerEventMetrics(registry, () => events.stats()),
   }).catch(async (err: unknown) => {
     await events.stop();
     await ownBus?.close();

@@ -3,6 +3,7 @@
 import type { Silo } from "../config/silos";
 import type { SqlDatabase } from "../db/sql";
 import {
+  type EventStats,
   eventStats, InProcessBus, renderEventMetrics, startConsumer, startRelay,
   type Consumer, type EventBus, type EventHandler, type Logger, type RelayNotifier,
 } from "../events";
@@ -29,7 +30,9 @@ export interface SiloEventsOptions {
 export interface SiloEvents {
   /** Stops consumers and relay (idempotent); pending messages stay for the next start. */
   stop(): Promise<void>;
-  /** Prometheus text: this silo's outbox, its stream and its groups' lag, pending and dead letters. */
+  /** This silo's figures: its outbox, its stream and its groups' lag, pending and dead letters. */
+  stats(): Promise<EventStats>;
+  /** The same figures as Prometheus text. */
   metrics(): Promise<string>;
 }
 
@@ -62,6 +65,9 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
   return {
     stop: () => (stopped ??= Promise.all([relay.stop(), ...consumers.map((c) => c.stop())]).then(() => undefined)),
     async metrics() {
+      return renderEventMetrics(await this.stats());
+    },
+    async stats() {
       const stats = await eventStats({ outboxes: [{ source: o.silo, db: o.db }], bus: o.bus, streams, consumers });
       // Groups on our own stream are our consumers' health as a producer sees it; on other
       // streams only our own groups, so two silos never export the same series.
@@ -71,7 +77,7 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
         groups: s.groups.filter((g) => mine(s.stream, g.group)),
         deadLetters: s.deadLetters.filter((d) => mine(s.stream, d.group)),
       }));
-      return renderEventMetrics(stats);
+      return stats;
     },
   };
 }

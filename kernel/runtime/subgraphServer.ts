@@ -14,9 +14,13 @@ import { applyPiiDisclosure, type PiiContext, type ScopeCheck } from "../privacy
 import { clientOperationName, DisclosureLog, type AuditSink } from "../privacy/audit";
 import { serve, type Route, type RunningServer } from "../http/serve";
 import { DateTimeScalar } from "./scalars";
+import type { Registry } from "prom-client";
+import { attachObservability, createObservability, observabilityOf, observabilityPlugin, requestIdOf } from "../observability";
 
 export interface SubgraphContext extends PiiContext {
   viewer: Viewer;
+  /** The gateway's request id (X-Request-Id), on log lines and audit rows. */
+  requestId?: string;
 }
 
 /** Withholds a response whose full disclosures could not be audited (fail closed). */
@@ -45,10 +49,12 @@ export function buildSchema<C extends SubgraphContext>(def: SubgraphDefinition<C
 
 /** An Apollo Server for a subgraph; stack traces stay out of responses outside development. */
 export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefinition<C>): ApolloServer<C> {
-  return new ApolloServer<C>({
+  const obs = createObservability(def.name);
+  const server = new ApolloServer<C>({
     schema: buildSchema(def),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      observabilityPlugin<C>(obs.metrics, obs.log),
       {
         // Full disclosures of others are written before the response leaves; if that fails, the
         // response is replaced by an error, so nothing is ever shown without its audit record.
@@ -58,7 +64,7 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
               const log = contextValue.disclosed;
               if (!log || log.size === 0 || !def.audit || response.body.kind !== "single") return;
               try {
-                await def.audit.append(contextValue.viewer, clientOperationName(operationName), log);
+                await def.audit.append(contextValue.viewer, clientOperationName(operationName), log, contextValue.requestId);
               } catch {
                 response.body.singleResult = { errors: [AUDIT_UNAVAILABLE().toJSON()] };
               }
@@ -69,6 +75,8 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
     ],
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
   });
+  attachObservability(server, obs);
+  return server;
 }
 
 export interface StartOptions<C extends SubgraphContext> {
@@ -79,20 +87,25 @@ export interface StartOptions<C extends SubgraphContext> {
   context: (viewer: Viewer) => C;
   /** Readiness: true when the silo's database answers. */
   ready: () => Promise<boolean>;
-  /** Further GET routes beside /health and /ready (the silo's /metrics). */
+  /** Further GET routes beside /health, /ready and /metrics. */
   routes?: Record<string, Route>;
+  /** Adds the silo's own metrics (its events) to the registry /metrics serves. */
+  registerMetrics?: (registry: Registry) => void;
 }
 
 /** Starts the subgraph's HTTP server with /health and /ready beside /graphql. */
 export async function startSubgraph<C extends SubgraphContext>(server: ApolloServer<C>, opts: StartOptions<C>): Promise<RunningServer> {
   await server.start();
+  const observability = observabilityOf(server) ?? createObservability("subgraph");
+  opts.registerMetrics?.(observability.metrics.registry);
   return serve(server, {
     port: opts.port,
     host: opts.host,
+    observability,
     context: async (req: IncomingMessage) => {
       const header = req.headers[VIEWER_HEADER];
       const viewer = await verifyViewerHeader(Array.isArray(header) ? header[0] : header, opts.viewerKey);
-      return { ...opts.context(viewer), disclosed: new DisclosureLog() };
+      return { ...opts.context(viewer), disclosed: new DisclosureLog(), requestId: requestIdOf(req) };
     },
     routes: {
       ...opts.routes,

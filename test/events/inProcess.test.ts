@@ -115,7 +115,7 @@ test("a poison event is dead-lettered after maxAttempts while later events still
   expect(await db.query("SELECT 1 FROM processed_event")).toHaveLength(7);
   const stats = await eventStats({ bus, outboxes: [{ source: "testing", db }], consumers: [c] });
   expect(stats.streams[0]?.deadLetters[0]).toMatchObject({ group: "health-code.status", count: 1, lastError: expect.stringContaining("tube unknown") });
-  const metrics = renderEventMetrics(stats);
+  const metrics = await renderEventMetrics(stats);
   expect(metrics).toContain('events_dead_letters{stream="testing",group="health-code.status"} 1');
   expect(metrics).not.toContain("tube unknown");
   expect(metrics).not.toContain(PERSON);

@@ -115,7 +115,7 @@ describeReal("events on real PostgreSQL + Redis: consumer faults (skipped unless
       groups: [{ group: "venues.d", pending: 0, lag: 0, consumers: 1 }],
       deadLetters: [{ group: "venues.d", count: 1, lastError: expect.stringContaining("R-17 does not exist") }],
     });
-    const text = renderEventMetrics(stats);
+    const text = await renderEventMetrics(stats);
     expect(text).toContain('events_dead_letters{stream="d",group="venues.d"} 1');
     expect(text).toContain('events_group_lag{stream="d",group="venues.d"} 0');
     expect(text).not.toMatch(/R-17|p_\d/);

@@ -15,6 +15,7 @@ import { declareGroups } from "../../kernel/runtime/siloEvents";
 import type { EventBus } from "../../kernel/events";
 import type { RunningServer } from "../../kernel/http/serve";
 import { startGateway } from "../../gateway/server";
+import type { GatewayConfig } from "../../gateway/config";
 import { ALL_CONSUMER_GROUPS, SILO_MODULES } from "../../subgraphs/silos";
 import { createTestDatabase, TEST_REDIS_URL } from "./services";
 import { testBus } from "./bus";
@@ -50,7 +51,7 @@ export async function postGraphQL(url: string, query: string, variables?: Record
 }
 
 /** Starts the graph in the given mode with a demo city of `residents` people. */
-export async function startTestGraph(mode: "embedded" | "services", residents = 60): Promise<TestGraph> {
+export async function startTestGraph(mode: "embedded" | "services", residents = 60, gatewayOptions: Partial<GatewayConfig> = {}): Promise<TestGraph> {
   const secrets = testSecrets();
   const city = buildCity(secrets.pepper, residents);
   const drops: Array<() => Promise<void>> = [];
@@ -75,6 +76,9 @@ export async function startTestGraph(mode: "embedded" | "services", residents = 
     supergraphPath: join(__dirname, "..", "..", "schema", "supergraph.graphql"),
     secrets,
     redisUrl: mode === "services" ? TEST_REDIS_URL : undefined,
+    // Rate-limit counters of this graph only (services mode shares one Redis between tests).
+    rateLimitPrefix: `test:${randomBytes(6).toString("hex")}:rl:`,
+    ...gatewayOptions,
   });
   const token = (viewer: Viewer, ttl?: number) => signToken(viewer, secrets.tokenSecret, ttl);
   return {

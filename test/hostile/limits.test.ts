@@ -1,0 +1,96 @@
+// Hostile operations through the real gateway: each is refused before planning with HTTP 400 and
+// OPERATION_LIMIT_EXCEEDED (or 413 for a body too large), /health answers within 200 ms while the
+// request runs, and nothing is written.
+import { deepQuery, fanOut, fragmentTree, manyAliases, manyDirectives, manyOperations } from "./queries";
+import { whileHealthProbed } from "./responsive";
+import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
+
+let graph: TestGraph;
+let auth: Record<string, string>;
+
+beforeAll(async () => {
+  graph = await startTestGraph("embedded", 40);
+  const resident = graph.city.residents[0]!;
+  auth = { authorization: `Bearer ${await graph.token({ role: "RESIDENT", subject: resident.personId })}` };
+}, 300_000);
+afterAll(() => graph?.stop());
+
+async function refused(query: string, limit: string, variables?: Record<string, unknown>) {
+  const { result, healthMs } = await whileHealthProbed(graph.gateway.url, () => postGraphQL(graph.gateway.url, query, variables, auth));
+  expect(healthMs).toBeLessThan(200);
+  expect(result.status).toBe(400);
+  expect(result.body.data).toBeUndefined();
+  expect(result.body.errors?.[0]?.extensions?.code).toBe("OPERATION_LIMIT_EXCEEDED");
+  expect(result.body.errors?.[0]?.extensions?.limit).toBe(limit);
+  return result;
+}
+
+test("an ordinary resident query passes every limit", async () => {
+  const res = await postGraphQL(graph.gateway.url, "query Me { me { name healthCode { colour label causes { kind howToClear } } latestTest { status resultAt } checkIns(last: 3) { checkedInAt venue { name } } } }", undefined, auth);
+  expect(res.status).toBe(200);
+  expect(res.body.errors).toBeUndefined();
+  expect(res.body.data.me.name).toBe(graph.city.residents[0]!.name);
+});
+
+test("a 1.4 KB tree of aliased fragments over Person → checkIns → person is refused on selections; a smaller tree on entity hops", async () => {
+  const query = fragmentTree(12);
+  expect(query.length).toBeLessThan(1500);
+  await refused(query, "selections");
+  await refused(fragmentTree(4), "entityHops");
+});
+
+test("lists inside lists are refused on cost; one level less passes", async () => {
+  await refused(fanOut(4), "cost");
+  const res = await postGraphQL(graph.gateway.url, fanOut(2), undefined, auth);
+  expect(res.status).toBe(200);
+  expect(res.body.errors).toBeUndefined();
+});
+
+test("depth 200 is refused on depth", async () => {
+  await refused(deepQuery(200), "depth");
+});
+
+test("5,000 aliases are refused at the parser's token limit; 100 aliases on the alias limit", async () => {
+  await refused(manyAliases(5000), "tokens");
+  await refused(manyAliases(100), "aliases");
+});
+
+test("60,000 operations (840 KB) in one document are refused at the token limit; 11 named ones on the operation limit", async () => {
+  const res = await refused(manyOperations(60_000), "tokens");
+  expect(JSON.stringify(res.body)).not.toContain("me {");
+  const named = Array.from({ length: 11 }, (_, i) => `query Q${i} { me { id } }`).join("\n");
+  const body = await fetch(graph.gateway.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify({ query: named, operationName: "Q0" }) });
+  expect(body.status).toBe(400);
+  expect(((await body.json()) as any).errors[0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "operations" });
+});
+
+test("many directives and many root fields are refused", async () => {
+  await refused(manyDirectives(40), "directives");
+  await refused(`query Roots { ${Array.from({ length: 13 }, (_, i) => `m${i}: me { id }`).join(" ")} }`, "rootFields");
+});
+
+test("a body over the limit is answered 413 PAYLOAD_TOO_LARGE, not a reset", async () => {
+  const big = JSON.stringify({ query: "{ me { id } }", variables: { pad: "x".repeat(2 * 1024 * 1024) } });
+  const { result: res, healthMs } = await whileHealthProbed(graph.gateway.url, () =>
+    fetch(graph.gateway.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: big }),
+  );
+  expect(healthMs).toBeLessThan(200);
+  expect(res.status).toBe(413);
+  expect(((await res.json()) as any).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
+});
+
+test("recordResults literals: 100,000 items hit the body limit (413), 20,000 the token limit; nothing is written", async () => {
+  const lab = { role: "LAB" as const, subject: "lab-1", agencyId: graph.city.agencies[0]!.id };
+  const labAuth = { authorization: `Bearer ${await graph.token(lab)}` };
+  const upload = (n: number) => `mutation Upload { recordResults(inputs: [${Array.from({ length: n }, (_, i) => `{ tubeCode: "T-${i}", outcome: NEGATIVE }`).join(",")}]) { recorded } }`;
+  const count = () => graph.databases.testing.sql.query("SELECT count(*)::int AS n FROM test_result");
+  const before = await count();
+  const huge = await whileHealthProbed(graph.gateway.url, () => fetch(graph.gateway.url, { method: "POST", headers: { "content-type": "application/json", ...labAuth }, body: JSON.stringify({ query: upload(100_000) }) }));
+  expect(huge.healthMs).toBeLessThan(200);
+  expect(huge.result.status).toBe(413);
+  const large = await whileHealthProbed(graph.gateway.url, () => postGraphQL(graph.gateway.url, upload(20_000), undefined, labAuth));
+  expect(large.healthMs).toBeLessThan(200);
+  expect(large.result.status).toBe(400);
+  expect(large.result.body.errors?.[0]?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "tokens" });
+  expect(await count()).toEqual(before);
+});
