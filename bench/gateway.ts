@@ -1,143 +1,192 @@
-// `npm run bench`: query (a) (a resident's status, latest test and check-ins) through the gateway,
-// and, in the same run, the same data fetched straight from the subgraphs (the calls a client
-// would make without the gateway), at the same concurrency. Prints throughput, p50 and p99 and
-// the ratio gateway/direct. Beside it, a second gateway over the same subgraphs with the operation
-// and rate limits off, driven in alternating rounds, gives what the limits cost (ratio on/off).
-// A benchmark, not a test: it asserts nothing about speed.
-//   npm run bench -- [--seconds 5] [--concurrency 8] [--rounds 3] [--json]
-import http from "node:http";
-import { join } from "node:path";
-import { startGateway } from "../gateway/server";
-import { DEFAULT_LIMITS } from "../gateway/limits";
-import { DEFAULT_RATE_LIMITS } from "../gateway/rateLimit/config";
-import { SILOS, graphName } from "../kernel/config/silos";
+// `npm run bench`: the graph in services mode (each silo its own process on its own throwaway
+// PostgreSQL database, Redis Streams under a key prefix of this run), the project's gateway and
+// stock @apollo/gateway over the same subgraphs, and the subgraphs called directly. Distinct
+// viewers, a warm-up, interleaved rounds; per variant the median, min and max of req/s and the
+// CPU per request of every process (from /proc, PostgreSQL backends included, the load generator
+// excluded). Bulk results: 5,000-result uploads through the gateway against one INSERT … SELECT
+// FROM unnest of as many rows into the same table. Prints a table and one JSON line; asserts nothing.
+//   npm run bench -- [--rounds 3] [--seconds 3] [--concurrency 8] [--residents 300]
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { Pool } from "pg";
+import Redis from "ioredis";
+import { signToken } from "../kernel/auth/tokens";
 import { signViewerHeader, VIEWER_HEADER } from "../kernel/auth/viewerHeader";
-import { startTestGraph, type TestGraph } from "../test/support/graph";
+import type { Viewer } from "../kernel/auth/viewer";
+import { SILOS, envPrefix, graphName, type Silo } from "../kernel/config/silos";
+import { buildCity } from "../kernel/demo/city";
+import { answers200, cpuSeconds, startService, stopServices, type Service } from "./support/processes";
+import { closeAgent, drive, post } from "./support/load";
+import { bulkUploads } from "./support/bulk";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const SECONDS = option("seconds", 5);
-const CONCURRENCY = option("concurrency", 8);
-const ROUNDS = option("rounds", 3);
-const JSON_OUT = args.includes("--json");
+const ROUNDS = arg("rounds", 3), SECONDS = arg("seconds", 3), CONCURRENCY = arg("concurrency", 8), RESIDENTS = arg("residents", 300);
+const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
-const QUERY_A = `query Resident { me { id name healthCode { colour label causes { kind } } latestTest { status resultAt } checkIns(last: 3) { checkedInAt venue { name } } } }`;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-function post(url: string, body: unknown, headers: Record<string, string>): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-        if (res.statusCode !== 200 || parsed.errors) reject(new Error(`request failed: ${res.statusCode} ${JSON.stringify(parsed.errors?.[0]?.extensions?.code)}`));
-        else resolve(parsed);
-      });
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
     });
-    req.on("error", reject);
-    req.end(JSON.stringify(body));
   });
-}
 
-interface Result { rps: number; p50Ms: number; p99Ms: number; requests: number; seconds: number }
+const RESIDENT = `query Resident { me { id name healthCode { colour label causes { kind } } latestTest { status resultAt } checkIns(last: 3) { checkedInAt venue { name } } } }`;
+const NAME = `{ me { name } }`;
+const COLOUR = `{ me { healthCode { colour } } }`;
+const VISITORS = `{ myRegisters { code checkIns(last: 20) { checkedInAt person { name } } } }`;
 
-async function drive(once: () => Promise<unknown>, latencies: number[] = [], warm = true): Promise<Result> {
-  if (warm) for (let i = 0; i < 50; i++) await once(); // warm-up: JIT, connections, prepared plans
-  const until = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        await once();
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { rps: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length, seconds: elapsed };
-}
-
-/** The calls a client makes without the gateway: testing and venues, then health-code with the result time. */
-async function directOnce(graph: TestGraph, personId: string, header: string) {
-  const h = { [VIEWER_HEADER]: header };
-  const person = { __typename: "Person", id: personId };
-  const [testing] = await Promise.all([
-    post(graph.subgraphs.testing.url, { query: `query($r:[_Any!]!){ _entities(representations:$r){ ... on Person { latestNegativeResultAt latestTest { status resultAt } } } }`, variables: { r: [person] } }, h),
-    post(graph.subgraphs.venues.url, { query: `query($r:[_Any!]!){ _entities(representations:$r){ ... on Person { checkIns(last: 3) { checkedInAt venue { name } } } } }`, variables: { r: [person] } }, h),
-  ]);
-  const latestNegativeResultAt = testing.data._entities[0].latestNegativeResultAt;
-  await post(graph.subgraphs["health-code"].url, { query: `query($r:[_Any!]!){ _entities(representations:$r){ ... on Person { id name healthCode { colour label causes { kind } } } } }`, variables: { r: [{ ...person, latestNegativeResultAt }] } }, h);
-}
+type Variant = { name: string; once: (i: number) => Promise<unknown> };
+type Sample = { rps: number; cpuMs: Record<string, number> };
 
 async function main() {
-  // Rate limits on with budgets one client can spend (their counting is what is measured).
-  const budget = { points: 1_000_000, seconds: 10 };
-  const graph = await startTestGraph("embedded", 300, { rateLimits: { enabled: true, perAddress: budget, perSubject: budget, failedAuthPerAddress: budget } });
-  const unlimited = await startGateway({
-    port: 0,
-    subgraphUrls: Object.fromEntries(SILOS.map((s) => [graphName(s), graph.subgraphs[s].url])),
-    supergraphPath: join(__dirname, "..", "schema", "supergraph.graphql"),
-    secrets: graph.secrets,
-    limits: { ...DEFAULT_LIMITS, enabled: false },
-    rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
-  });
+  const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
+  // Services read each key as the UTF-8 bytes of its variable (kernel/config/secrets.ts).
+  const keys = { token: randomBytes(32).toString("base64url"), viewer: randomBytes(32).toString("base64url"), pepper: randomBytes(32).toString("base64url") };
+  const secrets = { tokenSecret: Buffer.from(keys.token), viewerKey: Buffer.from(keys.viewer), pepper: Buffer.from(keys.pepper) };
+  const city = buildCity(secrets.pepper, RESIDENTS);
+  const admin = new Pool({ connectionString: ADMIN, max: 1 });
+  const dbs: Partial<Record<Silo, string>> = {};
+  const services: Service[] = [];
+  const env: Record<string, string> = {
+    AUTH_TOKEN_SECRET: keys.token,
+    VIEWER_HEADER_SECRET: keys.viewer,
+    PERSON_ID_PEPPER: keys.pepper,
+    REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, SEED_DEMO: "1", DEMO_RESIDENTS: String(RESIDENTS), HOST: "127.0.0.1", NODE_ENV: "production",
+  };
   try {
-    const resident = graph.city.residents.find((r) => graph.city.swabs.some((s) => s.personId === r.personId) && graph.city.checkIns.some((c) => c.personId === r.personId))!;
-    const viewer = { role: "RESIDENT" as const, subject: resident.personId };
-    const token = await graph.token(viewer, 3600);
-    const header = await signViewerHeader(viewer, graph.secrets.viewerKey, 3600);
-    const auth = { authorization: `Bearer ${token}` };
-    const viaGateway = await drive(() => post(graph.gateway.url, { query: QUERY_A }, auth));
-    const direct = await drive(() => directOnce(graph, resident.personId, header));
-    // Limits on and off, in alternating rounds so drift on a shared machine hits both alike.
-    const on: number[] = [];
-    const off: number[] = [];
-    let onTime = 0;
-    let offTime = 0;
-    await drive(() => post(unlimited.url, { query: QUERY_A }, auth), [], true);
-    for (let round = 0; round < ROUNDS; round++) {
-      const a = await drive(() => post(graph.gateway.url, { query: QUERY_A }, auth), on, false);
-      onTime += a.seconds;
-      const b = await drive(() => post(unlimited.url, { query: QUERY_A }, auth), off, false);
-      offTime += b.seconds;
+    for (const silo of SILOS) {
+      const name = `${tag}_${graphName(silo)}`;
+      await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(ADMIN);
+      url.pathname = `/${name}`;
+      dbs[silo] = url.toString();
+      env[`${envPrefix(silo)}_DATABASE_URL`] = url.toString();
+      env[`${envPrefix(silo)}_PORT`] = String(await freePort());
+      env[`${envPrefix(silo)}_URL`] = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}/graphql`;
     }
-    const limitsOn = on.length / onTime;
-    const limitsOff = off.length / offTime;
-    const scenario = {
-      name: "resident-status-test-checkins",
-      rps: round(viaGateway.rps),
-      p50Ms: round(viaGateway.p50Ms),
-      p99Ms: round(viaGateway.p99Ms),
-      directRps: round(direct.rps),
-      directP50Ms: round(direct.p50Ms),
-      directP99Ms: round(direct.p99Ms),
-      ratio: round(viaGateway.rps / direct.rps),
-      limitsOnRps: round(limitsOn),
-      limitsOffRps: round(limitsOff),
-      limitsRatio: Math.round((limitsOn / limitsOff) * 1000) / 1000,
+    // One at a time: the first start migrates and seeds.
+    for (const silo of SILOS) {
+      const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
+      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`)));
+    }
+    env.GATEWAY_PORT = String(await freePort());
+    const gw = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+    services.push(await startService("gateway", "gateway/index.ts", env, `${gw}/graphql`, answers200(`${gw}/ready`)));
+    const peerPort = await freePort();
+    const peerUrl = `http://127.0.0.1:${peerPort}/`;
+    const peerEnv = { ...env, PEER_PORT: String(peerPort), PEER_SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SILOS.map((s) => [graphName(s), env[`${envPrefix(s)}_URL`]]))) };
+    services.push(await startService("apollo-gateway", "bench/peers/apolloGateway.ts", peerEnv, peerUrl, () => post(peerUrl, { query: "{ __typename }" }).then(() => true)));
+    const url = (name: string) => services.find((s) => s.name === name)!.url;
+
+    // Eight distinct residents with a test and check-ins; a registrar with visitors.
+    const residents = city.residents.filter((r) => city.swabs.some((s) => s.personId === r.personId) && city.checkIns.some((c) => c.personId === r.personId)).slice(0, 8);
+    const viewers: Viewer[] = residents.map((r) => ({ role: "RESIDENT", subject: r.personId }));
+    const tokens = await Promise.all(viewers.map((v) => signToken(v, secrets.tokenSecret, 3600)));
+    const headers = await Promise.all(viewers.map((v) => signViewerHeader(v, secrets.viewerKey, 3600)));
+    const visited = city.registers.find((r) => city.checkIns.some((c) => c.registerId === r.id))!;
+    const registrar: Viewer = { role: "REGISTRAR", subject: visited.registrarId, venueIds: [visited.venueId] };
+    const registrarToken = await signToken(registrar, secrets.tokenSecret, 3600);
+    const registrarHeader = await signViewerHeader(registrar, secrets.viewerKey, 3600);
+
+    const viaGateway = (q: string, token: (i: number) => string) => (i: number) => post(url("gateway"), { query: q }, { authorization: `Bearer ${token(i)}` });
+    const viaPeer = (q: string, header: (i: number) => string) => (i: number) => post(url("apollo-gateway"), { query: q }, { [VIEWER_HEADER]: header(i) });
+    const entity = (silo: Silo, fields: string, rep: (i: number) => Record<string, unknown>, i: number) =>
+      post(url(silo), { query: `query($r:[_Any!]!){ _entities(representations:$r){ ... on Person { ${fields} } } }`, variables: { r: [{ __typename: "Person", ...rep(i) }] } }, { [VIEWER_HEADER]: headers[i % 8]! });
+    const id = (i: number) => ({ id: residents[i % 8]!.personId });
+    // What a client would call without the gateway: testing and venues, then health-code with the result time.
+    const directResident = async (i: number) => {
+      const [testing] = await Promise.all([entity("testing", "latestNegativeResultAt latestTest { status resultAt }", id, i), entity("venues", "checkIns(last: 3) { checkedInAt venue { name } }", id, i)]);
+      await entity("health-code", "id name healthCode { colour label causes { kind } }", (k) => ({ ...id(k), latestNegativeResultAt: testing.data._entities[0].latestNegativeResultAt }), i);
     };
-    console.log(`query (a), embedded mode, ${CONCURRENCY} concurrent clients, ${SECONDS} s each, one process on ${require("node:os").cpus().length} cores`);
-    console.log(`  via gateway : ${scenario.rps} req/s  p50 ${scenario.p50Ms} ms  p99 ${scenario.p99Ms} ms  (${viaGateway.requests} requests)`);
-    console.log(`  direct      : ${scenario.directRps} req/s  p50 ${scenario.directP50Ms} ms  p99 ${scenario.directP99Ms} ms  (${direct.requests} requests of 3 subgraph calls)`);
-    console.log(`  ratio gateway/direct throughput: ${scenario.ratio}`);
-    console.log(`  limits on    : ${scenario.limitsOnRps} req/s, limits off: ${scenario.limitsOffRps} req/s (${ROUNDS} alternating rounds each)`);
-    console.log(`  ratio limits on/off throughput: ${scenario.limitsRatio}`);
-    if (JSON_OUT) console.log(JSON.stringify({ scenarios: [scenario] }));
+    const resident = (i: number) => tokens[i % 8]!;
+    const header = (i: number) => headers[i % 8]!;
+    const scenarios: Array<{ name: string; variants: Variant[] }> = [
+      { name: "resident query", variants: [{ name: "gateway", once: viaGateway(RESIDENT, resident) }, { name: "apollo-gateway", once: viaPeer(RESIDENT, header) }, { name: "direct", once: directResident }] },
+      { name: "me { name }", variants: [{ name: "gateway", once: viaGateway(NAME, resident) }, { name: "apollo-gateway", once: viaPeer(NAME, header) }, { name: "direct", once: (i) => post(url("health-code"), { query: NAME }, { [VIEWER_HEADER]: header(i) }) }] },
+      { name: "me { healthCode { colour } }", variants: [{ name: "gateway", once: viaGateway(COLOUR, resident) }, { name: "apollo-gateway", once: viaPeer(COLOUR, header) }] },
+      { name: "registrar's visitors", variants: [{ name: "gateway", once: viaGateway(VISITORS, () => registrarToken) }, { name: "apollo-gateway", once: viaPeer(VISITORS, () => registrarHeader) }] },
+    ];
+
+    // PostgreSQL backends of this run's databases: their CPU counts as the stack's.
+    const backends = async () => (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname LIKE $1`, [`${tag}%`])).rows.map((r) => r.pid);
+    const cpu = async () => {
+      const byProcess: Record<string, number> = {};
+      for (const s of services) byProcess[s.name] = cpuSeconds(s.proc.pid!);
+      byProcess.postgres = (await backends()).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      return byProcess;
+    };
+
+    const samples = new Map<string, Sample[]>();
+    for (const sc of scenarios) for (const v of sc.variants) for (let i = 0; i < 40; i++) await v.once(i); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const sc of scenarios) {
+        for (const v of sc.variants) {
+          const before = await cpu();
+          const run = await drive(v.once, SECONDS, CONCURRENCY);
+          const after = await cpu();
+          const cpuMs: Record<string, number> = {};
+          for (const k of Object.keys(after)) cpuMs[k] = ((after[k]! - (before[k] ?? 0)) * 1000) / run.requests;
+          const key = `${sc.name}|${v.name}`;
+          samples.set(key, [...(samples.get(key) ?? []), { rps: run.requests / run.seconds, cpuMs }]);
+        }
+      }
+    }
+    const bulk = await bulkUploads({ admin, testingDb: dbs.testing!, healthCodeDb: dbs["health-code"]!, gatewayUrl: url("gateway"), tokenSecret: secrets.tokenSecret, city, rounds: ROUNDS });
+    report(scenarios, samples, bulk);
   } finally {
-    agent.destroy();
-    await unlimited.stop();
-    await graph.stop();
+    closeAgent();
+    await stopServices(services);
+    for (const silo of SILOS) if (dbs[silo]) await admin.query(`DROP DATABASE IF EXISTS ${new URL(dbs[silo]!).pathname.slice(1)} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await dropKeys(`${tag}:`);
   }
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+/** Deletes this run's Redis keys (and only those). */
+async function dropKeys(prefix: string) {
+  const redis = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const r2 = (n: number) => Math.round(n * 100) / 100;
+const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
+
+function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples: Map<string, Sample[]>, bulk: Record<string, unknown>) {
+  const rows: Array<Record<string, unknown>> = [];
+  console.log(`services mode, ${CONCURRENCY} concurrent clients, ${ROUNDS} interleaved rounds of ${SECONDS} s, 8 distinct residents`);
+  console.log(["scenario", "variant", "req/s median [min-max]", "CPU ms/request (median): per process", "total"].join(" | "));
+  for (const sc of scenarios) {
+    const base = median(samples.get(`${sc.name}|gateway`)!.map((s) => s.rps));
+    for (const v of sc.variants) {
+      const list = samples.get(`${sc.name}|${v.name}`)!;
+      const rps = stat(list.map((s) => s.rps));
+      const procs = Object.keys(list[0]!.cpuMs);
+      const cpuMs = Object.fromEntries(procs.map((p) => [p, r2(median(list.map((s) => s.cpuMs[p]!)))]).filter(([, ms]) => (ms as number) > 0.005));
+      const total = r2(median(list.map((s) => Object.values(s.cpuMs).reduce((a, b) => a + b, 0))));
+      rows.push({ scenario: sc.name, variant: v.name, rps, cpuMs, totalCpuMs: total, gatewayOverThis: r2(base / rps.median) });
+      console.log(`${sc.name} | ${v.name} | ${rps.median} [${rps.min}-${rps.max}] | ${Object.entries(cpuMs).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${total}`);
+    }
+  }
+  console.log(`bulk results: ${JSON.stringify(bulk)}`);
+  console.log(JSON.stringify({ mode: "services", rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, scenarios: rows, bulk }));
+}
+
 main().catch((err) => {
   console.error(err);
   process.exit(1);

@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { applyMigrations, readMigrations, PRISMA_MIGRATION_LOCK_ID, type MigrationTarget } from "./migrate";
 import { pgDatabase, pgliteDatabase, type SqlDatabase } from "./sql";
+import { listenPglite, listenPostgres, type Unlisten } from "./listen";
 
 export type PrismaAdapter = PrismaPg | PrismaPGlite;
 
@@ -16,6 +17,8 @@ export interface SiloDatabase {
   adapter: PrismaAdapter;
   /** Raw SQL for kernel code (outbox, processed events, health checks). */
   sql: SqlDatabase;
+  /** Calls `onNotify` on every NOTIFY on `channel` (and after a lost connection comes back). */
+  listen(channel: string, onNotify: () => void): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function openSiloDatabase(opts: OpenOptions): Promise<SiloDatabase>
       kind: "postgres",
       adapter: new PrismaPg(pool),
       sql: pgDatabase(pool),
+      listen: (channel, onNotify) => listenPostgres(opts.url!, channel, onNotify),
       close: () => pool.end(),
     };
   }
@@ -81,6 +85,7 @@ export async function openSiloDatabase(opts: OpenOptions): Promise<SiloDatabase>
     kind: "pglite",
     adapter: new PrismaPGlite(db),
     sql: pgliteDatabase(db),
+    listen: (channel, onNotify) => listenPglite(db, channel, onNotify),
     close: () => db.close(),
   };
 }

@@ -11,3 +11,4 @@ export { streamKey, deadLetterKey } from "./redisCodec";
 export { startConsumer, type Consumer, type ConsumerOptions, type ConsumerCounters } from "./consumer";
 export { eventStats, outboxStats, type EventStats, type EventStatsOptions, type OutboxStats } from "./stats";
 export { registerEventMetrics, renderEventMetrics } from "./metrics";
+export { outboxWakeUp, FALLBACK_POLL_MS, type ListenFn } from "./relayWake";

@@ -8,6 +8,8 @@ import type { NewEvent, OutboxEvent } from "./types";
 // never become an aggregate id, because aggregate ids travel on the bus and into logs.
 const ID_NUMBER_SHAPE = /^\d{17}[\dXx]$/;
 const COLUMNS = 6;
+/** The channel a committed outbox write notifies. */
+export const OUTBOX_CHANNEL = "outbox_event";
 // Keeps every INSERT well under PostgreSQL's 65,535 bind parameters.
 const ROWS_PER_INSERT = 1000;
 
@@ -37,6 +39,9 @@ export async function appendEvents(tx: Sql, events: NewEvent[]): Promise<OutboxE
   for (let start = 0; start < stored.length; start += ROWS_PER_INSERT) {
     await insertRows(tx, stored.slice(start, start + ROWS_PER_INSERT));
   }
+  // Delivered at commit (and not at all on rollback): wakes every relay of this database that
+  // LISTENs, in any process, so relays need not poll (relayWake.ts).
+  await tx.query(`NOTIFY ${OUTBOX_CHANNEL}`);
   return stored;
 }
 

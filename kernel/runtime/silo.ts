@@ -12,7 +12,7 @@ import { buildCity, type DemoCity } from "../demo/city";
 import type { DiscloseContext } from "../privacy/disclose";
 import { disclosureContext } from "../privacy/keys";
 import type { RunningServer } from "../http/serve";
-import { InProcessBus, registerEventMetrics, relayNotifier, type EventBus, type Logger } from "../events";
+import { FALLBACK_POLL_MS, InProcessBus, outboxWakeUp, registerEventMetrics, relayNotifier, type EventBus, type Logger } from "../events";
 import { startSubgraph, type SubgraphContext } from "./subgraphServer";
 import { startSiloEvents, type ConsumerGroupSpec } from "./siloEvents";
 import { busFromEnv, consoleLogger } from "./eventBus";
@@ -59,7 +59,16 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
   const instance = factory({ db: opts.db, secrets: opts.secrets, disclosure: disclosureContext(opts.secrets.pepper), relay: notifier });
   if (opts.city) await instance.seed(opts.city);
   const ownBus = opts.bus ? undefined : new InProcessBus();
-  const events = startSiloEvents({ silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: instance.consumers ?? [], notifier, logger: opts.logger });
+  // Woken by the database's NOTIFY at each outbox commit, the relay polls only as a fallback; if
+  // LISTEN cannot start, it polls as before (and the in-process notifier still wakes it).
+  const wakeUp = await outboxWakeUp(opts.db.listen, notifier).catch((err: unknown) => {
+    opts.logger?.warn("outbox LISTEN unavailable; the relay polls", { silo: opts.silo, error: String(err) });
+    return undefined;
+  });
+  const events = startSiloEvents({
+    silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: instance.consumers ?? [], logger: opts.logger,
+    notifier: wakeUp ?? notifier, pollMs: wakeUp ? FALLBACK_POLL_MS : undefined,
+  });
   const running = await startSubgraph(instance.server, {
     port: opts.port,
     host: opts.host,
@@ -70,6 +79,7 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
     registerMetrics: (registry) => registerEventMetrics(registry, () => events.stats()),
   }).catch(async (err: unknown) => {
     await events.stop();
+    await wakeUp?.close();
     await ownBus?.close();
     throw err;
   });
@@ -82,6 +92,7 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
       (stopped ??= (async () => {
         await running.stop();
         await events.stop();
+        await wakeUp?.close();
         await ownBus?.close();
         await instance.close();
         await opts.db.close();

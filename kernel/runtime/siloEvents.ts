@@ -24,6 +24,8 @@ export interface SiloEventsOptions {
   bus: EventBus;
   groups: ConsumerGroupSpec[];
   notifier: RelayNotifier;
+  /** The relay's poll interval (default 200 ms; a slow fallback when `notifier` hears NOTIFY). */
+  pollMs?: number;
   logger?: Logger;
 }
 
@@ -54,7 +56,7 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
   }
   declareGroups(o.bus, o.groups);
   const relay = startRelay({
-    db: o.db, source: o.silo, bus: o.bus, notify: o.notifier, logger: o.logger,
+    db: o.db, source: o.silo, bus: o.bus, notify: o.notifier, pollMs: o.pollMs, logger: o.logger,
     replayWindowMs: o.bus instanceof InProcessBus ? WHOLE_OUTBOX_MS : undefined,
   });
   const consumers: Consumer[] = o.groups.map((g) =>

@@ -9,6 +9,13 @@ export interface SwabRef { tubeId: string; personId: string; swabbedAt: Date }
 
 /** ResultRecorded v1 events for newly recorded results, with each tube's swabbed persons. */
 export function resultRecordedEvents(results: TestResult[], swabs: SwabRef[]): NewEvent[] {
+  // Grouped once: a 5,000-tube upload would otherwise scan every swab for every tube.
+  const byTube = new Map<string, SwabRef[]>();
+  for (const s of swabs) {
+    const list = byTube.get(s.tubeId);
+    if (list) list.push(s);
+    else byTube.set(s.tubeId, [s]);
+  }
   return results.map((r) => ({
     type: "ResultRecorded",
     aggregateId: r.tubeId,
@@ -17,7 +24,7 @@ export function resultRecordedEvents(results: TestResult[], swabs: SwabRef[]): N
       outcome: r.outcome,
       recordedAt: r.recordedAt.toISOString(),
       agencyId: r.agencyId,
-      persons: swabs.filter((s) => s.tubeId === r.tubeId).map((s) => ({ personId: s.personId, swabbedAt: s.swabbedAt.toISOString() })),
+      persons: (byTube.get(r.tubeId) ?? []).map((s) => ({ personId: s.personId, swabbedAt: s.swabbedAt.toISOString() })),
     },
   }));
 }

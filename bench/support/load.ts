@@ -1,0 +1,61 @@
+// The load generator: keep-alive HTTP POSTs of GraphQL requests at a fixed concurrency for a
+// fixed time, counting requests and latencies; any error or GraphQL error aborts the run, so
+// a benchmark never reports the speed of failures.
+import http from "node:http";
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** POSTs JSON and resolves the parsed body; rejects on a non-200 status or GraphQL errors. */
+export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let parsed: any;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          return reject(new Error(`${url}: ${res.statusCode} ${text.slice(0, 200)}`));
+        }
+        if (res.statusCode !== 200 || parsed.errors) reject(new Error(`${url}: ${res.statusCode} ${JSON.stringify(parsed.errors?.[0] ?? parsed).slice(0, 300)}`));
+        else resolve(parsed);
+      });
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+export interface Run {
+  requests: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Runs `once(i)` (i counts requests, to rotate viewers) from `concurrency` loops for `seconds`. */
+export async function drive(once: (i: number) => Promise<unknown>, seconds: number, concurrency: number): Promise<Run> {
+  const latencies: number[] = [];
+  let i = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        await once(i++);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { requests: latencies.length, seconds: elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+export function closeAgent(): void {
+  agent.destroy();
+}

@@ -1,0 +1,59 @@
+// The processes a benchmark measures: each service started as its own Node process (node
+// --import tsx, so the pid is the process doing the work), and CPU read per process from
+// /proc/<pid>/stat (user + system ticks), so the load generator's own CPU is never counted.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface Service {
+  name: string;
+  proc: ChildProcess;
+  url: string;
+}
+
+/** True when GET `url` answers 200. */
+export const answers200 = (url: string) => () => fetch(url).then((r) => r.status === 200);
+
+/** CPU seconds used so far by `pid` (user + system); 0 if it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts `file` (relative to the repository) as a Node process with `env`; resolves once `ready()` is true. */
+export async function startService(name: string, file: string, env: Record<string, string>, url: string, ready: () => Promise<boolean>): Promise<Service> {
+  const root = join(__dirname, "..", "..");
+  const proc = spawn(process.execPath, ["--import", "tsx", join(root, file)], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  proc.stderr!.on("data", (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4000)));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}): ${stderr}`);
+    const ok = await ready().catch(() => false);
+    if (ok) return { name, proc, url };
+    if (Date.now() > deadline) throw new Error(`${name} not ready after 120 s: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Stops services (SIGTERM, then SIGKILL after 5 s). */
+export async function stopServices(services: Service[]): Promise<void> {
+  await Promise.all(
+    services.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.proc.exitCode !== null) return resolve();
+          const kill = setTimeout(() => s.proc.kill("SIGKILL"), 5_000);
+          s.proc.once("exit", () => (clearTimeout(kill), resolve()));
+          s.proc.kill("SIGTERM");
+        }),
+    ),
+  );
+}
