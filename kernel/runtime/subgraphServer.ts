@@ -14,9 +14,13 @@ import { applyPiiDisclosure, type PiiContext, type ScopeCheck } from "../privacy
 import { clientOperationName, DisclosureLog, type AuditSink } from "../privacy/audit";
 import { serve, type Route, type RunningServer } from "../http/serve";
 import { DateTimeScalar } from "./scalars";
+import { publicError } from "./publicErrors";
+import { errorBoundaryPlugin, requestIdOf } from "./errorBoundary";
 
 export interface SubgraphContext extends PiiContext {
   viewer: Viewer;
+  /** The gateway's request id (x-request-id), for log lines about this request. */
+  requestId?: string;
 }
 
 /** Withholds a response whose full disclosures could not be audited (fail closed). */
@@ -49,6 +53,7 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
     schema: buildSchema(def),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      errorBoundaryPlugin<C>(def.name),
       {
         // Full disclosures of others are written before the response leaves; if that fails, the
         // response is replaced by an error, so nothing is ever shown without its audit record.
@@ -68,6 +73,7 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
       },
     ],
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
+    formatError: publicError,
   });
 }
 
@@ -92,7 +98,7 @@ export async function startSubgraph<C extends SubgraphContext>(server: ApolloSer
     context: async (req: IncomingMessage) => {
       const header = req.headers[VIEWER_HEADER];
       const viewer = await verifyViewerHeader(Array.isArray(header) ? header[0] : header, opts.viewerKey);
-      return { ...opts.context(viewer), disclosed: new DisclosureLog() };
+      return { ...opts.context(viewer), disclosed: new DisclosureLog(), requestId: requestIdOf(req) };
     },
     routes: {
       ...opts.routes,

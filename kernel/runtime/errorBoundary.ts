@@ -1,0 +1,39 @@
+// Logs, with the request id, every error the boundary (publicErrors.ts) will rewrite, so an
+// operator can find the original of what a client saw as INTERNAL_SERVER_ERROR or
+// SERVICE_UNAVAILABLE. Apollo's formatError sees no context, hence a plugin beside it.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { internalErrorRecord, isPublic } from "./publicErrors";
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** The caller's request id when it looks like one (letters, digits, dashes; ≤ 64), else a new uuid. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const value = Array.isArray(given) ? given[0] : given;
+  return value && /^[A-Za-z0-9._-]{1,64}$/.test(value) ? value : randomUUID();
+}
+
+export type ErrorLog = (record: Record<string, unknown>) => void;
+
+/** Error lines on stderr as JSON (one line each). */
+export const stderrErrorLog: ErrorLog = (record) => console.error(JSON.stringify(record));
+
+/** The plugin: logs rewritten errors with the request id, and echoes the id in the response. */
+export function errorBoundaryPlugin<C extends BaseContext & { requestId?: string }>(where: string, log: ErrorLog = stderrErrorLog): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (!isPublic({ extensions: error.extensions })) log(internalErrorRecord(error, contextValue.requestId, where));
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (contextValue.requestId) response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
+        },
+      };
+    },
+  };
+}
