@@ -17,6 +17,8 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** One deadline per client request, bounding every subgraph call and its wait for a socket. */
   requestDeadlineMs?: number;
+  /** The longest one subgraph call may take (default half the deadline: a call planned after a slow one keeps time). */
+  subgraphTimeoutMs?: number;
   /** Per subgraph: requests in flight, requests waiting, and how long its open breaker waits before a probe. */
   subgraphMaxSockets?: number;
   subgraphMaxQueue?: number;
@@ -49,6 +51,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     jwksUrl: urlFromEnv(env, "AUTH_JWKS_URL"),
     redisUrl: optionalEnv(env, "REDIS_URL"),
     requestDeadlineMs: positiveIntFromEnv(env, "GATEWAY_DEADLINE_MS", 10_000),
+    subgraphTimeoutMs: positiveIntFromEnv(env, "SUBGRAPH_TIMEOUT_MS", 5_000),
     subgraphMaxSockets: positiveIntFromEnv(env, "SUBGRAPH_MAX_SOCKETS", 64),
     subgraphMaxQueue: positiveIntFromEnv(env, "SUBGRAPH_MAX_QUEUE", 256),
     breakerResetMs: positiveIntFromEnv(env, "SUBGRAPH_BREAKER_RESET_MS", 5_000),

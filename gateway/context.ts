@@ -12,6 +12,8 @@ export interface GatewayContext {
   viewerHeader(): Promise<string>;
   /** Epoch ms by which every subgraph call of this request must be over. */
   deadline: number;
+  /** The longest one subgraph call may take (within the deadline), so that a call planned after a slow one still has time. */
+  fetchTimeoutMs: number;
   requestId: string;
 }
 
@@ -19,13 +21,13 @@ export interface GatewayContext {
 export const HEADER_SKEW_SECONDS = 5;
 
 /** Builds the context factory from a token verifier, the Viewer-header key and the request deadline. */
-export function contextFactory(verify: (authorization: string | undefined) => Promise<Viewer>, viewerKey: Uint8Array, deadlineMs: number) {
+export function contextFactory(verify: (authorization: string | undefined) => Promise<Viewer>, viewerKey: Uint8Array, deadlineMs: number, fetchTimeoutMs = deadlineMs) {
   const ttlSeconds = Math.ceil(deadlineMs / 1000) + HEADER_SKEW_SECONDS;
   return async (req: IncomingMessage): Promise<GatewayContext> => {
     const deadline = Date.now() + deadlineMs;
     const requestId = requestIdOf(req);
     const viewer = await verify(req.headers.authorization);
     let header: Promise<string> | undefined;
-    return { viewer, deadline, requestId, viewerHeader: () => (header ??= signViewerHeader(viewer, viewerKey, ttlSeconds)) };
+    return { viewer, deadline, fetchTimeoutMs, requestId, viewerHeader: () => (header ??= signViewerHeader(viewer, viewerKey, ttlSeconds)) };
   };
 }

@@ -5,7 +5,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { Fetcher } from "@apollo/utils.fetcher";
-import { GraphQLError } from "graphql";
+import { GraphQLError, parse } from "graphql";
 import { VIEWER_HEADER } from "../kernel/auth/viewerHeader";
 import { DEADLINE_HEADER, SubgraphOverloaded, SubgraphTimeout } from "../kernel/http/keepAliveFetcher";
 import { REQUEST_ID_HEADER } from "../kernel/runtime/errorBoundary";
@@ -39,7 +39,7 @@ export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayC
     // Health checks and schema loading run without a request context; they carry no Viewer.
     if (context && "viewerHeader" in context && typeof context.viewerHeader === "function") {
       request.http?.headers.set(VIEWER_HEADER, await context.viewerHeader());
-      request.http?.headers.set(DEADLINE_HEADER, String(context.deadline));
+      request.http?.headers.set(DEADLINE_HEADER, String(Math.min(context.deadline, Date.now() + context.fetchTimeoutMs)));
       request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     }
   }
@@ -56,7 +56,9 @@ export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayC
       this.onUnavailable(this.serviceName, reason, err, context);
       const error = { message: UNAVAILABLE_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE", reason, serviceName: this.serviceName } };
       const variables = options.request.variables as { representations?: Array<Record<string, unknown>> } | undefined;
-      const data = "document" in options && options.document && variables?.representations ? entityFill(options.document, variables.representations) : undefined;
+      // The plan's document node is only exposed on request; parsing here costs only on this failure path.
+      const query = options.request.query;
+      const data = query && variables?.representations ? entityFill(parse(query), variables.representations) : undefined;
       return data ? { data, errors: [error] } : { errors: [error] };
     }
   }

@@ -55,7 +55,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const running = await serve(server, {
     port: config.port,
     host: config.host,
-    context: contextFactory(tokenVerifier({ hs256Secret: config.secrets.tokenSecret, jwksUrl: config.jwksUrl }), config.secrets.viewerKey, deadlineMs),
+    context: contextFactory(tokenVerifier({ hs256Secret: config.secrets.tokenSecret, jwksUrl: config.jwksUrl }), config.secrets.viewerKey, deadlineMs, Math.min(deadlineMs, config.subgraphTimeoutMs ?? Math.ceil(deadlineMs / 2))),
     routes: {
       "/health": (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'),
       "/ready": async (_req, res) => {

@@ -4,7 +4,7 @@
 // and the breaker closes again when that call succeeds.
 import CircuitBreaker from "opossum";
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from "@apollo/utils.fetcher";
-import { keepAliveFetcher, SubgraphOverloaded, type FetcherLoad, type KeepAliveFetcherOptions } from "../kernel/http/keepAliveFetcher";
+import { keepAliveFetcher, type FetcherLoad, type KeepAliveFetcherOptions } from "../kernel/http/keepAliveFetcher";
 
 /** The subgraph answered 502/503/504: it is up but cannot serve (counts against the breaker). */
 export class SubgraphUnavailable extends Error {
@@ -52,15 +52,15 @@ export function subgraphClient(name: string, options: SubgraphClientOptions = {}
     volumeThreshold: options.volumeThreshold ?? 5,
     rollingCountTimeout: options.rollingWindowMs ?? 10_000,
     resetTimeout: options.resetTimeoutMs ?? 5_000,
-    // Our own queue refusing a call says nothing about the subgraph's health.
-    errorFilter: (err: unknown) => err instanceof SubgraphOverloaded,
   });
   // opossum emits 'failure'/'reject' events; with no listener they are harmless, but keep one so
   // a future 'error' listener requirement never crashes the gateway.
   breaker.on("failure", () => undefined);
   return {
     name,
-    fetch: (url, init) => breaker.fire(url, init),
+    // A full queue refuses before the breaker, so refusals neither count as successes (which would
+    // keep it closed while every admitted call times out) nor as the subgraph's failures.
+    fetch: (url, init) => (transport.saturated() ? Promise.reject(transport.refuse()) : breaker.fire(url, init)),
     stats: () => ({
       ...transport.load(),
       breaker: breaker.opened ? "open" : breaker.halfOpen ? "half-open" : "closed",

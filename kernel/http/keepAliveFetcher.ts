@@ -42,7 +42,14 @@ export interface FetcherLoad {
   timedOut: number;
 }
 
-export type LimitedFetcher = Fetcher & { destroy(): void; load(): FetcherLoad };
+export type LimitedFetcher = Fetcher & {
+  destroy(): void;
+  load(): FetcherLoad;
+  /** True when a request now would be refused (every socket busy and the queue full). */
+  saturated(): boolean;
+  /** Counts a request refused by the caller because saturated() was true. */
+  refuse(): SubgraphOverloaded;
+};
 
 class PlainHeaders implements FetcherHeaders {
   constructor(private readonly h: IncomingHttpHeaders) {}
@@ -99,6 +106,7 @@ export function keepAliveFetcher(options: KeepAliveFetcherOptions = {}): Limited
   const waiting: Array<() => void> = [];
   const load: FetcherLoad = { inFlight: 0, queued: 0, refused: 0, timedOut: 0 };
 
+  const refuse = () => (load.refused++, new SubgraphOverloaded("too many requests are already waiting for this subgraph"));
   const release = () => {
     load.inFlight--;
     const next = waiting.shift();
@@ -108,7 +116,7 @@ export function keepAliveFetcher(options: KeepAliveFetcherOptions = {}): Limited
   // Resolves when a slot is ours; rejects when the queue is full or the deadline passes first.
   const acquire = (deadline: number): Promise<void> => {
     if (load.inFlight < maxSockets) return (load.inFlight++, Promise.resolve());
-    if (waiting.length >= maxQueue) return (load.refused++, Promise.reject(new SubgraphOverloaded("too many requests are already waiting for this subgraph")));
+    if (waiting.length >= maxQueue) return Promise.reject(refuse());
     return new Promise((resolve, reject) => {
       const take = () => {
         clearTimeout(timer);
@@ -168,5 +176,7 @@ export function keepAliveFetcher(options: KeepAliveFetcherOptions = {}): Limited
   return Object.assign(fetcher, {
     destroy: () => Object.values(agents).forEach((a) => a.destroy()),
     load: () => ({ ...load }),
+    saturated: () => load.inFlight >= maxSockets && waiting.length >= maxQueue,
+    refuse,
   });
 }

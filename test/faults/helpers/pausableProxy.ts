@@ -1,6 +1,7 @@
 // A TCP proxy in front of a server that the test can pause and resume, the way SIGSTOP pauses a
 // process: while paused, connections are accepted and bytes are held, but nothing is forwarded
-// and nothing comes back. It also counts the connections open through it.
+// and nothing comes back. It can also go down (its port refuses connections, as when the process
+// is killed) and come back on the same port. It counts the connections open through it.
 import net from "node:net";
 
 export class PausableProxy {
@@ -13,6 +14,11 @@ export class PausableProxy {
   constructor(private readonly targetPort: number) {}
 
   async start(): Promise<this> {
+    await this.listen(0);
+    return this;
+  }
+
+  private async listen(port: number): Promise<void> {
     this.server = net.createServer((client) => {
       this.sockets.add(client);
       client.on("close", () => this.sockets.delete(client));
@@ -32,9 +38,18 @@ export class PausableProxy {
       if (this.paused) this.held.push(connect);
       else connect();
     });
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    await new Promise<void>((r) => this.server.listen(port, "127.0.0.1", r));
     this.port = (this.server.address() as net.AddressInfo).port;
-    return this;
+  }
+
+  /** The port refuses connections and open ones are cut, as when the silo's process dies. */
+  async down(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Listens again on the same port. */
+  async up(): Promise<void> {
+    await this.listen(this.port);
   }
 
   /** Client connections open through the proxy right now. */
@@ -52,7 +67,8 @@ export class PausableProxy {
   }
 
   async stop(): Promise<void> {
+    this.held.splice(0);
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    if (this.server.listening) await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
