@@ -74,6 +74,12 @@ export interface EventBus {
   storageReset(source: string): Promise<boolean>;
   /** Records that the source's relay has replayed what the lost storage may have held. */
   confirmStorage(source: string): Promise<void>;
+  /**
+   * The outbox seq of the newest event the bus holds for the source: null when it holds none,
+   * undefined when it cannot tell (entries from before seqs travelled, or a bus that keeps no
+   * history across restarts). Lets the relay notice a bus that came back with older data.
+   */
+  lastSeq?(source: string): Promise<number | null | undefined>;
   /** Joins `group` as `consumer` on the given source streams (groups start at the stream's beginning). */
   openGroup(group: string, consumer: string, streams: string[]): GroupReader;
   /** Length, groups and dead letters of each source stream. */
