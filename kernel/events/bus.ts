@@ -35,6 +35,12 @@ export interface GroupReader {
   read(count: number, blockMs: number): Promise<Delivery[]>;
   /** Takes over messages any consumer has left unacknowledged for at least minIdleMs (a dead consumer's). */
   claimStale(minIdleMs: number, count: number): Promise<Delivery[]>;
+  /**
+   * Removes other consumers that hold no pending messages and have been idle at least idleMs (dead
+   * processes: every restart joins under a new name). Returns how many. Optional: an in-process
+   * bus forgets its consumers with the process.
+   */
+  forgetIdleConsumers?(idleMs: number): Promise<number>;
   /** Acknowledges messages: the group will not hand them out again. */
   ack(deliveries: Delivery[]): Promise<void>;
   /** Moves a message to the group's dead letters with its error text, then acknowledges it. */

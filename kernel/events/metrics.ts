@@ -40,6 +40,7 @@ export function renderEventMetrics(stats: EventStats): string {
     ...family("events_consumer_dead_lettered_total", "counter", "Events this process dead-lettered.", byGroup(stats, "deadLettered")),
     ...family("events_consumer_retries_total", "counter", "Handler failures retried.", byGroup(stats, "retries")),
     ...family("events_consumer_claimed_total", "counter", "Messages claimed from stalled consumers.", byGroup(stats, "claimed")),
+    ...family("events_consumer_forgotten_total", "counter", "Dead consumers (idle, nothing pending) removed from the group.", byGroup(stats, "forgotten")),
     ...family("events_relay_bus_losses_total", "counter", "Times the relay found the bus holding less than it had accepted (reset, restored snapshot, lagging replica).", (stats.relays ?? []).map((r) => [{ stream: r.source }, r.lossesDetected])),
     ...family("events_relay_republished_total", "counter", "Events the relay republished because the bus had lost them.", (stats.relays ?? []).map((r) => [{ stream: r.source }, r.republished])),
   ];

@@ -120,4 +120,19 @@ describeIf("Redis restored from an older snapshot (throwaway redis-server and Po
     expect(relay.counters().republished).toBe(300);
     expect(relay.counters().lossesDetected).toBe(1);
   }, 120_000);
+
+  test("a dead consumer (idle, nothing pending) is removed from its group by a live one", async () => {
+    const group = "health-code.forget";
+    const dead = startConsumer({ bus, db, group, streams: ["testing"], handlers: { ResultRecorded: recordEffect }, blockMs: 100, consumerName: "dead-consumer" });
+    const admin = new Redis(redis.url);
+    const names = async () => ((await admin.xinfo("CONSUMERS", "rollback:events:testing", group)) as unknown[][]).map((c) => String(c[1]));
+    await waitFor("the first consumer to join", async () => (await names().catch(() => [])).includes("dead-consumer"), 10_000);
+    await dead.stop();
+    const live = startConsumer({ bus, db, group, streams: ["testing"], handlers: { ResultRecorded: recordEffect }, blockMs: 100, claimEveryMs: 100, forgetIdleMs: 300 });
+    loops.push(live);
+    await waitFor("the dead consumer to be forgotten", async () => !(await names()).includes("dead-consumer"), 10_000);
+    expect(await names()).toEqual([live.name]);
+    expect(live.counters().forgotten).toBeGreaterThanOrEqual(1);
+    admin.disconnect();
+  }, 60_000);
 });
