@@ -79,7 +79,7 @@ async function directOnce(graph: TestGraph, personId: string, header: string) {
 async function main() {
   // Rate limits on with budgets one client can spend (their counting is what is measured).
   const budget = { points: 1_000_000, seconds: 10 };
-  const graph = await startTestGraph("embedded", 300, { rateLimits: { enabled: true, perAddress: budget, perSubject: budget, failedAuthPerAddress: budget } });
+  const graph = await startTestGraph("embedded", 300, { gateway: { rateLimits: { enabled: true, perAddress: budget, perSubject: budget, failedAuthPerAddress: budget } } });
   const unlimited = await startGateway({
     port: 0,
     subgraphUrls: Object.fromEntries(SILOS.map((s) => [graphName(s), graph.subgraphs[s].url])),

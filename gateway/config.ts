@@ -1,6 +1,6 @@
 // The gateway's settings, read and checked once at start-up.
 import { join } from "node:path";
-import { optionalEnv, portFromEnv, urlFromEnv } from "../kernel/config/env";
+import { ConfigError, optionalEnv, portFromEnv, urlFromEnv } from "../kernel/config/env";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../kernel/config/secrets";
 import { limitsFromEnv, type OperationLimits } from "./limits";
 import { rateLimitsFromEnv, type RateLimits } from "./rateLimit/config";
@@ -25,6 +25,23 @@ export interface GatewayConfig {
   rateLimitPrefix?: string;
   /** Production: no field suggestions, no stack traces (default: NODE_ENV=production). */
   production?: boolean;
+  /** One deadline per client request, bounding every subgraph call and its wait for a socket. */
+  requestDeadlineMs?: number;
+  /** The longest one subgraph call may take (default half the deadline: a call planned after a slow one keeps time). */
+  subgraphTimeoutMs?: number;
+  /** Per subgraph: requests in flight, requests waiting, and how long its open breaker waits before a probe. */
+  subgraphMaxSockets?: number;
+  subgraphMaxQueue?: number;
+  breakerResetMs?: number;
+}
+
+/** Parses a positive whole number of something (milliseconds, sockets). */
+function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = optionalEnv(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number (got "${raw}").`);
+  return n;
 }
 
 /** Reads the gateway's configuration from the environment. */
@@ -45,5 +62,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl: optionalEnv(env, "REDIS_URL"),
     limits: limitsFromEnv(env),
     rateLimits: rateLimitsFromEnv(env),
+    requestDeadlineMs: positiveIntFromEnv(env, "GATEWAY_DEADLINE_MS", 10_000),
+    subgraphTimeoutMs: positiveIntFromEnv(env, "SUBGRAPH_TIMEOUT_MS", 5_000),
+    subgraphMaxSockets: positiveIntFromEnv(env, "SUBGRAPH_MAX_SOCKETS", 64),
+    subgraphMaxQueue: positiveIntFromEnv(env, "SUBGRAPH_MAX_QUEUE", 256),
+    breakerResetMs: positiveIntFromEnv(env, "SUBGRAPH_BREAKER_RESET_MS", 5_000),
   };
 }

@@ -3,21 +3,26 @@
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { Histogram, type Registry } from "prom-client";
 
-/** Wraps `fetcher` so each call is observed in subgraph_fetch_duration_seconds. */
-export function measuredFetcher<F extends Fetcher>(fetcher: F, registry: Registry, subgraphUrls: Record<string, string>): Fetcher {
-  const histogram = new Histogram({
+/** The histogram of subgraph calls on `registry` (made once per registry). */
+function fetchHistogram(registry: Registry): Histogram {
+  const existing = registry.getSingleMetric("subgraph_fetch_duration_seconds");
+  if (existing) return existing as Histogram;
+  return new Histogram({
     name: "subgraph_fetch_duration_seconds",
     help: "Time of one gateway call to a subgraph, by subgraph and HTTP status (or error).",
     labelNames: ["subgraph", "status"],
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const names = new Map(Object.entries(subgraphUrls).map(([name, url]) => [new URL(url).host, name]));
+}
+
+/** Wraps one subgraph's `fetcher` so each call is observed in subgraph_fetch_duration_seconds. */
+export function measuredFetcher<F extends Fetcher>(fetcher: F, registry: Registry, subgraph: string): Fetcher {
+  const histogram = fetchHistogram(registry);
   return async (url, init) => {
     const started = performance.now();
-    const subgraph = names.get(new URL(url).host) ?? "other";
     try {
-      const res = await fetcher(url, init);
+      const res = await fetcher(url, init && { ...init, headers: withTraceHeaders(init.headers as Record<string, string> | undefined) });
       histogram.observe({ subgraph, status: String(res.status) }, (performance.now() - started) / 1000);
       return res;
     } catch (err) {

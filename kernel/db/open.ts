@@ -29,6 +29,31 @@ export interface OpenOptions {
   dataDir?: string;
   migrationsDir: string;
   poolSize?: number;
+  /** How long a request waits for a connection before failing as unavailable (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Named in connection warnings, e.g. the silo. */
+  label?: string;
+  /** Called when an idle pooled connection breaks (default: a rate-limited warning on stderr). */
+  onConnectionError?: (err: Error) => void;
+}
+
+/**
+ * Idle pooled clients whose connection drops (a database restart) emit 'error' on the pool; with no
+ * listener that kills the process. The pool has already discarded the client and opens a new one
+ * on the next request, so noting it is all there is to do.
+ */
+export function watchPool(pool: Pool, onError: (err: Error) => void): void {
+  pool.on("error", onError);
+}
+
+/** A warning on stderr at most every 10 s (a restart breaks every idle connection at once). */
+export function warnAboutConnections(label: string): (err: Error) => void {
+  let last = 0;
+  return (err) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    console.warn(`${label}: a pooled database connection broke; requests reconnect on demand`, JSON.stringify({ code: (err as { code?: string }).code ?? null }));
+  };
 }
 
 function pgMigrationTarget(client: Client): MigrationTarget {
@@ -58,6 +83,9 @@ function pgliteMigrationTarget(db: PGlite): MigrationTarget {
 /** Migrates a PostgreSQL database over its own connection (the advisory lock is per session). */
 export async function migratePostgres(url: string, migrationsDir: string): Promise<string[]> {
   const client = new Client({ connectionString: url });
+  // A dropped connection fails the statement in flight (and so start-up); it must not also be
+  // an uncaught 'error' event.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     return await applyMigrations(pgMigrationTarget(client), readMigrations(migrationsDir));
@@ -70,7 +98,8 @@ export async function migratePostgres(url: string, migrationsDir: string): Promi
 export async function openSiloDatabase(opts: OpenOptions): Promise<SiloDatabase> {
   if (opts.url) {
     await migratePostgres(opts.url, opts.migrationsDir);
-    const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 });
+    watchPool(pool, opts.onConnectionError ?? warnAboutConnections(opts.label ?? "database"));
     return {
       kind: "postgres",
       adapter: new PrismaPg(pool),

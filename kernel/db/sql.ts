@@ -55,16 +55,24 @@ export function pgDatabase(pool: Pool): SqlDatabase {
     ...pgClientSql(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client is outside the pool's idle 'error' listener: without one of its own,
+      // a connection dropped mid-transaction (a database restart) is an uncaught 'error' that
+      // kills the process. The error also reaches the query in flight, which fails this
+      // transaction; the broken client is then destroyed rather than returned to the pool.
+      let broken: Error | undefined;
+      const onError = (err: Error) => void (broken ??= err);
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await fn(pgClientSql(client));
         await client.query("COMMIT");
         return result;
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        if (!broken) await client.query("ROLLBACK").catch((e: Error) => void (broken ??= e));
         throw err;
       } finally {
-        client.release();
+        client.removeListener("error", onError);
+        client.release(broken ?? false);
       }
     },
   };

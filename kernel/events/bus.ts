@@ -35,6 +35,12 @@ export interface GroupReader {
   read(count: number, blockMs: number): Promise<Delivery[]>;
   /** Takes over messages any consumer has left unacknowledged for at least minIdleMs (a dead consumer's). */
   claimStale(minIdleMs: number, count: number): Promise<Delivery[]>;
+  /**
+   * Removes other consumers that hold no pending messages and have been idle at least idleMs (dead
+   * processes: every restart joins under a new name). Returns how many. Optional: an in-process
+   * bus forgets its consumers with the process.
+   */
+  forgetIdleConsumers?(idleMs: number): Promise<number>;
   /** Acknowledges messages: the group will not hand them out again. */
   ack(deliveries: Delivery[]): Promise<void>;
   /** Moves a message to the group's dead letters with its error text, then acknowledges it. */
@@ -74,6 +80,12 @@ export interface EventBus {
   storageReset(source: string): Promise<boolean>;
   /** Records that the source's relay has replayed what the lost storage may have held. */
   confirmStorage(source: string): Promise<void>;
+  /**
+   * The outbox seq of the newest event the bus holds for the source: null when it holds none,
+   * undefined when it cannot tell (entries from before seqs travelled, or a bus that keeps no
+   * history across restarts). Lets the relay notice a bus that came back with older data.
+   */
+  lastSeq?(source: string): Promise<number | null | undefined>;
   /** Joins `group` as `consumer` on the given source streams (groups start at the stream's beginning). */
   openGroup(group: string, consumer: string, streams: string[]): GroupReader;
   /** Length, groups and dead letters of each source stream. */

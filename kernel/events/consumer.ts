@@ -26,6 +26,8 @@ export interface ConsumerOptions {
   /** A message unacknowledged this long is presumed abandoned by a dead consumer and claimed; default 30 s. */
   claimIdleMs?: number;
   claimEveryMs?: number;
+  /** A consumer idle this long with nothing pending is removed from the group (default 10 min). */
+  forgetIdleMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
   logger?: Logger;
@@ -38,6 +40,8 @@ export interface ConsumerCounters {
   deadLettered: number;
   retries: number;
   claimed: number;
+  /** Dead consumers removed from the group. */
+  forgotten: number;
 }
 
 export interface Consumer {
@@ -56,7 +60,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
   const claimIdleMs = o.claimIdleMs ?? 30_000;
   const retry = (n: number) => backoffMs(n, o.retryBaseMs ?? 100, o.retryMaxMs ?? 5_000);
   const reader = o.bus.openGroup(o.group, name, o.streams);
-  const counters: ConsumerCounters = { processed: 0, duplicates: 0, unknownType: 0, deadLettered: 0, retries: 0, claimed: 0 };
+  const counters: ConsumerCounters = { processed: 0, duplicates: 0, unknownType: 0, deadLettered: 0, retries: 0, claimed: 0, forgotten: 0 };
   const sleeper = new Sleeper();
   const warnedTypes = new Set<string>();
   let toAck: Delivery[] = [];
@@ -133,6 +137,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           lastClaim = Date.now();
           batch = await reader.claimStale(claimIdleMs, o.batchSize ?? 100);
           counters.claimed += batch.length;
+          if (reader.forgetIdleConsumers) counters.forgotten += await reader.forgetIdleConsumers(o.forgetIdleMs ?? 600_000);
         }
         if (batch.length === 0) batch = await reader.read(o.batchSize ?? 100, o.blockMs ?? 1_000);
         await processBatch(batch);

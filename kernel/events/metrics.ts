@@ -31,6 +31,9 @@ const FAMILIES: Family[] = [
   { name: "events_consumer_dead_lettered_total", type: "counter", help: "Events this process dead-lettered.", samples: (s) => byGroup(s, "deadLettered") },
   { name: "events_consumer_retries_total", type: "counter", help: "Handler failures retried.", samples: (s) => byGroup(s, "retries") },
   { name: "events_consumer_claimed_total", type: "counter", help: "Messages claimed from stalled consumers.", samples: (s) => byGroup(s, "claimed") },
+  { name: "events_consumer_forgotten_total", type: "counter", help: "Dead consumers (idle, nothing pending) removed from the group.", samples: (s) => byGroup(s, "forgotten") },
+  { name: "events_relay_bus_losses_total", type: "counter", help: "Times the relay found the bus holding less than it had accepted (reset, restored snapshot, lagging replica).", samples: (s) => (s.relays ?? []).map((r) => [{ stream: r.source }, r.lossesDetected]) },
+  { name: "events_relay_republished_total", type: "counter", help: "Events the relay republished because the bus had lost them.", samples: (s) => (s.relays ?? []).map((r) => [{ stream: r.source }, r.republished]) },
 ];
 
 /**

@@ -3,7 +3,7 @@
 // XACK, and dead-lettering as XADD to the dead-letter stream plus XACK in one MULTI.
 import type Redis from "ioredis";
 import type { Delivery, GroupReader } from "./bus";
-import { decodeEntry, isNoGroup, readReply, type RawEntry } from "./redisCodec";
+import { decodeEntry, isNoGroup, pairs, readReply, type RawEntry } from "./redisCodec";
 import type { RedisStreamsBus } from "./redisStreamsBus";
 import type { Logger } from "./types";
 
@@ -48,6 +48,23 @@ export class RedisGroupReader implements GroupReader {
       claimed.push([stream, reply[1].filter(([, fields]) => fields !== null)]);
     }
     return this.withDeliveryCounts(claimed);
+  }
+
+  async forgetIdleConsumers(idleMs: number): Promise<number> {
+    await this.ensureGroups();
+    let removed = 0;
+    for (const stream of this.streams) {
+      const key = this.bus.streamKey(stream);
+      const consumers = (await this.guard(() => this.bus.redis.xinfo("CONSUMERS", key, this.group))) as unknown[];
+      for (const info of consumers) {
+        const c = pairs(info);
+        // Only consumers with nothing pending: XGROUP DELCONSUMER drops its pending entries with it.
+        // (XAUTOCLAIM in claimStale has already moved a dead consumer's pending to a live one.)
+        if (c.name === this.consumer || Number(c.pending ?? 0) > 0 || Number(c.idle ?? 0) < idleMs) continue;
+        removed += Number(await this.bus.redis.xgroup("DELCONSUMER", key, this.group, String(c.name))) >= 0 ? 1 : 0;
+      }
+    }
+    return removed;
   }
 
   async ack(deliveries: Delivery[]): Promise<void> {

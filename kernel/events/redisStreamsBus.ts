@@ -2,7 +2,7 @@
 // dead-letter streams per (source, group). Publishes are MULTI/EXEC so a batch is accepted whole.
 import Redis, { type RedisOptions } from "ioredis";
 import type { EventBus, GroupReader, PublishAck, StreamStats } from "./bus";
-import { deadLetterKey, encodeEntry, epochKey, streamKey } from "./redisCodec";
+import { deadLetterKey, decodeEntry, encodeEntry, epochKey, streamKey } from "./redisCodec";
 import { RedisGroupReader } from "./redisGroupReader";
 import { redisStreamStats } from "./redisStats";
 import { errorText } from "./timing";
@@ -70,6 +70,14 @@ export class RedisStreamsBus implements EventBus {
   /** Sets the source's epoch key once its relay has replayed recent events. */
   async confirmStorage(source: string): Promise<void> {
     await this.redis.set(epochKey(source, this.keyPrefix), new Date().toISOString());
+  }
+
+  /** The seq of the stream's newest entry (XREVRANGE … COUNT 1); see EventBus.lastSeq. */
+  async lastSeq(source: string): Promise<number | null | undefined> {
+    const [last] = await this.redis.xrevrange(this.streamKey(source), "+", "-", "COUNT", 1);
+    if (!last) return null;
+    const seq = decodeEntry(source, [last[0], last[1]], 1).envelope?.seq;
+    return typeof seq === "number" && Number.isFinite(seq) ? seq : undefined;
   }
 
   /** The Redis key of a source's stream (with this bus's prefix). */

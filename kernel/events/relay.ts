@@ -4,6 +4,7 @@
 import type { SqlDatabase } from "../db/sql";
 import type { EventBus } from "./bus";
 import { replayRecent, takeBatch } from "./relayBatch";
+import { repairLostTail } from "./highWater";
 import { backoffMs, errorText, Sleeper } from "./timing";
 import { silentLogger, type Logger } from "./types";
 
@@ -30,7 +31,15 @@ export interface RelayOptions {
   logger?: Logger;
 }
 
+export interface RelayCounters {
+  /** Times the bus was found holding less than the outbox says was published (snapshot, lagging replica). */
+  lossesDetected: number;
+  /** Events marked for republishing because the bus lost them. */
+  republished: number;
+}
+
 export interface Relay {
+  counters(): RelayCounters;
   /** Stops the loop after the batch in flight; resolves when it has. */
   stop(): Promise<void>;
   /** Publishes everything unpublished now; returns how many rows it published. Throws if the bus fails. */
@@ -57,14 +66,30 @@ export function startRelay(options: RelayOptions): Relay {
   let stopped = false;
   let busy: Promise<unknown> = Promise.resolve();
   let lastStorageCheck = 0;
+  const counters: RelayCounters = { lossesDetected: 0, republished: 0 };
 
   // If the bus lost its storage, messages it had accepted may be gone before anyone consumed
   // them: republish the recent window (consumers dedupe), and only then confirm the storage.
+  // If it kept its storage but came back older (highWater.ts), republish exactly the lost tail.
   async function checkStorage(): Promise<number> {
     lastStorageCheck = Date.now();
-    if (!(await bus.storageReset(source))) return 0;
+    if (!(await bus.storageReset(source))) {
+      const hw = await repairLostTail(db, source, bus);
+      if (hw.republish === 0) return 0;
+      counters.lossesDetected++;
+      counters.republished += hw.republish;
+      logger.warn("event bus lost events it had accepted (restored snapshot or lagging replica); republishing them", {
+        source, publishedSeq: hw.published, streamSeq: hw.onStream, count: hw.republish,
+      });
+      return hw.republish;
+    }
     const n = await replayRecent(db, replayWindowMs);
-    if (n > 0) logger.warn("event bus lost its storage; republishing recent events", { source, count: n });
+    // A first start also finds no epoch key; only a reset with events to replay is a loss.
+    if (n > 0) {
+      logger.warn("event bus lost its storage; republishing recent events", { source, count: n });
+      counters.lossesDetected++;
+      counters.republished += n;
+    }
     await bus.confirmStorage(source);
     return n;
   }
@@ -110,6 +135,7 @@ export function startRelay(options: RelayOptions): Relay {
   })();
 
   return {
+    counters: () => ({ ...counters }),
     drainOnce: () => serialized(false),
     async stop() {
       stopped = true;

@@ -7,6 +7,7 @@ import type { EventEnvelope } from "./types";
 
 interface OutboxRow {
   id: string;
+  seq: string | number;
   type: string;
   version: number;
   aggregate_id: string;
@@ -25,6 +26,7 @@ function toEnvelope(source: string, r: OutboxRow): EventEnvelope {
     aggregateId: r.aggregate_id,
     occurredAt: new Date(r.occurred_at).toISOString(),
     source,
+    seq: Number(r.seq),
     payload: typeof r.payload === "string" ? (JSON.parse(r.payload) as Record<string, unknown>) : r.payload,
   };
 }
@@ -47,7 +49,7 @@ export async function takeBatch(db: SqlDatabase, source: string, bus: EventBus, 
     // ORDER BY published_at, seq (published_at is NULL throughout) lets the (published_at, seq)
     // index deliver rows in order; ORDER BY seq alone would sort the whole backlog.
     const rows = await tx.query<OutboxRow>(
-      `SELECT id, type, version, aggregate_id, occurred_at, payload FROM outbox_event
+      `SELECT id, seq, type, version, aggregate_id, occurred_at, payload FROM outbox_event
         WHERE published_at IS NULL ORDER BY published_at, seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );

@@ -3,6 +3,7 @@
 import type { Sql } from "../db/sql";
 import type { EventBus, StreamStats } from "./bus";
 import type { Consumer, ConsumerCounters } from "./consumer";
+import type { RelayCounters } from "./relay";
 
 export interface OutboxStats {
   /** The silo whose outbox this is (its stream's name). */
@@ -20,6 +21,8 @@ export interface EventStats {
   outboxes: OutboxStats[];
   streams: StreamStats[];
   consumers: Array<{ group: string; name: string } & ConsumerCounters>;
+  /** This process's relays: losses of the bus they detected and repaired. */
+  relays?: Array<{ source: string } & RelayCounters>;
 }
 
 export interface EventStatsOptions {

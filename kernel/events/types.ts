@@ -28,6 +28,8 @@ export interface OutboxEvent {
 export interface EventEnvelope extends OutboxEvent {
   /** The silo whose outbox the event came from; also the stream it travels on. */
   source: string;
+  /** The event's position in its source's outbox (increasing, with gaps); lets a relay see what its stream lost. */
+  seq?: number;
 }
 
 /** Applies one event's effect inside the consumer's transaction (`tx`). */

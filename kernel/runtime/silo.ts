@@ -107,7 +107,7 @@ export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, fa
   const dataDir = dataDirFromEnv(env);
   const secrets = loadSecrets(env, dataDir);
   const port = portFromEnv(env, `${prefix}_PORT`, DEFAULT_PORTS[silo]);
-  const db = await openSiloDatabase({ url, dataDir: url ? undefined : join(dataDir, silo), migrationsDir: join(dir, "prisma", "migrations") });
+  const db = await openSiloDatabase({ url, dataDir: url ? undefined : join(dataDir, silo), migrationsDir: join(dir, "prisma", "migrations"), label: silo });
   const seedDemo = !url || optionalEnv(env, "SEED_DEMO") === "1";
   const size = Number(optionalEnv(env, "DEMO_RESIDENTS") ?? 300);
   const city = seedDemo ? buildCity(secrets.pepper, size) : undefined;

@@ -71,6 +71,7 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
     },
     async stats() {
       const stats = await eventStats({ outboxes: [{ source: o.silo, db: o.db }], bus: o.bus, streams, consumers });
+      stats.relays = [{ source: o.silo, ...relay.counters() }];
       // Groups on our own stream are our consumers' health as a producer sees it; on other
       // streams only our own groups, so two silos never export the same series.
       const mine = (stream: string, group: string) => stream === o.silo || group.startsWith(`${o.silo}.`);

@@ -16,6 +16,8 @@ import { serve, type Route, type RunningServer } from "../http/serve";
 import { DateTimeScalar } from "./scalars";
 import type { Registry } from "prom-client";
 import { attachObservability, createObservability, observabilityOf, observabilityPlugin, requestIdOf } from "../observability";
+import { publicError } from "./publicErrors";
+import { errorBoundaryPlugin } from "./errorBoundary";
 
 export interface SubgraphContext extends PiiContext {
   viewer: Viewer;
@@ -55,6 +57,7 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin<C>(obs.metrics, obs.log),
+      errorBoundaryPlugin<C>(def.name, (record) => obs.log.error(record, String(record.msg ?? "internal error"))),
       {
         // Full disclosures of others are written before the response leaves; if that fails, the
         // response is replaced by an error, so nothing is ever shown without its audit record.
@@ -74,6 +77,7 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
       },
     ],
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
+    formatError: publicError,
   });
   attachObservability(server, obs);
   return server;

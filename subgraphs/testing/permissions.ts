@@ -52,7 +52,7 @@ export const permissions = {
   Swab: allow,
   TestResult: allow,
   PersonTest: allow,
-  Person: { id: allow, tests: ownTestsOrOversight, latestTest: ownTestsOrOversight, latestNegativeResultAt: readsStatusInputs },
+  Person: { id: allow, tests: ownTestsOrOversight, latestTest: ownTestsOrOversight, latestNegativeResultAt: readsStatusInputs, resultsChecked: readsStatusInputs },
   RecordResultsPayload: allow,
   AgencyResultCount: allow,
   FieldDisclosure: allow,

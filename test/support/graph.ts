@@ -50,8 +50,15 @@ export async function postGraphQL(url: string, query: string, variables?: Record
   return { status: res.status, body: (await res.json()) as GraphResponse["body"] };
 }
 
+export interface TestGraphOptions {
+  /** Gateway settings to override (deadline, queue sizes, breaker timing). */
+  gateway?: Partial<GatewayConfig>;
+  /** Where the gateway finds a subgraph (e.g. a fault-injecting proxy in front of it). */
+  subgraphUrl?: (silo: Silo, url: string) => string | Promise<string>;
+}
+
 /** Starts the graph in the given mode with a demo city of `residents` people. */
-export async function startTestGraph(mode: "embedded" | "services", residents = 60, gatewayOptions: Partial<GatewayConfig> = {}): Promise<TestGraph> {
+export async function startTestGraph(mode: "embedded" | "services", residents = 60, options: TestGraphOptions = {}): Promise<TestGraph> {
   const secrets = testSecrets();
   const city = buildCity(secrets.pepper, residents);
   const drops: Array<() => Promise<void>> = [];
@@ -70,15 +77,17 @@ export async function startTestGraph(mode: "embedded" | "services", residents = 
     databases[silo] = await openSiloDatabase({ url, migrationsDir, poolSize: 4 });
     subgraphs[silo] = await launchSilo(SILO_MODULES[silo].factory, { silo, port: 0, db: databases[silo], secrets, city, bus: events.bus });
   }
+  const urls: Array<[string, string]> = [];
+  for (const s of SILOS) urls.push([graphName(s), options.subgraphUrl ? await options.subgraphUrl(s, subgraphs[s].url) : subgraphs[s].url]);
   const gateway = await startGateway({
+    ...options.gateway,
     port: 0,
-    subgraphUrls: Object.fromEntries(SILOS.map((s) => [graphName(s), subgraphs[s].url])),
+    subgraphUrls: Object.fromEntries(urls),
     supergraphPath: join(__dirname, "..", "..", "schema", "supergraph.graphql"),
     secrets,
     redisUrl: mode === "services" ? TEST_REDIS_URL : undefined,
     // Rate-limit counters of this graph only (services mode shares one Redis between tests).
     rateLimitPrefix: `test:${randomBytes(6).toString("hex")}:rl:`,
-    ...gatewayOptions,
   });
   const token = (viewer: Viewer, ttl?: number) => signToken(viewer, secrets.tokenSecret, ttl);
   return {

@@ -3,7 +3,7 @@ import type { Resident } from "../generated/prisma/client";
 import type { HealthCodeContext } from "../context";
 import { deriveStatus, LABELS } from "../status";
 
-type PersonRef = { id: string; latestNegativeResultAt?: string | null };
+type PersonRef = { id: string; latestNegativeResultAt?: string | null; resultsChecked?: boolean | null };
 /** The parent of every Person field: the key, and the resident row once loaded. */
 export type PersonParent = PersonRef & { resident?: Resident | null };
 
@@ -31,9 +31,12 @@ export const Person = {
   },
   healthCode: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
     const open = await ctx.loaders.openCauses.load(p.id);
-    const latest = p.latestNegativeResultAt ? new Date(p.latestNegativeResultAt) : null;
+    // Testing could not answer (down, slow, or its database failing): derive from our own causes
+    // as if there were no negative result, which can only keep a cause open, never clear one.
+    const latestTestChecked = p.resultsChecked === true;
+    const latest = latestTestChecked && p.latestNegativeResultAt ? new Date(p.latestNegativeResultAt) : null;
     const { colour, causes } = deriveStatus(open, latest);
     // personId travels with the object so permissions.ts can tell whose causes these are.
-    return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date() };
+    return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date(), latestTestChecked };
   },
 };

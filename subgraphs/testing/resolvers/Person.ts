@@ -22,6 +22,9 @@ export const Person = {
   // Needed by the health-code silo to derive a status colour (@requires), so every role that may
   // read a status may read it (permissions.ts): it says when, never what or where.
   latestNegativeResultAt: async (p: PersonRef, _: unknown, ctx: TestingContext) => (await ctx.loaders.personTests(1).load(p.id)).latestNegativeAt,
+  // Resolves only once the same records as latestNegativeResultAt were read: if testing's database
+  // fails, both are null, and health-code knows not to trust the first.
+  resultsChecked: async (p: PersonRef, _: unknown, ctx: TestingContext) => (await ctx.loaders.personTests(1).load(p.id), true),
 };
 
 export const PersonTest = {
