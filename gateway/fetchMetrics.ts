@@ -1,7 +1,9 @@
 // Times every gateway → subgraph call by subgraph and status, around whichever fetcher the
-// gateway uses, so the histogram survives a change of HTTP client.
+// gateway uses, so the histogram survives a change of HTTP client; and, when tracing is on,
+// adds the W3C `traceparent` of the current span (the gateway's fetch span) to the call.
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { Histogram, type Registry } from "prom-client";
+import { withTraceHeaders } from "../kernel/observability";
 
 /** Wraps `fetcher` so each call is observed in subgraph_fetch_duration_seconds. */
 export function measuredFetcher<F extends Fetcher>(fetcher: F, registry: Registry, subgraphUrls: Record<string, string>): Fetcher {
@@ -17,7 +19,7 @@ export function measuredFetcher<F extends Fetcher>(fetcher: F, registry: Registr
     const started = performance.now();
     const subgraph = names.get(new URL(url).host) ?? "other";
     try {
-      const res = await fetcher(url, init);
+      const res = await fetcher(url, init && { ...init, headers: withTraceHeaders(init.headers as Record<string, string> | undefined) });
       histogram.observe({ subgraph, status: String(res.status) }, (performance.now() - started) / 1000);
       return res;
     } catch (err) {
