@@ -1,7 +1,9 @@
 // Times every gateway → subgraph call by subgraph and status, around whichever fetcher the
-// gateway uses, so the histogram survives a change of HTTP client.
+// gateway uses, so the histogram survives a change of HTTP client; and, when tracing is on,
+// adds the W3C `traceparent` of the current span (the gateway's fetch span) to the call.
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { Histogram, type Registry } from "prom-client";
+import { withTraceHeaders } from "../kernel/observability";
 
 /** The histogram of subgraph calls on `registry` (made once per registry). */
 function fetchHistogram(registry: Registry): Histogram {

@@ -10,6 +10,7 @@ import { dataDirFromEnv, loadSecrets } from "../kernel/config/secrets";
 import { buildCity } from "../kernel/demo/city";
 import { maskName } from "../kernel/identity";
 import { busFromEnv, consoleLogger } from "../kernel/runtime/eventBus";
+import { startTracingFromEnv } from "../kernel/observability";
 import { startSiloFromEnv, type RunningSilo } from "../kernel/runtime/silo";
 import { declareGroups } from "../kernel/runtime/siloEvents";
 import { ALL_CONSUMER_GROUPS, SILO_MODULES } from "../subgraphs/silos";
@@ -53,6 +54,7 @@ function stop(code: number) {
 }
 
 async function main() {
+  startTracingFromEnv();
   const dataDir = dataDirFromEnv(process.env);
   const secrets = loadSecrets(process.env, dataDir); // creates the dev keys once, before the children race for them
   process.env.DATA_DIR = dataDir;

@@ -4,7 +4,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
-import { assignRequestId, createObservability, REQUEST_ID_HEADER, scrub, type Observability } from "../observability";
+import { assignRequestId, createObservability, REQUEST_ID_HEADER, scrub, withServerSpan, type Observability } from "../observability";
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -31,28 +31,31 @@ const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 
 class BodyTooLarge extends Error {}
 
-/** How far past the limit a body is read (and dropped) so the client gets its 413 before the socket closes. */
+/** How far past the limit an oversized body is still read (and dropped) before the socket is cut. */
 const DRAIN_FACTOR = 8;
 
 /**
- * Reads the body up to `limit` bytes. A larger body is refused with BodyTooLarge once it ends (its
- * bytes past the limit are dropped, not kept), so the client reads a 413 instead of a reset; a
- * body far larger still is cut off.
+ * Reads the body up to `limit` bytes. A larger body (declared or counted) is refused with
+ * BodyTooLarge at once, so the 413 goes out while the client is still sending; the rest is read
+ * and dropped, not kept, so the client reads its 413 instead of a reset, and a body far larger
+ * still has its socket cut.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = Number(req.headers["content-length"] ?? 0) > limit;
+    if (refused) reject(new BodyTooLarge());
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size <= limit) chunks.push(c);
-      else if (size > limit * DRAIN_FACTOR) {
-        reject(new BodyTooLarge());
-        req.pause();
-      }
+      if (size > limit * DRAIN_FACTOR) return void req.destroy();
+      if (refused) return;
+      if (size <= limit) return void chunks.push(c);
+      refused = true;
+      chunks.length = 0;
+      reject(new BodyTooLarge());
     });
-    req.on("end", () => (size > limit || declared > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString("utf8"))));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
 }
@@ -121,7 +124,11 @@ export async function serve<C extends BaseContext>(server: ApolloServer<C>, opts
     const requestId = assignRequestId(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const route = routes[path];
-    observe(obs, req, res, route || path === GRAPHQL_PATH ? path : "unknown", requestId);
+    const routeLabel = route || path === GRAPHQL_PATH ? path : "unknown";
+    observe(obs, req, res, routeLabel, requestId);
+    withServerSpan(obs.service, routeLabel, req, res, () => dispatch(req, res, path, route, requestId));
+  });
+  const dispatch = (req: IncomingMessage, res: ServerResponse, path: string, route: Route | undefined, requestId: string) => {
     let work: void | Promise<void>;
     if (route) {
       work = req.method === "GET" || req.method === "HEAD" ? route(req, res) : sendJson(res, 405, { errors: [{ message: `${path} answers GET only.`, extensions: { code: "METHOD_NOT_ALLOWED" } }] });
@@ -140,7 +147,7 @@ export async function serve<C extends BaseContext>(server: ApolloServer<C>, opts
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
       else res.end();
     });
-  });
+  };
   // Longer than clients' keep-alive so the server never closes a socket a client is about to reuse.
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;

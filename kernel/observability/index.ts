@@ -28,3 +28,4 @@ export function observabilityOf(server: object): Observability | undefined {
 export { configureLogging, scrub, serviceLogger, type Logger } from "./logger";
 export { observabilityPlugin, CLIENT_ERROR_CODES } from "./graphqlPlugin";
 export { assignRequestId, requestIdOf, REQUEST_ID_HEADER } from "./requestId";
+export { startTracing, startTracingFromEnv, withServerSpan, withTraceHeaders, type Tracing } from "./tracing";

@@ -16,6 +16,7 @@ import { FALLBACK_POLL_MS, InProcessBus, outboxWakeUp, registerEventMetrics, rel
 import { startSubgraph, type SubgraphContext } from "./subgraphServer";
 import { startSiloEvents, type ConsumerGroupSpec } from "./siloEvents";
 import { busFromEnv, consoleLogger } from "./eventBus";
+import { startTracingFromEnv } from "../observability";
 
 export interface SiloDeps {
   db: SiloDatabase;
@@ -124,6 +125,7 @@ export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, fa
 export function runSiloMain<C extends SubgraphContext>(silo: Silo, factory: SiloFactory<C>, dir: string): void {
   const env = process.env;
   const start = async () => {
+    startTracingFromEnv(env);
     const bus = busFromEnv(env, consoleLogger(silo));
     const running = await startSiloFromEnv(silo, factory, dir, env, bus);
     const stop = () => running.stop().then(() => bus.close()).then(() => process.exit(0), () => process.exit(1));

@@ -1,8 +1,9 @@
 // Hostile operations through the real gateway: each is refused before planning with HTTP 400 and
 // OPERATION_LIMIT_EXCEEDED (or 413 for a body too large), /health answers within 200 ms while the
 // request runs, and nothing is written.
-import { deepQuery, fanOut, fragmentTree, manyAliases, manyDirectives, manyOperations } from "./queries";
+import { deepQuery, fanOut, fragmentTree, manyHops, manyAliases, manyDirectives, manyOperations } from "./queries";
 import { whileHealthProbed } from "./responsive";
+import { postFromChild } from "./remoteClient";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
 
 let graph: TestGraph;
@@ -32,11 +33,18 @@ test("an ordinary resident query passes every limit", async () => {
   expect(res.body.data.me.name).toBe(graph.city.residents[0]!.name);
 });
 
-test("a 1.4 KB tree of aliased fragments over Person → checkIns → person is refused on selections; a smaller tree on entity hops", async () => {
+test("a 1.4 KB tree of aliased fragments over Person → checkIns → person is refused on selections; a smaller tree on cost", async () => {
   const query = fragmentTree(12);
   expect(query.length).toBeLessThan(1500);
   await refused(query, "selections");
-  await refused(fragmentTree(4), "entityHops");
+  await refused(fragmentTree(4), "cost");
+});
+
+test("many entity hops without fan-out are refused on entity hops; fewer pass", async () => {
+  await refused(manyHops(6), "entityHops");
+  const res = await postGraphQL(graph.gateway.url, manyHops(2), undefined, auth);
+  expect(res.status).toBe(200);
+  expect(res.body.errors).toBeUndefined();
 });
 
 test("lists inside lists are refused on cost; one level less passes", async () => {
@@ -69,14 +77,12 @@ test("many directives and many root fields are refused", async () => {
   await refused(`query Roots { ${Array.from({ length: 13 }, (_, i) => `m${i}: me { id }`).join(" ")} }`, "rootFields");
 });
 
-test("a body over the limit is answered 413 PAYLOAD_TOO_LARGE, not a reset", async () => {
-  const big = JSON.stringify({ query: "{ me { id } }", variables: { pad: "x".repeat(2 * 1024 * 1024) } });
-  const { result: res, healthMs } = await whileHealthProbed(graph.gateway.url, () =>
-    fetch(graph.gateway.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: big }),
-  );
+test("a body over the limit is answered 413 PAYLOAD_TOO_LARGE, not a reset (6 MiB from another process)", async () => {
+  const big = JSON.stringify({ query: "{ me { id } }", variables: { pad: "x".repeat(6 * 1024 * 1024) } });
+  const { result: res, healthMs } = await whileHealthProbed(graph.gateway.url, () => postFromChild(graph.gateway.url, big, auth.authorization));
   expect(healthMs).toBeLessThan(200);
   expect(res.status).toBe(413);
-  expect(((await res.json()) as any).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
+  expect(res.body.errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
 });
 
 test("recordResults literals: 100,000 items hit the body limit (413), 20,000 the token limit; nothing is written", async () => {
@@ -85,10 +91,12 @@ test("recordResults literals: 100,000 items hit the body limit (413), 20,000 the
   const upload = (n: number) => `mutation Upload { recordResults(inputs: [${Array.from({ length: n }, (_, i) => `{ tubeCode: "T-${i}", outcome: NEGATIVE }`).join(",")}]) { recorded } }`;
   const count = () => graph.databases.testing.sql.query("SELECT count(*)::int AS n FROM test_result");
   const before = await count();
-  const huge = await whileHealthProbed(graph.gateway.url, () => fetch(graph.gateway.url, { method: "POST", headers: { "content-type": "application/json", ...labAuth }, body: JSON.stringify({ query: upload(100_000) }) }));
+  const hugeBody = JSON.stringify({ query: upload(100_000) });
+  const huge = await whileHealthProbed(graph.gateway.url, () => postFromChild(graph.gateway.url, hugeBody, labAuth.authorization));
   expect(huge.healthMs).toBeLessThan(200);
   expect(huge.result.status).toBe(413);
-  const large = await whileHealthProbed(graph.gateway.url, () => postGraphQL(graph.gateway.url, upload(20_000), undefined, labAuth));
+  const largeQuery = upload(20_000);
+  const large = await whileHealthProbed(graph.gateway.url, () => postGraphQL(graph.gateway.url, largeQuery, undefined, labAuth));
   expect(large.healthMs).toBeLessThan(200);
   expect(large.result.status).toBe(400);
   expect(large.result.body.errors?.[0]?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "tokens" });

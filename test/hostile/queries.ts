@@ -40,3 +40,10 @@ export function fanOut(levels: number): string {
   for (let i = 0; i < levels; i++) inner = `checkIns(last: 200) { register { ${inner} } }`;
   return `query FanOut { me { ${inner} } }`;
 }
+
+/** `aliases` copies of `me` with check-ins → person chains as deep as the depth limit allows: many entity hops, no fan-out. */
+export function manyHops(aliases: number): string {
+  let inner = "id";
+  for (let i = 0; i < 5; i++) inner = `checkIns(last: 1) { person { ${inner} } }`;
+  return `query Hops { ${Array.from({ length: aliases }, (_, i) => `m${i}: me { ${inner} }`).join(" ")} }`;
+}
