@@ -114,10 +114,11 @@ async function main() {
 
     // PostgreSQL backends of this run's databases: their CPU counts as the stack's.
     const backends = async () => (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname LIKE $1`, [`${tag}%`])).rows.map((r) => r.pid);
+    // Per backend pid, so a connection that closes between two readings is not counted negative.
     const cpu = async () => {
       const byProcess: Record<string, number> = {};
       for (const s of services) byProcess[s.name] = cpuSeconds(s.proc.pid!);
-      byProcess.postgres = (await backends()).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      for (const pid of await backends()) byProcess[`pg:${pid}`] = cpuSeconds(pid);
       return byProcess;
     };
 
@@ -129,8 +130,12 @@ async function main() {
           const before = await cpu();
           const run = await drive(v.once, SECONDS, CONCURRENCY);
           const after = await cpu();
-          const cpuMs: Record<string, number> = {};
-          for (const k of Object.keys(after)) cpuMs[k] = ((after[k]! - (before[k] ?? 0)) * 1000) / run.requests;
+          const cpuMs: Record<string, number> = { postgres: 0 };
+          for (const k of Object.keys(after)) {
+            const ms = ((after[k]! - (before[k] ?? 0)) * 1000) / run.requests;
+            if (k.startsWith("pg:")) cpuMs.postgres! += ms;
+            else cpuMs[k] = ms;
+          }
           const key = `${sc.name}|${v.name}`;
           samples.set(key, [...(samples.get(key) ?? []), { rps: run.requests / run.seconds, cpuMs }]);
         }

@@ -55,8 +55,8 @@ export async function bulkUploads(o: BulkOptions): Promise<Record<string, unknow
       const uploaded = performance.now();
       gateway.push(N / ((uploaded - t) / 1000));
       if (res.data.recordResults.recorded !== N) throw new Error(`bulk upload recorded ${res.data.recordResults.recorded} of ${N}`);
-      // Drain: until health-code's groups have applied the upload's events (60 s at most).
-      while ((await processed(healthCode)) < before + N && performance.now() - uploaded < 60_000) await new Promise((r) => setTimeout(r, 50));
+      // Drain: until health-code's groups have applied the upload's events (20 s at most, then null: not drained).
+      while ((await processed(healthCode)) < before + N && performance.now() - uploaded < 20_000) await new Promise((r) => setTimeout(r, 50));
       drain.push((await processed(healthCode)) >= before + N ? (performance.now() - uploaded) / 1000 : Number.NaN);
       t = performance.now();
       await testing.query(
