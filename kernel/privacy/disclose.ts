@@ -3,6 +3,7 @@ import { createHmac } from "node:crypto";
 import { refusal } from "../runtime/errors";
 import { ageBand, birthYear, maskIdNumber, maskName, maskPhone } from "../identity";
 import type { Disclosure, PiiKind } from "./policy";
+import type { EntityKeyring } from "./entityKeys";
 
 /** A stable token for (person, kind): auditors can count and join, not identify. */
 export function pseudonymFor(key: Uint8Array, audience: string, ownerId: string, kind: PiiKind): string {
@@ -40,6 +41,8 @@ function generalised(kind: PiiKind, value: string): string | null {
 export interface DiscloseContext {
   pseudonymKey: Uint8Array;
   audience: string;
+  /** Per-audience entity ids (entityKeys.ts). */
+  entityKeys: EntityKeyring;
 }
 
 /** Applies a disclosure decision to one value; DENIED throws FORBIDDEN without the value. */

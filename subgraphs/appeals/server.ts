@@ -19,7 +19,16 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 /** Creates the appeals silo over an opened database. */
 export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
-  const server = buildSubgraphServer<AppealsContext>({ name: "appeals", typeDefs, resolvers: { Query, Mutation, Appeal, Person }, permissions });
+  const server = buildSubgraphServer<AppealsContext>({
+    name: "appeals",
+    typeDefs,
+    resolvers: { Query, Mutation, Appeal, Person },
+    permissions,
+    entityIds: {
+      types: ["Person", "Appeal", "StatusCause"],
+      args: { "Query.appeal": { id: "Appeal" }, "Mutation.decideAppeal": { "input.id": "Appeal" }, "Mutation.submitAppeal": { "input.causeId": "StatusCause" } },
+    },
+  });
   return {
     server,
     context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay }),

@@ -12,7 +12,7 @@ import { StatusCause } from "./resolvers/StatusCause";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { permissions } from "./permissions";
 import { personInScope } from "./scope";
-import { sqlAuditSink } from "../../kernel/privacy/audit";
+import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
 import { prismaSql } from "../../kernel/db/sql";
 import { seedHealthCode } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
@@ -27,6 +27,7 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
     typeDefs,
     resolvers: { Query, Person, StatusCause, DisclosureAudit },
     permissions,
+    entityIds: { types: ["Person", "StatusCause"], fields: AUDIT_ID_FIELDS, args: { "Query.person": { id: "Person" } } },
     scope: (_type, parent: { id: string }, ctx) => personInScope(parent.id, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });

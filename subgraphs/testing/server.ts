@@ -19,7 +19,7 @@ import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { permissions } from "./permissions";
 import { swabInScope } from "./scope";
-import { sqlAuditSink } from "../../kernel/privacy/audit";
+import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
 import { prismaSql } from "../../kernel/db/sql";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
@@ -32,6 +32,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
     typeDefs,
     resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit },
     permissions,
+    entityIds: { types: ["Person", "Swab"], fields: AUDIT_ID_FIELDS },
     scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });
