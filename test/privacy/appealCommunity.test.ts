@@ -25,7 +25,7 @@ describe.each(MODES)("an appeal's community comes from the health-code record (%
     await waitFor("the appellant's community in the appeals replica", async () =>
       (await graph.databases.appeals.sql.query<{ community: string | null }>(`SELECT community FROM cause_replica_person WHERE person_id = $1`, [appellant.personId]))[0]?.community === appellant.community,
     );
-  });
+  }, 180_000);
   afterAll(async () => {
     await graph?.stop();
   });

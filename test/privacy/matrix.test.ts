@@ -15,6 +15,7 @@ import { piiFields, type PiiField } from "../../kernel/privacy/piiFields";
 import type { Silo } from "../../kernel/config/silos";
 import type { DemoResident } from "../../kernel/demo/city";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
+import { idFor } from "../support/entityIds";
 
 const supergraph: GraphQLSchema = buildASTSchema(parse(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8")), { assumeValidSDL: true });
 const FIELDS = piiFields(supergraph);
@@ -123,7 +124,7 @@ function expectedValue(kind: PiiKind, disclosure: Disclosure, raw: string): stri
 async function fetchEntity(silo: Silo, type: string, id: string, fields: PiiField[], viewer: Viewer) {
   const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { ${fields.map((f) => f.field).join(" ")} disclosures { field kind disclosure } } } }`;
   const header = await signViewerHeader(viewer, graph.secrets.viewerKey);
-  return postGraphQL(graph.subgraphs[silo].url, query, { r: [{ __typename: type, id }] }, { [VIEWER_HEADER]: header });
+  return postGraphQL(graph.subgraphs[silo].url, query, { r: [{ __typename: type, id: idFor(graph, viewer, type, id) }] }, { [VIEWER_HEADER]: header });
 }
 
 beforeAll(async () => {
@@ -193,7 +194,7 @@ describe("scope conditions", () => {
   const NAME = `... on Person { name documentNumber phone disclosures { field disclosure } }`;
   const person = async (viewer: Viewer, id: string) => {
     const header = await signViewerHeader(viewer, graph.secrets.viewerKey);
-    return postGraphQL(graph.subgraphs["health-code"].url, `query($r: [_Any!]!) { _entities(representations: $r) { ${NAME} } }`, { r: [{ __typename: "Person", id }] }, { [VIEWER_HEADER]: header });
+    return postGraphQL(graph.subgraphs["health-code"].url, `query($r: [_Any!]!) { _entities(representations: $r) { ${NAME} } }`, { r: [{ __typename: "Person", id: idFor(graph, viewer, "Person", id) }] }, { [VIEWER_HEADER]: header });
   };
 
   it("everyone but an auditor sees their own data in full; an auditor sees even their own as pseudonyms", async () => {
