@@ -13,6 +13,10 @@ import { Person } from "./resolvers/Person";
 import { seedAppeals } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
 import { permissions } from "./permissions";
+import { appealInScope } from "./scope";
+import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
+import { prismaSql } from "../../kernel/db/sql";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
@@ -22,10 +26,13 @@ export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
   const server = buildSubgraphServer<AppealsContext>({
     name: "appeals",
     typeDefs,
-    resolvers: { Query, Mutation, Appeal, Person },
+    resolvers: { Query, Mutation, Appeal, Person, DisclosureAudit },
     permissions,
+    scope: (_type, parent: { personId: string; community: string }, ctx) => appealInScope(parent, ctx),
+    audit: sqlAuditSink(prismaSql(prisma)),
     entityIds: {
       types: ["Person", "Appeal", "StatusCause"],
+      fields: AUDIT_ID_FIELDS,
       args: { "Query.appeal": { id: "Appeal" }, "Mutation.decideAppeal": { "input.id": "Appeal" }, "Mutation.submitAppeal": { "input.causeId": "StatusCause" } },
     },
   });

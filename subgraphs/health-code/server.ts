@@ -28,7 +28,8 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
     resolvers: { Query, Person, StatusCause, DisclosureAudit },
     permissions,
     entityIds: { types: ["Person", "StatusCause"], fields: AUDIT_ID_FIELDS, args: { "Query.person": { id: "Person" } } },
-    scope: (_type, parent: { id: string }, ctx) => personInScope(parent.id, ctx),
+    // A Person's owner is itself; a cause's is the person it belongs to.
+    scope: (type, parent: { id: string; personId?: string }, ctx) => personInScope(type === "Person" ? parent.id : (parent.personId ?? ""), ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });
   return {

@@ -20,10 +20,16 @@ const tubeInScope = rule("tubeInScope", { cache: byId("tube") })(async (tube: { 
 /** Who may list the persons in a tube (closed-loop tracing, seed 001): its sampler and oversight. */
 const listsSwabs = rolesRule("listsSwabs", ["SAMPLER", "EPIDEMIOLOGIST", "AUDITOR"]);
 
-/** Inputs of a status colour (@requires from health-code): every role that may read a status. */
+/**
+ * Inputs of a status colour (@requires from health-code). The field is @inaccessible, so only
+ * the gateway's plan for a status asks for it; this rule admits the roles whose status rule can
+ * pass (health-code checks the person's scope on the colour itself): never a sampler, lab or
+ * another resident, and an app only with `status:read`.
+ */
 const readsStatusInputs = rule("readsStatusInputs", { cache: "no_cache" })((parent: { id: string }, _a, ctx: TestingContext) => {
-  const { role, subject } = ctx.viewer;
+  const { role, subject, scopes } = ctx.viewer;
   if (subject !== undefined && subject === parent.id) return true;
+  if (role === "APP") return scopes?.includes("status:read") ?? false;
   return role !== "SAMPLER" && role !== "LAB" && role !== "RESIDENT";
 });
 
