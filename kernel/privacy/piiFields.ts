@@ -5,7 +5,7 @@
 // its owner as `personId` on the parent object.
 import { defaultFieldResolver, isObjectType, type GraphQLObjectType, type GraphQLSchema, type ValueNode } from "graphql";
 import type { Viewer } from "../auth/viewer";
-import { decideDisclosure, isAuditedDisclosure, PII_KINDS, type Disclosure, type Owner, type PiiKind } from "./policy";
+import { auditEntry, decideDisclosure, PII_KINDS, type Disclosure, type Owner, type PiiKind } from "./policy";
 import { discloseValue, type DiscloseContext } from "./disclose";
 import type { DisclosureLog } from "./audit";
 
@@ -73,7 +73,8 @@ export function applyPiiDisclosure<C extends PiiContext>(schema: GraphQLSchema, 
       const [value, owner] = await Promise.all([resolve(parent, args, ctx, info), ownerOf(type, parent, ctx)]);
       if (value === null || value === undefined) return value;
       const decision = decideDisclosure(ctx.viewer, kind, owner);
-      if (isAuditedDisclosure(ctx.viewer, owner, decision)) ctx.disclosed?.add(owner.id ?? "unknown", `${type}.${field}`);
+      const entry = auditEntry(ctx.viewer, owner, decision, `${type}.${field}`);
+      if (entry) ctx.disclosed?.add(owner.id ?? "unknown", entry);
       return discloseValue(kind, String(value), decision, owner.id, ctx.disclosure);
     };
   }

@@ -71,7 +71,14 @@ export function decideDisclosure(viewer: Viewer, kind: PiiKind, owner: Owner): D
   return decided;
 }
 
-/** True when a decision discloses another person's data in full, which must be audited. */
-export function isAuditedDisclosure(viewer: Viewer, owner: Owner, disclosure: Disclosure): boolean {
-  return disclosure === "FULL" && (owner.id === undefined || owner.id !== viewer.subject);
+/**
+ * How a disclosure of a field is entered in the audit log, or null when it is not: every read of
+ * another person's data is, so an auditor's (pseudonymous) trail and a registrar's masked views
+ * are reviewable too. A full view is entered as `Type.field`; any other as `Type.field:MASKED`
+ * (or PSEUDONYM, GENERALISED). Own data and refusals are not entered.
+ */
+export function auditEntry(viewer: Viewer, owner: Owner, disclosure: Disclosure, coordinate: string): string | null {
+  if (disclosure === "DENIED") return null;
+  if (owner.id !== undefined && owner.id === viewer.subject && viewer.role !== "AUDITOR") return null;
+  return disclosure === "FULL" ? coordinate : `${coordinate}:${disclosure}`;
 }

@@ -9,3 +9,10 @@ export function idFor(graph: Pick<TestGraph, "secrets">, viewer: Pick<Viewer, "r
   const audience = audienceOf(viewer);
   return audience ? entityKeyring(graph.secrets.pepper).encode(audience, type, id) : id;
 }
+
+/** The internal key behind an id `viewer` was given (what the silos do for `_entities`); null when it is not theirs. */
+export function internalIdOf(graph: Pick<TestGraph, "secrets">, viewer: Pick<Viewer, "role">, type: string, id: string | null): string | null {
+  if (id === null) return null;
+  const audience = audienceOf(viewer);
+  return audience ? entityKeyring(graph.secrets.pepper).decode(audience, type, id) : id;
+}
