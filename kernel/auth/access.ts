@@ -22,6 +22,9 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.wards": { roles: ["GUARDIAN"] },
   "Query.statusCounts": { roles: OVERSIGHT },
   "Query.disclosureAudit": { roles: ["AUDITOR"] },
+  "Query.openCases": { roles: OVERSIGHT },
+  "Mutation.openCase": { roles: ["EPIDEMIOLOGIST"] },
+  "Mutation.closeCase": { roles: ["EPIDEMIOLOGIST"] },
   // testing
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },

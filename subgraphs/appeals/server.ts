@@ -12,6 +12,7 @@ import { Appeal } from "./resolvers/Appeal";
 import { Person } from "./resolvers/Person";
 import { seedAppeals } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
+import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
 import { permissions } from "./permissions";
 import { appealInScope } from "./scope";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
@@ -23,6 +24,7 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 /** Creates the appeals silo over an opened database. */
 export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const openCase = openCaseCheck(prismaSql(prisma));
   const server = buildSubgraphServer<AppealsContext>({
     name: "appeals",
     typeDefs,
@@ -38,8 +40,12 @@ export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay }),
-    seed: (city) => seedAppeals(prisma, city),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), relay: deps.relay }),
+    // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
+    seed: async (city) => {
+      await seedDemoCase(prismaSql(prisma));
+      return seedAppeals(prisma, city);
+    },
     consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };

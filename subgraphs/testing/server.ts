@@ -17,6 +17,8 @@ import { TestResult } from "./resolvers/TestResult";
 import { Person, PersonTest } from "./resolvers/Person";
 import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
+import { CONSUMER_GROUPS } from "./events/consumers";
 import { permissions } from "./permissions";
 import { swabInScope } from "./scope";
 import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
@@ -27,6 +29,7 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 /** Creates the testing silo over an opened database. */
 export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const openCase = openCaseCheck(prismaSql(prisma));
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
@@ -38,8 +41,13 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay }),
-    seed: (city) => seedTesting(prisma, city),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay }),
+    // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
+    seed: async (city) => {
+      await seedDemoCase(prismaSql(prisma));
+      return seedTesting(prisma, city);
+    },
+    consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };
 }

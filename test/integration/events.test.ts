@@ -3,6 +3,7 @@
 // silo's own table, waiting on conditions (never fixed sleeps).
 //   RiskPointReported (venues → health-code), StatusChanged (health-code → venues, appeals),
 //   AppealDecided (appeals → health-code), ResultRecorded (testing → health-code), /metrics.
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
 import { waitFor } from "../events/helpers/wait";
@@ -30,7 +31,7 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
   });
 
   const resident = (p: DemoResident): Viewer => ({ role: "RESIDENT", subject: p.personId });
-  const epidemiologist = (): Viewer => ({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: "cluster tracing" });
+  const epidemiologist = (): Viewer => ({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE });
   const officer = (community: string): Viewer => ({ role: "COMMUNITY_OFFICER", subject: graph.city.residents[3]!.personId, community });
   /** Residents with no cause who hold no register, so nothing else in the city touches them. */
   const greens = () => {

@@ -1,6 +1,7 @@
 // The audit log of full disclosures: written for every full view of another person's data (and
 // only then), readable by auditors alone, append-only in the database itself, and fail-closed:
 // if the record cannot be written, the data is not sent.
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { startTestGraph, type TestGraph } from "../support/graph";
 import { internalIdOf } from "../support/entityIds";
@@ -28,7 +29,7 @@ afterAll(async () => {
 describe("disclosure audit log", () => {
   it("records an epidemiologist's full view: who, role, purpose, which person, which fields, which operation", async () => {
     const target = graph.city.residents[7]!;
-    const epi: Viewer = { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: "case 2022-0126" };
+    const epi: Viewer = { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE };
     const res = await graph.query(`query Trace($id: ID!) { person(id: $id) { name phone } }`, { id: target.personId }, epi);
     expect(res.body.data.person.name).toBe(target.name);
     const { healthCode } = await auditRecords();
@@ -36,7 +37,7 @@ describe("disclosure audit log", () => {
       personId: target.personId,
       viewerId: epi.subject,
       role: "EPIDEMIOLOGIST",
-      purpose: "case 2022-0126",
+      purpose: DEMO_CASE,
       fields: ["Person.name", "Person.phone"],
       operation: "Trace",
     });
@@ -72,7 +73,7 @@ describe("disclosure audit log", () => {
 
   it("records full views made by the testing silo in its own log", async () => {
     const rows = await graph.databases.testing.sql.query<{ code: string }>(`SELECT t.code FROM sample_tube t JOIN swab s ON s.tube_id = t.id LIMIT 1`);
-    const res = await graph.query(`query Tube($code: String!) { tube(code: $code) { swabs { documentMasked } } }`, { code: rows[0]!.code }, { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: "closed loop" });
+    const res = await graph.query(`query Tube($code: String!) { tube(code: $code) { swabs { documentMasked } } }`, { code: rows[0]!.code }, { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE });
     expect(res.body.errors).toBeUndefined();
     const { testing } = await auditRecords();
     expect(testing.some((r) => r.role === "EPIDEMIOLOGIST" && r.fields.includes("Swab.documentMasked"))).toBe(true);
@@ -103,7 +104,7 @@ describe("disclosure audit log", () => {
     await db.query(`ALTER TABLE disclosure_audit RENAME TO disclosure_audit_away`);
     try {
       const target = graph.city.residents[7]!;
-      const res = await graph.query(`query { person(id: "${target.personId}") { name phone } }`, {}, { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: "case" });
+      const res = await graph.query(`query { person(id: "${target.personId}") { name phone } }`, {}, { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE });
       expect(JSON.stringify(res.body)).not.toContain(target.name);
       expect(JSON.stringify(res.body)).not.toContain(target.phone);
       expect(res.body.errors?.some((e) => e.extensions?.code === "AUDIT_UNAVAILABLE")).toBe(true);

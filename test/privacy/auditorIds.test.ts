@@ -2,6 +2,7 @@
 // swab, check-in, appeal or cause of one) matches no id any other role can obtain, ids of other
 // roles find nothing for an auditor, and federation joins still work inside the auditor's
 // audience (the same person has one id across silos and in the audit log). Both run modes.
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { MODES } from "../support/services";
 import { startTestGraph, type GraphResponse, type TestGraph } from "../support/graph";
@@ -73,7 +74,7 @@ describe.each(MODES)("auditors' ids (%s mode)", (mode) => {
       ["SAMPLER", { role: "SAMPLER", subject: someone, siteId: site }, [tube]],
       ["LAB", { role: "LAB", subject: someone, agencyId: graph.city.sites.find((s) => s.id === site)!.agencyId }, [tube]],
       ["COMMUNITY_OFFICER", { role: "COMMUNITY_OFFICER", subject: someone, community: target.community }, [person, `query { appealsToReview { id person { id } cause { id } } }`]],
-      ["EPIDEMIOLOGIST", { role: "EPIDEMIOLOGIST", subject: someone, purpose: "case 2022-0126" }, [person, tube, `query { venue(id: "${target.venueId}") { registers { checkIns { id person { id } } } } }`]],
+      ["EPIDEMIOLOGIST", { role: "EPIDEMIOLOGIST", subject: someone, purpose: DEMO_CASE }, [person, tube, `query { venue(id: "${target.venueId}") { registers { checkIns { id person { id } } } } }`]],
       ["APP", { role: "APP", scopes: ["persons:read", "status:read"] }, [person]],
     ];
   };

@@ -2,6 +2,7 @@
 // query of the graph, deep, over the seeded demo city through the gateway, and assert that no
 // other person's full ID number, full name or full phone number appears anywhere in the answer
 // (data, errors or extensions) unless the policy lets that role see it.
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
 import { startTestGraph, type GraphResponse, type TestGraph } from "../support/graph";
@@ -82,7 +83,7 @@ function viewers(g: TestGraph): Array<[string, Viewer]> {
     ["LAB", { role: "LAB", subject: g.city.residents[6]!.personId, agencyId: g.city.agencies[0]!.id }],
     ["COMMUNITY_OFFICER", { role: "COMMUNITY_OFFICER", subject: g.city.residents[9]!.personId, community }],
     ["EPIDEMIOLOGIST without a purpose", { role: "EPIDEMIOLOGIST", subject: g.city.residents[10]!.personId }],
-    ["EPIDEMIOLOGIST with a purpose", { role: "EPIDEMIOLOGIST", subject: g.city.residents[10]!.personId, purpose: "case 2022-0126" }],
+    ["EPIDEMIOLOGIST with a purpose", { role: "EPIDEMIOLOGIST", subject: g.city.residents[10]!.personId, purpose: DEMO_CASE }],
     ["AUDITOR", { role: "AUDITOR", subject: g.city.residents[11]!.personId }],
     ["APP", { role: "APP", scopes: ["persons:read", "status:read"] }],
   ];

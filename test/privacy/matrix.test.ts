@@ -4,6 +4,7 @@
 // Each cell is checked where the policy is applied: the owning subgraph, called over real HTTP
 // with a gateway-signed Viewer header and an `_entities` fetch (the path every federated read of
 // another silo's entity takes).
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildASTSchema, parse, type GraphQLSchema } from "graphql";
@@ -131,7 +132,7 @@ function viewerFor(role: Role, target: DemoResident): Viewer {
     case "LAB":
       return { role, subject: other.personId, agencyId: graph.city.agencies[0]!.id };
     case "EPIDEMIOLOGIST":
-      return { role, subject: other.personId, purpose: "case 2022-0126 contact tracing" };
+      return { role, subject: other.personId, purpose: DEMO_CASE };
     case "APP":
       return { role };
     default:
