@@ -32,6 +32,8 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.tube": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.resultCounts": { roles: OVERSIGHT },
   "Mutation.scanTube": { roles: ["SAMPLER"] },
+  "Mutation.openSamplingSession": { roles: ["SAMPLER"] },
+  "Mutation.closeSamplingSession": { roles: ["SAMPLER"] },
   "Mutation.registerSample": { roles: ["SAMPLER"] },
   "Mutation.recordResult": { roles: ["LAB"] },
   "Mutation.recordResults": { roles: ["LAB"] },

@@ -19,6 +19,7 @@ import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
 import { CONSUMER_GROUPS } from "./events/consumers";
+import { SampleLookup, SamplingSession } from "./resolvers/SamplingSession";
 import { permissions } from "./permissions";
 import { swabInScope } from "./scope";
 import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
@@ -33,9 +34,9 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
-    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit },
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup },
     permissions,
-    entityIds: { types: ["Person", "Swab"], fields: AUDIT_ID_FIELDS },
+    entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person" } },
     scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });

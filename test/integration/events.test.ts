@@ -6,6 +6,7 @@
 import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
+import { openSamplingSession } from "../support/sampling";
 import { waitFor } from "../events/helpers/wait";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
@@ -165,6 +166,7 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
     const tube = graph.city.tubes.find((t) => t.siteId === site.id)!.code;
     const sampler: Viewer = { role: "SAMPLER", subject: graph.city.residents[0]!.personId, siteId: site.id };
     const lab: Viewer = { role: "LAB", subject: graph.city.residents[1]!.personId, agencyId: site.agencyId };
+    await openSamplingSession(graph, sampler);
     const swab = await graph.query(`mutation R($input: RegisterSampleInput!) { registerSample(input: $input) { id } }`, { input: { tubeCode: tube, documentNumber: person.idNumber, phone: person.phone } }, sampler);
     expect(swab.body.errors).toBeUndefined();
     const recorded = await graph.query(`mutation Rec($input: RecordResultInput!) { recordResult(input: $input) { outcome } }`, { input: { tubeCode: tube, outcome: "NEGATIVE" } }, lab);
