@@ -24,16 +24,29 @@ const NAME = new RegExp(`(${COMPOUND}|[${COMMON_SURNAMES}])(\\p{Script=Han}{1,2}
 
 const digitsOf = (s: string) => s.replace(/[ -]/g, "");
 
-/** Masks every ID number, phone number, other long number and name-shaped word found in `text`. */
-export function maskIdentifiersInText(text: string): string {
-  return text
-    .replace(ID_NUMBER, (m) => maskIdNumber(digitsOf(m)))
-    .replace(PHONE, (m) => maskPhone(digitsOf(m)))
-    .replace(LONG_NUMBER, (m) => {
+/** Which identifiers to mask; all by default (a viewer who sees free text in full may see some kinds). */
+export interface TextMasking {
+  idNumbers?: boolean;
+  phones?: boolean;
+  names?: boolean;
+}
+
+/** Masks every ID number (and other long number), phone number and name-shaped word found in `text`. */
+export function maskIdentifiersInText(text: string, mask: TextMasking = {}): string {
+  const { idNumbers = true, phones = true, names = true } = mask;
+  let out = text;
+  if (idNumbers) out = out.replace(ID_NUMBER, (m) => maskIdNumber(digitsOf(m)));
+  if (phones) out = out.replace(PHONE, (m) => maskPhone(digitsOf(m)));
+  if (idNumbers) {
+    // Other long numbers (passports, permits) are identity documents too; a phone left visible is skipped.
+    out = out.replace(LONG_NUMBER, (m) => {
       const d = digitsOf(m);
-      return d.includes("*") ? m : `${d.slice(0, 2)}${"*".repeat(Math.max(1, d.length - 4))}${d.slice(-2)}`;
-    })
-    .replace(NAME, (_m, surname: string, given: string) => surname + "*".repeat(Array.from(given).length));
+      if (d.includes("*") || (!phones && /^1[3-9]\d{9}$/.test(d))) return m;
+      return `${d.slice(0, 2)}${"*".repeat(Math.max(1, d.length - 4))}${d.slice(-2)}`;
+    });
+  }
+  if (names) out = out.replace(NAME, (_m, surname: string, given: string) => surname + "*".repeat(Array.from(given).length));
+  return out;
 }
 
 /** What a viewer who may not read free text learns of it: that it exists, and its length. */

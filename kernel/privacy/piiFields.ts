@@ -9,6 +9,7 @@ import { auditEntry, decideDisclosure, PII_KINDS, type Disclosure, type Owner, t
 import { discloseValue, type DiscloseContext } from "./disclose";
 import type { DisclosureLog } from "./audit";
 import { refusal } from "../runtime/errors";
+import { maskIdentifiersInText } from "../identity/freeText";
 
 export interface PiiContext {
   viewer: Viewer;
@@ -96,6 +97,12 @@ export function applyPiiDisclosure<C extends PiiContext>(schema: GraphQLSchema, 
       const decision = decideDisclosure(ctx.viewer, kind, owner);
       const entry = auditEntry(ctx.viewer, owner, decision, `${type}.${field}`);
       if (entry) ctx.disclosed?.add(owner.id ?? "unknown", entry);
+      // Free text shown in full still hides the identifiers inside it that this viewer may not
+      // see in their own fields (an officer reads an appeal in full, its ID numbers masked).
+      if (kind === "FREE_TEXT" && decision === "FULL") {
+        const full = (k: PiiKind) => decideDisclosure(ctx.viewer, k, owner) === "FULL";
+        return maskIdentifiersInText(String(value), { idNumbers: !full("ID_NUMBER"), phones: !full("PHONE"), names: !full("NAME") });
+      }
       return discloseValue(kind, String(value), decision, owner.id, ctx.disclosure);
     };
   }
