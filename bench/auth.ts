@@ -18,6 +18,7 @@ import { prismaSql } from "../kernel/db/sql";
 import { buildCity } from "../kernel/demo/city";
 import { DisclosureLog, sqlAuditSink } from "../kernel/privacy/audit";
 import { disclosureContext } from "../kernel/privacy/keys";
+import { DEMO_CASE, openCaseCheck, seedDemoCase } from "../kernel/privacy/cases";
 import { DateTimeScalar } from "../kernel/runtime/scalars";
 import { buildSchema } from "../kernel/runtime/subgraphServer";
 import { PrismaClient } from "../subgraphs/health-code/generated/prisma/client";
@@ -55,19 +56,21 @@ async function main() {
   const audit = sqlAuditSink(prismaSql(prisma));
   const served = buildSchema<HealthCodeContext>({ name: "health-code", typeDefs, resolvers: { Query, Person, StatusCause, DisclosureAudit }, permissions, scope: (_t, p: { id: string }, ctx) => personInScope(p.id, ctx), audit });
   const disclosure = disclosureContext(pepper);
+  await seedDemoCase(prismaSql(prisma));
+  const openCase = openCaseCheck(prismaSql(prisma));
   const officerCommunity = city.residents[0]!.community;
   const targets = city.residents.filter((r) => r.community === officerCommunity).concat(city.residents).slice(0, PERSONS);
   const representations = targets.map((r) => ({ __typename: "Person", id: r.personId }));
   const viewers: Record<string, Viewer> = {
     "registrar (masked)": { role: "REGISTRAR", subject: city.residents[1]!.personId },
     "officer (scope checks, some full)": { role: "COMMUNITY_OFFICER", subject: city.residents[2]!.personId, community: officerCommunity },
-    "epidemiologist (full, audited)": { role: "EPIDEMIOLOGIST", subject: city.residents[3]!.personId, purpose: "bench" },
+    "epidemiologist (full, audited)": { role: "EPIDEMIOLOGIST", subject: city.residents[3]!.personId, purpose: DEMO_CASE },
   };
 
   const run = async (schema: GraphQLSchema, viewer: Viewer, protectedPath: boolean) => {
     let viewerValue = viewer;
     if (protectedPath) viewerValue = await verifyViewerHeader(await signViewerHeader(viewer, viewerKey), viewerKey);
-    const ctx = { viewer: viewerValue, disclosure, prisma, loaders: createLoaders(prisma, viewerValue), disclosed: new DisclosureLog() } as HealthCodeContext;
+    const ctx = { viewer: viewerValue, disclosure, openCase, prisma, loaders: createLoaders(prisma, viewerValue), disclosed: new DisclosureLog() } as HealthCodeContext;
     const result = await execute({ schema, document: QUERY, variableValues: { r: representations }, contextValue: ctx });
     if (protectedPath && ctx.disclosed!.size > 0) await audit.append(viewerValue, "bench", ctx.disclosed!);
     if (!result.data) throw new Error(JSON.stringify(result.errors?.[0]));

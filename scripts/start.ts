@@ -78,7 +78,7 @@ Get a token for a role (demo city residents have valid ID numbers):
   npm run -s token -- SAMPLER --site ${city.sites[0]!.id}
   npm run -s token -- LAB --agency ${city.sites[0]!.agencyId}
   npm run -s token -- COMMUNITY_OFFICER --community ${demo[0]!.community}
-  npm run -s token -- EPIDEMIOLOGIST --purpose "case 2022-0126"
+  npm run -s token -- EPIDEMIOLOGIST --purpose CASE-2022-0126
   npm run -s token -- GUARDIAN          # a demo guardian with face-verified wards: { wards { name healthCode { colour } } }
   npm run -s token -- AUDITOR           # de-identified: { statusCounts { colour residents } disclosureAudit { healthCode { personId fields } } }
 

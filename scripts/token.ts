@@ -2,7 +2,7 @@
 // AUTH_TOKEN_SECRET), so a newcomer and the tests can act as any role:
 //   npm run -s token -- RESIDENT --id-number 110101199003074514
 //   npm run -s token -- SAMPLER --site site-110101-1
-//   npm run -s token -- EPIDEMIOLOGIST --purpose "cluster 2022-017 tracing"
+//   npm run -s token -- EPIDEMIOLOGIST --purpose CASE-2022-0126
 import { signToken } from "../kernel/auth/tokens";
 import { isRole, ROLES, type Viewer } from "../kernel/auth/viewer";
 import { dataDirFromEnv, loadSecrets } from "../kernel/config/secrets";
@@ -18,7 +18,7 @@ options:
   --venue <id[,id]>        venues of a REGISTRAR
   --site <id>              sampling site of a SAMPLER
   --agency <id>            testing agency of a LAB
-  --purpose <text>         stated purpose of an EPIDEMIOLOGIST (full view, audited)
+  --purpose <case>         an open case's reference (CASE-2022-0126): an EPIDEMIOLOGIST's full view, audited
   --scopes <a[,b]>         scopes of an APP
   --ttl <seconds>          lifetime (default 3600)`;
 

@@ -9,6 +9,7 @@ import { createTesting } from "./testing/server";
 import { createVenues } from "./venues/server";
 import { createAppeals } from "./appeals/server";
 import { CONSUMER_GROUPS as healthCodeGroups } from "./health-code/events/consumers";
+import { CONSUMER_GROUPS as testingGroups } from "./testing/events/consumers";
 import { CONSUMER_GROUPS as venuesGroups } from "./venues/events/consumers";
 import { CONSUMER_GROUPS as appealsGroups } from "./appeals/events/consumers";
 
@@ -20,7 +21,7 @@ export interface SiloModule {
 
 export const SILO_MODULES: Record<Silo, SiloModule> = {
   "health-code": { factory: createHealthCode, dir: join(__dirname, "health-code"), consumers: healthCodeGroups },
-  testing: { factory: createTesting, dir: join(__dirname, "testing"), consumers: [] },
+  testing: { factory: createTesting, dir: join(__dirname, "testing"), consumers: testingGroups },
   venues: { factory: createVenues, dir: join(__dirname, "venues"), consumers: venuesGroups },
   appeals: { factory: createAppeals, dir: join(__dirname, "appeals"), consumers: appealsGroups },
 };

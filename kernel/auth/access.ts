@@ -22,6 +22,9 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.wards": { roles: ["GUARDIAN"] },
   "Query.statusCounts": { roles: OVERSIGHT },
   "Query.disclosureAudit": { roles: ["AUDITOR"] },
+  "Query.openCases": { roles: OVERSIGHT },
+  "Mutation.openCase": { roles: ["EPIDEMIOLOGIST"] },
+  "Mutation.closeCase": { roles: ["EPIDEMIOLOGIST"] },
   // testing
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },
@@ -29,6 +32,8 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.tube": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.resultCounts": { roles: OVERSIGHT },
   "Mutation.scanTube": { roles: ["SAMPLER"] },
+  "Mutation.openSamplingSession": { roles: ["SAMPLER"] },
+  "Mutation.closeSamplingSession": { roles: ["SAMPLER"] },
   "Mutation.registerSample": { roles: ["SAMPLER"] },
   "Mutation.recordResult": { roles: ["LAB"] },
   "Mutation.recordResults": { roles: ["LAB"] },

@@ -5,3 +5,4 @@ export * from "./regions";
 export * from "./phone";
 export * from "./pseudonym";
 export * from "./mask";
+export * from "./freeText";

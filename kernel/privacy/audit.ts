@@ -61,6 +61,9 @@ export function sqlAuditSink(sql: Sql): AuditSink {
   };
 }
 
+/** The audit record's person-leading ids, served per audience like every entity id (entityIds.ts). */
+export const AUDIT_ID_FIELDS = { "DisclosureRecord.personId": "Person", "DisclosureRecord.viewerId": "Person" } as const;
+
 /** The most records one page of the audit log returns. */
 export const AUDIT_PAGE_CAP = 1000;
 

@@ -1,8 +1,9 @@
 // Turns a value into what a viewer may see of it, in the silo that owns it, before it leaves.
 import { createHmac } from "node:crypto";
 import { refusal } from "../runtime/errors";
-import { ageBand, birthYear, maskIdNumber, maskName, maskPhone } from "../identity";
+import { ageBand, birthYear, maskIdentifiersInText, maskIdNumber, maskName, maskPhone, redactText } from "../identity";
 import type { Disclosure, PiiKind } from "./policy";
+import type { EntityKeyring } from "./entityKeys";
 
 /** A stable token for (person, kind): auditors can count and join, not identify. */
 export function pseudonymFor(key: Uint8Array, audience: string, ownerId: string, kind: PiiKind): string {
@@ -22,6 +23,8 @@ function masked(kind: PiiKind, value: string): string {
     case "ADDRESS":
       // Addresses are served as "district community[ detail]"; masked keeps the community.
       return value.split(" ").slice(0, 2).join(" ");
+    case "FREE_TEXT":
+      return maskIdentifiersInText(value);
   }
 }
 
@@ -32,6 +35,8 @@ function generalised(kind: PiiKind, value: string): string | null {
       return ageBand(value);
     case "ADDRESS":
       return value.split(" ")[0] ?? "";
+    case "FREE_TEXT":
+      return redactText(value);
     default:
       return null;
   }
@@ -40,6 +45,8 @@ function generalised(kind: PiiKind, value: string): string | null {
 export interface DiscloseContext {
   pseudonymKey: Uint8Array;
   audience: string;
+  /** Per-audience entity ids (entityKeys.ts). */
+  entityKeys: EntityKeyring;
 }
 
 /** Applies a disclosure decision to one value; DENIED throws FORBIDDEN without the value. */

@@ -5,15 +5,19 @@
 // its owner as `personId` on the parent object.
 import { defaultFieldResolver, isObjectType, type GraphQLObjectType, type GraphQLSchema, type ValueNode } from "graphql";
 import type { Viewer } from "../auth/viewer";
-import { decideDisclosure, isAuditedDisclosure, PII_KINDS, type Disclosure, type Owner, type PiiKind } from "./policy";
+import { auditEntry, decideDisclosure, PII_KINDS, type Disclosure, type Owner, type PiiKind } from "./policy";
 import { discloseValue, type DiscloseContext } from "./disclose";
 import type { DisclosureLog } from "./audit";
+import { refusal } from "../runtime/errors";
+import { maskIdentifiersInText } from "../identity/freeText";
 
 export interface PiiContext {
   viewer: Viewer;
   disclosure: DiscloseContext;
   /** This request's full disclosures of others, written to the audit log before the response leaves. */
   disclosed?: DisclosureLog;
+  /** Whether a stated purpose names an open case (kernel/privacy/cases.ts); absent: no purpose is accepted. */
+  openCase?: (reference: string) => Promise<boolean>;
 }
 
 export interface PiiField {
@@ -62,6 +66,23 @@ function ownerResolver<C extends PiiContext>(scope: ScopeCheck<C> | undefined) {
   };
 }
 
+const purposeChecks = new WeakMap<object, Promise<boolean>>();
+
+/**
+ * Refuses a stated purpose that is not an open case's reference (blank, free text, unknown or
+ * closed), once per request: nothing personal is disclosed under it, and the audit log only ever
+ * holds case references.
+ */
+async function assertPurpose(ctx: PiiContext): Promise<void> {
+  const purpose = ctx.viewer.purpose;
+  if (purpose === undefined) return;
+  let open = purposeChecks.get(ctx);
+  if (!open) purposeChecks.set(ctx, (open = ctx.openCase ? ctx.openCase(purpose) : Promise.resolve(false)));
+  if (!(await open)) {
+    throw refusal("BAD_USER_INPUT", "The purpose must be the reference of an open case in the CDC's case registry (like CASE-2022-0126); blank text, free text and unknown or closed cases are refused.");
+  }
+}
+
 /** Wraps every @pii field's resolver in place and resolves `disclosures`; returns the fields wrapped. */
 export function applyPiiDisclosure<C extends PiiContext>(schema: GraphQLSchema, scope?: ScopeCheck<C>): PiiField[] {
   const fields = piiFields(schema);
@@ -70,10 +91,18 @@ export function applyPiiDisclosure<C extends PiiContext>(schema: GraphQLSchema, 
     const def = (schema.getType(type) as GraphQLObjectType).getFields()[field]!;
     const resolve = def.resolve ?? defaultFieldResolver;
     def.resolve = async (parent, args, ctx: C, info) => {
+      await assertPurpose(ctx);
       const [value, owner] = await Promise.all([resolve(parent, args, ctx, info), ownerOf(type, parent, ctx)]);
       if (value === null || value === undefined) return value;
       const decision = decideDisclosure(ctx.viewer, kind, owner);
-      if (isAuditedDisclosure(ctx.viewer, owner, decision)) ctx.disclosed?.add(owner.id ?? "unknown", `${type}.${field}`);
+      const entry = auditEntry(ctx.viewer, owner, decision, `${type}.${field}`);
+      if (entry) ctx.disclosed?.add(owner.id ?? "unknown", entry);
+      // Free text shown in full still hides the identifiers inside it that this viewer may not
+      // see in their own fields (an officer reads an appeal in full, its ID numbers masked).
+      if (kind === "FREE_TEXT" && decision === "FULL") {
+        const full = (k: PiiKind) => decideDisclosure(ctx.viewer, k, owner) === "FULL";
+        return maskIdentifiersInText(String(value), { idNumbers: !full("ID_NUMBER"), phones: !full("PHONE"), names: !full("NAME") });
+      }
       return discloseValue(kind, String(value), decision, owner.id, ctx.disclosure);
     };
   }
@@ -83,6 +112,7 @@ export function applyPiiDisclosure<C extends PiiContext>(schema: GraphQLSchema, 
     if (!marker) throw new Error(`${typeName} has @pii fields, so it must declare \`${DISCLOSURES_FIELD}: [FieldDisclosure!]!\``);
     const own = fields.filter((f) => f.type === typeName);
     marker.resolve = async (parent, _args, ctx: C) => {
+      await assertPurpose(ctx);
       const owner = await ownerOf(typeName, parent, ctx);
       return own.map(({ field, kind }): { field: string; kind: PiiKind; disclosure: Disclosure } => ({ field, kind, disclosure: decideDisclosure(ctx.viewer, kind, owner) }));
     };

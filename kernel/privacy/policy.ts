@@ -3,26 +3,29 @@
 // whose data the row applies to. docs/privacy.md shows the table in words.
 import type { Role, Viewer } from "../auth/viewer";
 
-export const PII_KINDS = ["NAME", "ID_NUMBER", "PHONE", "BIRTH_DATE", "ADDRESS"] as const;
+export const PII_KINDS = ["NAME", "ID_NUMBER", "PHONE", "BIRTH_DATE", "ADDRESS", "FREE_TEXT"] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
 export const DISCLOSURES = ["FULL", "MASKED", "GENERALISED", "PSEUDONYM", "DENIED"] as const;
 export type Disclosure = (typeof DISCLOSURES)[number];
 
 type Row = Record<PiiKind, Disclosure>;
-const all = (d: Disclosure): Row => ({ NAME: d, ID_NUMBER: d, PHONE: d, BIRTH_DATE: d, ADDRESS: d });
+const all = (d: Disclosure): Row => ({ NAME: d, ID_NUMBER: d, PHONE: d, BIRTH_DATE: d, ADDRESS: d, FREE_TEXT: d });
 
 /** Disclosure of ANOTHER person's data, by role, for a person inside the role's scope. */
 export const OTHERS_POLICY: Record<Role, Row> = {
   RESIDENT: all("DENIED"),
-  GUARDIAN: { ...all("MASKED"), PHONE: "DENIED", BIRTH_DATE: "DENIED", ADDRESS: "DENIED" },
-  REGISTRAR: { ...all("MASKED"), PHONE: "DENIED", BIRTH_DATE: "DENIED", ADDRESS: "DENIED" },
-  SAMPLER: { ...all("MASKED"), BIRTH_DATE: "DENIED", ADDRESS: "DENIED" },
+  GUARDIAN: { ...all("MASKED"), PHONE: "DENIED", BIRTH_DATE: "DENIED", ADDRESS: "DENIED", FREE_TEXT: "DENIED" },
+  REGISTRAR: { ...all("MASKED"), PHONE: "DENIED", BIRTH_DATE: "DENIED", ADDRESS: "DENIED", FREE_TEXT: "DENIED" },
+  SAMPLER: { ...all("MASKED"), BIRTH_DATE: "DENIED", ADDRESS: "DENIED", FREE_TEXT: "DENIED" },
   LAB: all("DENIED"),
-  COMMUNITY_OFFICER: { NAME: "FULL", ID_NUMBER: "MASKED", PHONE: "FULL", BIRTH_DATE: "DENIED", ADDRESS: "MASKED" },
+  // Free text about a resident (an appeal's reason, a cause's detail) is the deciding officer's to
+  // read, in full and audited, like the resident's name and phone.
+  COMMUNITY_OFFICER: { NAME: "FULL", ID_NUMBER: "MASKED", PHONE: "FULL", BIRTH_DATE: "DENIED", ADDRESS: "MASKED", FREE_TEXT: "FULL" },
   EPIDEMIOLOGIST: all("FULL"),
   // Auditors count and join, never identify: identifiers become pseudonyms, quasi-identifiers
-  // are generalised (birth date → age band, address → district).
-  AUDITOR: { ...all("PSEUDONYM"), BIRTH_DATE: "GENERALISED", ADDRESS: "GENERALISED" },
+  // are generalised (birth date → age band, address → district), free text is redacted to its length.
+  AUDITOR: { ...all("PSEUDONYM"), BIRTH_DATE: "GENERALISED", ADDRESS: "GENERALISED", FREE_TEXT: "GENERALISED" },
+  // Masked free text: the identifiers found inside it are masked (kernel/identity/freeText.ts).
   APP: all("MASKED"),
 };
 
@@ -68,7 +71,14 @@ export function decideDisclosure(viewer: Viewer, kind: PiiKind, owner: Owner): D
   return decided;
 }
 
-/** True when a decision discloses another person's data in full, which must be audited. */
-export function isAuditedDisclosure(viewer: Viewer, owner: Owner, disclosure: Disclosure): boolean {
-  return disclosure === "FULL" && (owner.id === undefined || owner.id !== viewer.subject);
+/**
+ * How a disclosure of a field is entered in the audit log, or null when it is not: every read of
+ * another person's data is, so an auditor's (pseudonymous) trail and a registrar's masked views
+ * are reviewable too. A full view is entered as `Type.field`; any other as `Type.field:MASKED`
+ * (or PSEUDONYM, GENERALISED). Own data and refusals are not entered.
+ */
+export function auditEntry(viewer: Viewer, owner: Owner, disclosure: Disclosure, coordinate: string): string | null {
+  if (disclosure === "DENIED") return null;
+  if (owner.id !== undefined && owner.id === viewer.subject && viewer.role !== "AUDITOR") return null;
+  return disclosure === "FULL" ? coordinate : `${coordinate}:${disclosure}`;
 }

@@ -11,6 +11,7 @@ import { openSiloDatabase, type SiloDatabase } from "../db/open";
 import { buildCity, type DemoCity } from "../demo/city";
 import type { DiscloseContext } from "../privacy/disclose";
 import { disclosureContext } from "../privacy/keys";
+import { entityKeyVersionsFromEnv, type EntityKeyVersions } from "../privacy/entityKeys";
 import type { RunningServer } from "../http/serve";
 import { FALLBACK_POLL_MS, InProcessBus, outboxWakeUp, registerEventMetrics, relayNotifier, type EventBus, type Logger } from "../events";
 import { startSubgraph, type SubgraphContext } from "./subgraphServer";
@@ -52,12 +53,14 @@ export interface LaunchOptions {
   /** The bus the silo's relay and consumers use; the caller owns it (default: a private in-process bus). */
   bus?: EventBus;
   logger?: Logger;
+  /** Entity key versions (ENTITY_KEY_VERSION, ENTITY_KEY_ACCEPT); default: version 1 only. */
+  entityKeyVersions?: EntityKeyVersions;
 }
 
 /** Creates a silo over an opened database, seeds it if asked, and serves it. */
 export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory<C>, opts: LaunchOptions): Promise<RunningSilo> {
   const notifier = relayNotifier();
-  const instance = factory({ db: opts.db, secrets: opts.secrets, disclosure: disclosureContext(opts.secrets.pepper), relay: notifier });
+  const instance = factory({ db: opts.db, secrets: opts.secrets, disclosure: disclosureContext(opts.secrets.pepper, opts.entityKeyVersions), relay: notifier });
   if (opts.city) await instance.seed(opts.city);
   const ownBus = opts.bus ? undefined : new InProcessBus();
   // Woken by the database's NOTIFY at each outbox commit, the relay polls only as a fallback; if
@@ -112,7 +115,7 @@ export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, fa
   const seedDemo = !url || optionalEnv(env, "SEED_DEMO") === "1";
   const size = Number(optionalEnv(env, "DEMO_RESIDENTS") ?? 300);
   const city = seedDemo ? buildCity(secrets.pepper, size) : undefined;
-  const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city, bus, logger: consoleLogger(silo) });
+  const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city, bus, logger: consoleLogger(silo), entityKeyVersions: entityKeyVersionsFromEnv(env) });
   console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`})`);
   return running;
 }

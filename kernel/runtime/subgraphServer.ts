@@ -12,6 +12,7 @@ import type { Viewer } from "../auth/viewer";
 import { protectWith } from "../auth/rules";
 import { applyPiiDisclosure, type PiiContext, type ScopeCheck } from "../privacy/piiFields";
 import { clientOperationName, DisclosureLog, type AuditSink } from "../privacy/audit";
+import { applyEntityIds, type EntityIdSpec } from "../privacy/entityIds";
 import { serve, type Route, type RunningServer } from "../http/serve";
 import { DateTimeScalar } from "./scalars";
 import type { Registry } from "prom-client";
@@ -39,14 +40,18 @@ export interface SubgraphDefinition<C extends SubgraphContext> {
   scope?: ScopeCheck<C>;
   /** Where full disclosures of others are recorded; required when the SDL has @pii fields. */
   audit?: AuditSink;
+  /** The silo's ids that lead back to a person, served per audience (kernel/privacy/entityIds.ts). */
+  entityIds?: EntityIdSpec;
 }
 
-/** Builds the executable subgraph schema: resolvers, then @pii disclosure, then permissions. */
+/** Builds the executable subgraph schema: resolvers, then @pii disclosure, then permissions, then per-audience ids outermost. */
 export function buildSchema<C extends SubgraphContext>(def: SubgraphDefinition<C>): GraphQLSchema {
   const schema = buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: { DateTime: DateTimeScalar, ...def.resolvers } as GraphQLResolverMap<unknown> });
   const pii = applyPiiDisclosure(schema, def.scope);
   if (pii.length > 0 && !def.audit) throw new Error(`${def.name} has @pii fields but no audit sink`);
-  return protectWith(def.permissions)(schema);
+  const guarded = protectWith(def.permissions)(schema);
+  if (def.entityIds) applyEntityIds(guarded, def.entityIds);
+  return guarded;
 }
 
 /** An Apollo Server for a subgraph; stack traces stay out of responses outside development. */

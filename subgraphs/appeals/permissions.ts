@@ -2,7 +2,7 @@
 // An appeal is readable by its appellant, an officer of its community, or oversight, however it
 // is reached (root field, a person's appeals, or an entity fetch).
 import { rule } from "graphql-shield";
-import { allow, rootRule, selfOrRoles } from "../../kernel/auth/rules";
+import { allow, rolesRule, rootRule, selfOrRoles } from "../../kernel/auth/rules";
 import type { Appeal as AppealRow } from "./generated/prisma/client";
 import type { AppealsContext } from "./context";
 import { mayReadAppeal } from "./resolvers/Appeal";
@@ -23,6 +23,9 @@ export const permissions = {
   },
   Appeal: readsAppeal,
   Evidence: allow,
+  FieldDisclosure: allow,
+  DisclosureAudit: { id: allow, appeals: rolesRule("auditor", ["AUDITOR"]) },
+  DisclosureRecord: allow,
   StatusCause: allow,
   CommunityAppealCount: allow,
   Person: { id: allow, appeals: selfOrRoles("ownAppealsOrReviewers", ["COMMUNITY_OFFICER", "EPIDEMIOLOGIST", "AUDITOR"]) },

@@ -12,18 +12,40 @@ import { Appeal } from "./resolvers/Appeal";
 import { Person } from "./resolvers/Person";
 import { seedAppeals } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
+import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
 import { permissions } from "./permissions";
+import { appealInScope } from "./scope";
+import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
+import { prismaSql } from "../../kernel/db/sql";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
 /** Creates the appeals silo over an opened database. */
 export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
-  const server = buildSubgraphServer<AppealsContext>({ name: "appeals", typeDefs, resolvers: { Query, Mutation, Appeal, Person }, permissions });
+  const openCase = openCaseCheck(prismaSql(prisma));
+  const server = buildSubgraphServer<AppealsContext>({
+    name: "appeals",
+    typeDefs,
+    resolvers: { Query, Mutation, Appeal, Person, DisclosureAudit },
+    permissions,
+    scope: (_type, parent: { personId: string; community: string }, ctx) => appealInScope(parent, ctx),
+    audit: sqlAuditSink(prismaSql(prisma)),
+    entityIds: {
+      types: ["Person", "Appeal", "StatusCause"],
+      fields: AUDIT_ID_FIELDS,
+      args: { "Query.appeal": { id: "Appeal" }, "Mutation.decideAppeal": { "input.id": "Appeal" }, "Mutation.submitAppeal": { "input.causeId": "StatusCause" } },
+    },
+  });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay }),
-    seed: (city) => seedAppeals(prisma, city),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), relay: deps.relay }),
+    // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
+    seed: async (city) => {
+      await seedDemoCase(prismaSql(prisma));
+      return seedAppeals(prisma, city);
+    },
     consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };

@@ -6,4 +6,6 @@ import type { Loaders } from "./loaders";
 export interface HealthCodeContext extends SubgraphContext {
   prisma: PrismaClient;
   loaders: Loaders;
+  /** Wakes the silo's event relay after a transaction that appended events commits. */
+  relay: { notify(): void };
 }

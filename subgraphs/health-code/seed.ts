@@ -34,7 +34,8 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
     });
     const open = new Map<string, OpenCause[]>();
     for (const c of causes) open.set(c.personId, [...(open.get(c.personId) ?? []), { id: c.id, kind: c.kind }]);
-    await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list)));
+    const community = new Map(city.residents.map((r) => [r.personId, r.community]));
+    await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list, community.get(personId))));
   });
   return true;
 }

@@ -7,12 +7,14 @@ import type { SiloDeps, SiloInstance } from "../../kernel/runtime/silo";
 import type { HealthCodeContext } from "./context";
 import { createLoaders } from "./loaders";
 import { Query } from "./resolvers/Query";
+import { Mutation } from "./resolvers/Mutation";
 import { Person } from "./resolvers/Person";
 import { StatusCause } from "./resolvers/StatusCause";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
 import { permissions } from "./permissions";
 import { personInScope } from "./scope";
-import { sqlAuditSink } from "../../kernel/privacy/audit";
+import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
 import { prismaSql } from "../../kernel/db/sql";
 import { seedHealthCode } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
@@ -22,18 +24,25 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 /** Creates the health-code silo over an opened database. */
 export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const openCase = openCaseCheck(prismaSql(prisma));
   const server = buildSubgraphServer<HealthCodeContext>({
     name: "health-code",
     typeDefs,
-    resolvers: { Query, Person, StatusCause, DisclosureAudit },
+    resolvers: { Query, Mutation, Person, StatusCause, DisclosureAudit },
     permissions,
-    scope: (_type, parent: { id: string }, ctx) => personInScope(parent.id, ctx),
+    entityIds: { types: ["Person", "StatusCause"], fields: AUDIT_ID_FIELDS, args: { "Query.person": { id: "Person" } } },
+    // A Person's owner is itself; a cause's is the person it belongs to.
+    scope: (type, parent: { id: string; personId?: string }, ctx) => personInScope(type === "Person" ? parent.id : (parent.personId ?? ""), ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma, viewer) }),
-    seed: (city) => seedHealthCode(prisma, city),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma, viewer), relay: deps.relay }),
+    // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
+    seed: async (city) => {
+      await seedDemoCase(prismaSql(prisma));
+      return seedHealthCode(prisma, city);
+    },
     consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };

@@ -5,6 +5,7 @@ import type { PrismaClient, Swab } from "./generated/prisma/client";
 import { checkMobilePhone, maskIdNumber, personIdFor, requireDocument, type DocumentType } from "../../kernel/identity";
 import { fail } from "../../kernel/runtime/errors";
 import { scannedCode } from "./codes";
+import { admitLookup } from "./sessions";
 
 export interface RegisterSampleInput {
   tubeCode: string;
@@ -24,12 +25,14 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
 }
 
-/** Registers the person into the tube; a retry of the same registration returns the same swab. */
+/** Registers the person into the tube (an admitted look-up, sessions.ts); a retry of the same registration returns the same swab. */
 export async function registerSample(prisma: PrismaClient, pepper: Uint8Array, siteId: string, samplerId: string | undefined, input: RegisterSampleInput): Promise<Swab> {
   const doc = requireDocument(input.documentType, input.documentNumber);
   const phone = validPhone(input.phone);
   const tubeCode = scannedCode(input.tubeCode, "tube");
   const personId = personIdFor(doc, pepper);
+  // The look-up itself: only in an open session at this site, rate-limited, always logged.
+  await admitLookup(prisma, siteId, samplerId, personId);
   const attempt = () =>
     prisma.$transaction(async (tx) => {
       const tube = await tx.sampleTube.findUnique({ where: { code: tubeCode }, include: { box: true, result: true } });

@@ -17,9 +17,12 @@ import { TestResult } from "./resolvers/TestResult";
 import { Person, PersonTest } from "./resolvers/Person";
 import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
+import { CONSUMER_GROUPS } from "./events/consumers";
+import { SampleLookup, SamplingSession } from "./resolvers/SamplingSession";
 import { permissions } from "./permissions";
 import { swabInScope } from "./scope";
-import { sqlAuditSink } from "../../kernel/privacy/audit";
+import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
 import { prismaSql } from "../../kernel/db/sql";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
@@ -27,18 +30,25 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 /** Creates the testing silo over an opened database. */
 export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const openCase = openCaseCheck(prismaSql(prisma));
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
-    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit },
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup },
     permissions,
+    entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person" } },
     scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay }),
-    seed: (city) => seedTesting(prisma, city),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay }),
+    // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
+    seed: async (city) => {
+      await seedDemoCase(prismaSql(prisma));
+      return seedTesting(prisma, city);
+    },
+    consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),
   };
 }

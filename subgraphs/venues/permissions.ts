@@ -9,6 +9,11 @@ import { mayListVisitors } from "./resolvers/Register";
 
 const listsVisitors = rule("listsVisitors", { cache: (r: { id: string }) => `register:${r.id}` })((r: RegisterRow, _a, ctx: VenuesContext) => mayListVisitors(r, ctx));
 
+/** A register's QR code: a registrar reads their own registers' codes only, however the register was reached. */
+const readsRegisterCode = rule("readsRegisterCode", { cache: (r: { id: string }) => `code:${r.id}` })((r: RegisterRow, _a, ctx: VenuesContext) =>
+  ctx.viewer.role !== "REGISTRAR" || (ctx.viewer.subject !== undefined && ctx.viewer.subject === r.registrarId),
+);
+
 export const permissions = {
   Query: {
     venue: rootRule("Query.venue"),
@@ -23,7 +28,7 @@ export const permissions = {
     reportRiskPoint: rootRule("Mutation.reportRiskPoint"),
   },
   Venue: { "*": allow, registers: rolesRule("seesRegisters", ["REGISTRAR", "COMMUNITY_OFFICER", "EPIDEMIOLOGIST", "AUDITOR"]) },
-  Register: { "*": allow, checkIns: listsVisitors },
+  Register: { "*": allow, code: readsRegisterCode, checkIns: listsVisitors },
   CheckIn: allow,
   RiskPointReport: allow,
   Person: { id: allow, checkIns: selfOrRoles("ownCheckInsOrOversight", ["EPIDEMIOLOGIST", "AUDITOR"]) },

@@ -21,7 +21,13 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 /** Creates the venues silo over an opened database. */
 export function createVenues(deps: SiloDeps): SiloInstance<VenuesContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
-  const server = buildSubgraphServer<VenuesContext>({ name: "venues", typeDefs, resolvers: { Query, Mutation, Venue, Register, CheckIn, Person }, permissions });
+  const server = buildSubgraphServer<VenuesContext>({
+    name: "venues",
+    typeDefs,
+    resolvers: { Query, Mutation, Venue, Register, CheckIn, Person },
+    permissions,
+    entityIds: { types: ["Person", "CheckIn"] },
+  });
   return {
     server,
     context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay }),

@@ -3,8 +3,10 @@
 // silo's own table, waiting on conditions (never fixed sleeps).
 //   RiskPointReported (venues → health-code), StatusChanged (health-code → venues, appeals),
 //   AppealDecided (appeals → health-code), ResultRecorded (testing → health-code), /metrics.
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
+import { openSamplingSession } from "../support/sampling";
 import { waitFor } from "../events/helpers/wait";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
@@ -30,7 +32,7 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
   });
 
   const resident = (p: DemoResident): Viewer => ({ role: "RESIDENT", subject: p.personId });
-  const epidemiologist = (): Viewer => ({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: "cluster tracing" });
+  const epidemiologist = (): Viewer => ({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE });
   const officer = (community: string): Viewer => ({ role: "COMMUNITY_OFFICER", subject: graph.city.residents[3]!.personId, community });
   /** Residents with no cause who hold no register, so nothing else in the city touches them. */
   const greens = () => {
@@ -164,6 +166,7 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
     const tube = graph.city.tubes.find((t) => t.siteId === site.id)!.code;
     const sampler: Viewer = { role: "SAMPLER", subject: graph.city.residents[0]!.personId, siteId: site.id };
     const lab: Viewer = { role: "LAB", subject: graph.city.residents[1]!.personId, agencyId: site.agencyId };
+    await openSamplingSession(graph, sampler);
     const swab = await graph.query(`mutation R($input: RegisterSampleInput!) { registerSample(input: $input) { id } }`, { input: { tubeCode: tube, documentNumber: person.idNumber, phone: person.phone } }, sampler);
     expect(swab.body.errors).toBeUndefined();
     const recorded = await graph.query(`mutation Rec($input: RecordResultInput!) { recordResult(input: $input) { outcome } }`, { input: { tubeCode: tube, outcome: "NEGATIVE" } }, lab);

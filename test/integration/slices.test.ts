@@ -6,6 +6,7 @@
 import { maskIdNumber, maskName, citizenIdCheckCharacter } from "../../kernel/identity";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
+import { openSamplingSession } from "../support/sampling";
 
 const RESIDENT_QUERY = `query Resident {
   me {
@@ -24,6 +25,7 @@ describe.each(MODES)("vertical slices (%s mode)", (mode) => {
   let graph: TestGraph;
   beforeAll(async () => {
     graph = await startTestGraph(mode);
+    await openSamplingSession(graph, sampler());
   });
   afterAll(async () => {
     await graph?.stop();

@@ -11,6 +11,7 @@ import { signViewerHeader, VIEWER_HEADER } from "../../kernel/auth/viewerHeader"
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { Silo } from "../../kernel/config/silos";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
+import { idFor } from "../support/entityIds";
 
 const supergraph = buildASTSchema(parse(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8")), { assumeValidSDL: true });
 
@@ -81,7 +82,8 @@ describe("root access through the graph", () => {
 
   it("rules cover entity fields fetched through _entities", async () => {
     const registrar: Viewer = { role: "REGISTRAR", subject: graph.city.registers[0]!.registrarId };
-    const other = graph.city.residents.find((r) => r.personId !== registrar.subject)!.personId;
+    // The registrar's own id for the person (registrars are an audience of their own).
+    const other = idFor(graph, registrar, "Person", graph.city.residents.find((r) => r.personId !== registrar.subject)!.personId);
     const res = await direct("testing", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { tests { status } } } }`, registrar, { r: [{ __typename: "Person", id: other }] });
     expect(res.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const checkIns = await direct("venues", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { checkIns { id } } } }`, registrar, { r: [{ __typename: "Person", id: other }] });

@@ -5,17 +5,18 @@
 import type { EventEnvelope } from "../../../kernel/events";
 import type { Sql } from "../../../kernel/db/sql";
 
-interface Payload { personId: string; openCauses: Array<{ id: string; kind: string }> }
+interface Payload { personId: string; openCauses: Array<{ id: string; kind: string }>; community?: string }
 
 /** Replaces the person's replicated causes with the event's open set, if the event is newer. */
 export async function onStatusChanged(event: EventEnvelope, tx: Sql): Promise<void> {
-  const { personId, openCauses } = event.payload as unknown as Payload;
+  const { personId, openCauses, community } = event.payload as unknown as Payload;
   if (typeof personId !== "string" || !Array.isArray(openCauses)) throw new Error("StatusChanged payload lacks personId or openCauses");
   const newer = await tx.query(
-    `INSERT INTO cause_replica_person (person_id, as_of) VALUES ($1::text, $2::timestamptz)
-     ON CONFLICT (person_id) DO UPDATE SET as_of = EXCLUDED.as_of WHERE cause_replica_person.as_of <= EXCLUDED.as_of
+    `INSERT INTO cause_replica_person (person_id, as_of, community) VALUES ($1::text, $2::timestamptz, $3::text)
+     ON CONFLICT (person_id) DO UPDATE SET as_of = EXCLUDED.as_of, community = COALESCE(EXCLUDED.community, cause_replica_person.community)
+     WHERE cause_replica_person.as_of <= EXCLUDED.as_of
      RETURNING person_id`,
-    [personId, event.occurredAt],
+    [personId, event.occurredAt, typeof community === "string" && community ? community : null],
   );
   if (newer.length === 0) return;
   const open = JSON.stringify(openCauses.map((c) => ({ id: String(c.id), kind: String(c.kind) })));

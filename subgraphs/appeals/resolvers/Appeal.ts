@@ -21,5 +21,8 @@ export const Appeal = {
   __resolveReference: async (ref: { id: string }, ctx: AppealsContext) => readable(await ctx.loaders.appeal.load(ref.id), ctx),
   person: (a: AppealRow) => ({ id: a.personId }),
   cause: (a: AppealRow) => ({ id: a.causeId }),
-  evidence: (a: AppealRow, _: unknown, ctx: AppealsContext) => ctx.loaders.evidence.load(a.id),
+  // Each piece carries its appeal's owner and community: its reference is the appellant's free
+  // text, disclosed per the same scope as the appeal's reason (scope.ts).
+  evidence: async (a: AppealRow, _: unknown, ctx: AppealsContext) =>
+    (await ctx.loaders.evidence.load(a.id)).map((e) => ({ ...e, personId: a.personId, community: a.community })),
 };

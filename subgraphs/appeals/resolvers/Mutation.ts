@@ -15,7 +15,7 @@ const NOTE_MAX = 500;
 
 interface SubmitAppealInput {
   causeId: string;
-  community: string;
+  community?: string | null;
   reason: string;
   evidence: Array<{ kind: EvidenceKind; reference: string }>;
 }
@@ -46,7 +46,7 @@ export const Mutation = {
     if (!personId) throw fail("FORBIDDEN", "Appealing needs a person's token: this token belongs to no person.");
     const { input } = args;
     const causeId = text(input.causeId, 200, "Say which pop-up you appeal (its cause id).");
-    const community = text(input.community, COMMUNITY_MAX, `The community must be 1 to ${COMMUNITY_MAX} characters long.`);
+    const named = input.community == null ? null : text(input.community, COMMUNITY_MAX, `The community must be 1 to ${COMMUNITY_MAX} characters long.`);
     const reason = text(input.reason, REASON_MAX, `The reason must be 1 to ${REASON_MAX} characters long.`);
     if (input.evidence.length > EVIDENCE_MAX) throw fail("BAD_USER_INPUT", `An appeal takes at most ${EVIDENCE_MAX} pieces of evidence.`);
     const evidence = input.evidence.map((e) => ({
@@ -57,7 +57,10 @@ export const Mutation = {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`appeal:${personId}:${causeId}`}::text))`;
       const open = await tx.appeal.findFirst({ where: { personId, causeId, status: "SUBMITTED" }, orderBy: { submittedAt: "asc" } });
       if (open) return open;
-      await assertOwnOpenCause(tx, personId, causeId);
+      const community = await assertOwnOpenCause(tx, personId, causeId);
+      if (named !== null && named !== community) {
+        throw fail("BAD_USER_INPUT", "An appeal goes to the community on your health-code record; leave the community out (it is taken from the record).", { field: "community" });
+      }
       return tx.appeal.create({ data: { personId, causeId, community, reason, evidence: { create: evidence } } });
     });
     ctx.loaders.appeal.prime(appeal.id, appeal);

@@ -20,4 +20,5 @@ export const Query = {
   },
   statusCounts: (_: unknown, args: { district?: string | null }, ctx: HealthCodeContext) => countStatuses(ctx.prisma, args.district ?? null),
   disclosureAudit: () => ({ id: "city" }),
+  openCases: (_: unknown, __: unknown, ctx: HealthCodeContext) => ctx.prisma.epiCase.findMany({ where: { closedAt: null }, orderBy: [{ openedAt: "asc" }, { reference: "asc" }] }),
 };
