@@ -22,6 +22,9 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.wards": { roles: ["GUARDIAN"] },
   "Query.statusCounts": { roles: OVERSIGHT },
   "Query.disclosureAudit": { roles: ["AUDITOR"] },
+  "Mutation.raiseCause": { roles: ["EPIDEMIOLOGIST", "COMMUNITY_OFFICER"] },
+  "Mutation.clearCause": { roles: ["EPIDEMIOLOGIST", "COMMUNITY_OFFICER"] },
+  "Mutation.recordClearingStep": { roles: ["COMMUNITY_OFFICER"] },
   // testing
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },

@@ -26,6 +26,17 @@ const mayReadCauses = rule("mayReadCauses", { cache: "no_cache" })(async (parent
   return role === "COMMUNITY_OFFICER" && (await personInScope(parent.personId, ctx)) === true;
 });
 
+/** A person's status history: the person, their verified guardian, their community's officer, or oversight. */
+const mayReadHistory = rule("mayReadHistory", { cache: "no_cache" })(async (parent: { id: string }, _a, ctx: HealthCodeContext) => {
+  const { role, subject } = ctx.viewer;
+  if (subject !== undefined && subject === parent.id) return true;
+  if (role === "EPIDEMIOLOGIST" || role === "AUDITOR") return true;
+  return (role === "GUARDIAN" || role === "COMMUNITY_OFFICER") && (await personInScope(parent.id, ctx)) === true;
+});
+
+/** Which officer did something: oversight only (the person and their community see the role). */
+const oversight = rolesRule("oversight", ["EPIDEMIOLOGIST", "AUDITOR"]);
+
 export const permissions = {
   Query: {
     me: rootRule("Query.me"),
@@ -36,9 +47,16 @@ export const permissions = {
     _service: allow,
     _entities: allow,
   },
-  Person: { "*": allow, healthCode: mayReadStatus },
+  Mutation: {
+    raiseCause: rootRule("Mutation.raiseCause"),
+    clearCause: rootRule("Mutation.clearCause"),
+    recordClearingStep: rootRule("Mutation.recordClearingStep"),
+  },
+  Person: { "*": allow, healthCode: mayReadStatus, statusHistory: mayReadHistory },
   HealthCode: { "*": allow, causes: mayReadCauses },
-  StatusCause: allow,
+  StatusCause: { "*": allow, raisedById: oversight },
+  ClearingProgress: allow,
+  StatusChange: { "*": allow, actorId: oversight },
   FieldDisclosure: allow,
   StatusCount: allow,
   DisclosureAudit: { id: allow, healthCode: rolesRule("auditor", ["AUDITOR"]) },

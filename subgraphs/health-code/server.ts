@@ -9,6 +9,9 @@ import { createLoaders } from "./loaders";
 import { Query } from "./resolvers/Query";
 import { Person } from "./resolvers/Person";
 import { StatusCause } from "./resolvers/StatusCause";
+import { StatusChange } from "./resolvers/StatusChange";
+import { Mutation } from "./resolvers/Mutation";
+import { rules } from "./causes/rules";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { permissions } from "./permissions";
 import { personInScope } from "./scope";
@@ -21,11 +24,12 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
 /** Creates the health-code silo over an opened database. */
 export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext> {
+  rules(); // loaded and validated at start-up: a faulty configuration stops the silo here
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
   const server = buildSubgraphServer<HealthCodeContext>({
     name: "health-code",
     typeDefs,
-    resolvers: { Query, Person, StatusCause, DisclosureAudit },
+    resolvers: { Query, Mutation, Person, StatusCause, StatusChange, DisclosureAudit },
     permissions,
     scope: (_type, parent: { id: string }, ctx) => personInScope(parent.id, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),

@@ -47,7 +47,7 @@ async function recordAll(tx: Tx, agencyId: string, inputs: RecordResultInput[]):
   }
   if (recorded.length > 0) {
     const swabs = await tx.swab.findMany({ where: { tubeId: { in: recorded.map((r) => r.tubeId) } }, select: { tubeId: true, personId: true, swabbedAt: true } });
-    await appendEvents(prismaSql(tx), resultRecordedEvents(recorded, swabs));
+    await appendEvents(prismaSql(tx), resultRecordedEvents(recorded, swabs, new Set(tubes.filter((t) => t.capacity > 1).map((t) => t.id))));
   }
   return { recorded, unchanged };
 }

@@ -2,6 +2,7 @@
 import type { Resident } from "../generated/prisma/client";
 import type { HealthCodeContext } from "../context";
 import { deriveStatus, LABELS } from "../status";
+import { fail } from "../../../kernel/runtime/errors";
 
 type PersonRef = { id: string; latestNegativeResultAt?: string | null };
 /** The parent of every Person field: the key, and the resident row once loaded. */
@@ -33,5 +34,9 @@ export const Person = {
     const { colour, causes } = deriveStatus(open, latest);
     // personId travels with the object so permissions.ts can tell whose causes these are.
     return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date() };
+  },
+  statusHistory: async (p: PersonParent, args: { last: number }, ctx: HealthCodeContext) => {
+    if (!Number.isInteger(args.last) || args.last < 1 || args.last > 500) throw fail("BAD_USER_INPUT", "last must be from 1 to 500.", { field: "last" });
+    return (await ctx.loaders.history.load(p.id)).slice(0, args.last);
   },
 };

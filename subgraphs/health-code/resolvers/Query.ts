@@ -9,7 +9,11 @@ export const Query = {
     if (!ctx.viewer.subject) throw fail("FORBIDDEN", "This token belongs to no person: 'me' needs a resident's token.");
     return toPerson(await ctx.loaders.resident.load(ctx.viewer.subject));
   },
-  person: async (_: unknown, args: { id: string }, ctx: HealthCodeContext) => toPerson(await ctx.loaders.resident.load(args.id)),
+  person: async (_: unknown, args: { id: string }, ctx: HealthCodeContext) => {
+    const person = toPerson(await ctx.loaders.resident.load(args.id));
+    if (!person) throw fail("NOT_FOUND", "No resident has this id: check the person id (it is the pseudonymous id, not an ID number).");
+    return person;
+  },
   wards: async (_: unknown, __: unknown, ctx: HealthCodeContext) => {
     const bindings = await ctx.prisma.proxyBinding.findMany({
       where: { guardianId: ctx.viewer.subject ?? "", faceVerifiedAt: { not: null }, revokedAt: null },
