@@ -25,6 +25,10 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Mutation.raiseCause": { roles: ["EPIDEMIOLOGIST", "COMMUNITY_OFFICER"] },
   "Mutation.clearCause": { roles: ["EPIDEMIOLOGIST", "COMMUNITY_OFFICER"] },
   "Mutation.recordClearingStep": { roles: ["COMMUNITY_OFFICER"] },
+  "Mutation.issueTestingCode": { roles: ["RESIDENT", "GUARDIAN"] },
+  "Query.testingCodeKey": { roles: EVERYONE },
+  "Mutation.registerResident": { roles: ["RESIDENT", "COMMUNITY_OFFICER"] },
+  "Mutation.updateResident": { roles: ["RESIDENT", "COMMUNITY_OFFICER"] },
   // testing
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },

@@ -2,8 +2,13 @@
 import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
 import type { PrismaClient } from "./generated/prisma/client";
 import type { Loaders } from "./loaders";
+import type { TestingCodeKeys } from "../../kernel/testingCode";
 
 export interface HealthCodeContext extends SubgraphContext {
   prisma: PrismaClient;
   loaders: Loaders;
+  /** The testing-code key pair, loaded once per process. */
+  testingCodeKeys: Promise<TestingCodeKeys>;
+  /** The pseudonym pepper: intake derives a new resident's person id from their document. */
+  pepper: Uint8Array;
 }

@@ -26,6 +26,9 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
         district: r.district,
         community: r.community,
         addressDetail: r.addressDetail,
+        // The demo city's residents live where they are registered (no 人户分离 in the seed).
+        householdDistrict: r.district,
+        householdAddress: r.community,
       })),
     });
     const causes = city.causes.map((c) => ({ id: randomUUID(), personId: c.personId, kind: c.kind, detail: c.detail, raisedAt: c.raisedAt, raisedByRole: "EPIDEMIOLOGIST", evidenceRef: "demo-city" }));

@@ -12,6 +12,9 @@ import { StatusCause } from "./resolvers/StatusCause";
 import { StatusChange } from "./resolvers/StatusChange";
 import { Mutation } from "./resolvers/Mutation";
 import { rules } from "./causes/rules";
+import { loadTestingCodeKeys } from "../../kernel/testingCode";
+import { dataDirFromEnv } from "../../kernel/config/secrets";
+import { ConfigError, optionalEnv } from "../../kernel/config/env";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { permissions } from "./permissions";
 import { personInScope } from "./scope";
@@ -25,6 +28,11 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 /** Creates the health-code silo over an opened database. */
 export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext> {
   rules(); // loaded and validated at start-up: a faulty configuration stops the silo here
+  if (process.env.NODE_ENV === "production" && !optionalEnv(process.env, "TESTING_CODE_PRIVATE_JWK")) {
+    throw new ConfigError("TESTING_CODE_PRIVATE_JWK is required in production: an EC P-256 private key in JWK form.");
+  }
+  const testingCodeKeys = loadTestingCodeKeys(process.env, dataDirFromEnv(process.env));
+  testingCodeKeys.catch(() => undefined); // a bad key surfaces on first use, with its message
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
   const server = buildSubgraphServer<HealthCodeContext>({
     name: "health-code",
@@ -36,7 +44,7 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma, viewer) }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma, viewer), testingCodeKeys, pepper: deps.secrets.pepper }),
     seed: (city) => seedHealthCode(prisma, city),
     consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),

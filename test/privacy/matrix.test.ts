@@ -49,7 +49,7 @@ interface Fixtures {
   swabs: Array<{ id: string; personId: string; documentMasked: string; phone: string | null; siteId: string }>;
 }
 
-const personRaw = (r: DemoResident) => ({ name: r.name, documentNumber: r.idNumber, phone: r.phone, birthDate: r.birthDate, address: `${r.district} ${r.community}` });
+const personRaw = (r: DemoResident) => ({ name: r.name, documentNumber: r.idNumber, phone: r.phone, birthDate: r.birthDate, address: `${r.district} ${r.community}`, householdAddress: `${r.district} ${r.community}` });
 
 const resident = (g: TestGraph, id: string) => g.city.residents.find((r) => r.personId === id)!;
 

@@ -3,6 +3,7 @@ import type { Resident } from "../generated/prisma/client";
 import type { HealthCodeContext } from "../context";
 import { deriveStatus, LABELS } from "../status";
 import { fail } from "../../../kernel/runtime/errors";
+import { isMinor } from "../residents/minor";
 
 type PersonRef = { id: string; latestNegativeResultAt?: string | null };
 /** The parent of every Person field: the key, and the resident row once loaded. */
@@ -27,6 +28,14 @@ export const Person = {
   address: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
     const r = await resident(p, ctx);
     return r ? `${r.district} ${r.community}` : null;
+  },
+  householdAddress: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    const r = await resident(p, ctx);
+    return r?.householdDistrict ? [r.householdDistrict, r.householdAddress].filter(Boolean).join(" ") : null;
+  },
+  minor: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    const r = await resident(p, ctx);
+    return r ? isMinor(r.birthDate) : null;
   },
   healthCode: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
     const open = await ctx.loaders.openCauses.load(p.id);

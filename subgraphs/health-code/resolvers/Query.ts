@@ -24,4 +24,5 @@ export const Query = {
   },
   statusCounts: (_: unknown, args: { district?: string | null }, ctx: HealthCodeContext) => countStatuses(ctx.prisma, args.district ?? null),
   disclosureAudit: () => ({ id: "city" }),
+  testingCodeKey: async (_: unknown, __: unknown, ctx: HealthCodeContext) => JSON.stringify((await ctx.testingCodeKeys).publicJwk),
 };
