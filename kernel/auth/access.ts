@@ -29,6 +29,11 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.testingCodeKey": { roles: EVERYONE },
   "Mutation.registerResident": { roles: ["RESIDENT", "COMMUNITY_OFFICER"] },
   "Mutation.updateResident": { roles: ["RESIDENT", "COMMUNITY_OFFICER"] },
+  "Query.proxyLookups": { roles: ["GUARDIAN"] },
+  "Query.lookupRequests": { roles: ["RESIDENT"] },
+  "Mutation.bindWard": { roles: ["GUARDIAN"] },
+  "Mutation.requestLookup": { roles: ["GUARDIAN"] },
+  "Mutation.answerLookup": { roles: ["RESIDENT"] },
   // testing
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },

@@ -3,6 +3,7 @@ import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
 import type { PrismaClient } from "./generated/prisma/client";
 import type { Loaders } from "./loaders";
 import type { TestingCodeKeys } from "../../kernel/testingCode";
+import type { FaceVerifier } from "./proxies/faceVerifier";
 
 export interface HealthCodeContext extends SubgraphContext {
   prisma: PrismaClient;
@@ -11,4 +12,6 @@ export interface HealthCodeContext extends SubgraphContext {
   testingCodeKeys: Promise<TestingCodeKeys>;
   /** The pseudonym pepper: intake derives a new resident's person id from their document. */
   pepper: Uint8Array;
+  /** The face-verification provider (proxies/faceVerifier.ts). */
+  faceVerifier: FaceVerifier;
 }

@@ -4,6 +4,9 @@ import type { HealthCodeContext } from "../context";
 import { issueTestingCode } from "../testingCodes";
 import { registerResident, updateResident, type RegisterInput, type ResidentFields } from "../residents/intake";
 import { toPerson } from "./Person";
+import { answerLookup, bindWard, requestLookup, type WardInput } from "../proxies/bindings";
+import { lookupRequests, lookupView } from "../proxies/lookups";
+import type { DocumentType } from "../../../kernel/identity";
 import { clearCause, raiseCause, recordClearingStep, type ClearInput, type RaiseInput, type StepInput } from "../causes/write";
 
 export const Mutation = {
@@ -12,5 +15,12 @@ export const Mutation = {
   recordClearingStep: (_: unknown, args: { input: StepInput }, ctx: HealthCodeContext) => recordClearingStep(ctx.prisma, ctx.viewer, args.input),
   issueTestingCode: (_: unknown, args: { wardId?: string | null }, ctx: HealthCodeContext) => issueTestingCode(ctx, args.wardId),
   registerResident: async (_: unknown, args: { input: RegisterInput }, ctx: HealthCodeContext) => toPerson(await registerResident(ctx.prisma, ctx.viewer, ctx.pepper, args.input)),
+  bindWard: async (_: unknown, args: { input: WardInput }, ctx: HealthCodeContext) => lookupView(await bindWard(ctx.prisma, ctx.viewer, ctx.pepper, ctx.faceVerifier, args.input), ctx),
+  requestLookup: async (_: unknown, args: { input: { documentType: DocumentType; documentNumber: string; faceToken: string } }, ctx: HealthCodeContext) =>
+    lookupView(await requestLookup(ctx.prisma, ctx.viewer, ctx.pepper, ctx.faceVerifier, args.input), ctx),
+  answerLookup: async (_: unknown, args: { requestId: string; consent: boolean }, ctx: HealthCodeContext) => {
+    await answerLookup(ctx.prisma, ctx.viewer, args.requestId, args.consent);
+    return (await lookupRequests(ctx)).find((r) => r.id === args.requestId) ?? { id: args.requestId, requestedAt: new Date(), consented: false, requesterMaskedName: null };
+  },
   updateResident: async (_: unknown, args: { id: string; input: ResidentFields }, ctx: HealthCodeContext) => toPerson(await updateResident(ctx.prisma, ctx.viewer, args.id, args.input)),
 };

@@ -3,6 +3,7 @@ import type { HealthCodeContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
 import { toPerson } from "./Person";
 import { countStatuses } from "../statusCounts";
+import { lookupRequests, proxyLookups } from "../proxies/lookups";
 
 export const Query = {
   me: async (_: unknown, __: unknown, ctx: HealthCodeContext) => {
@@ -24,5 +25,7 @@ export const Query = {
   },
   statusCounts: (_: unknown, args: { district?: string | null }, ctx: HealthCodeContext) => countStatuses(ctx.prisma, args.district ?? null),
   disclosureAudit: () => ({ id: "city" }),
+  proxyLookups: (_: unknown, __: unknown, ctx: HealthCodeContext) => proxyLookups(ctx),
+  lookupRequests: (_: unknown, __: unknown, ctx: HealthCodeContext) => lookupRequests(ctx),
   testingCodeKey: async (_: unknown, __: unknown, ctx: HealthCodeContext) => JSON.stringify((await ctx.testingCodeKeys).publicJwk),
 };
