@@ -34,6 +34,9 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Mutation.bindWard": { roles: ["GUARDIAN"] },
   "Mutation.requestLookup": { roles: ["GUARDIAN"] },
   "Mutation.answerLookup": { roles: ["RESIDENT"] },
+  "Mutation.declareTrip": { roles: ["RESIDENT"] },
+  "Mutation.postRiskAreas": { roles: ["EPIDEMIOLOGIST"] },
+  "Mutation.postMedicationFeed": { roles: ["EPIDEMIOLOGIST", "APP"], appScope: "feeds:medication" },
   // testing
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },

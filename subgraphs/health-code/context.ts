@@ -4,6 +4,7 @@ import type { PrismaClient } from "./generated/prisma/client";
 import type { Loaders } from "./loaders";
 import type { TestingCodeKeys } from "../../kernel/testingCode";
 import type { FaceVerifier } from "./proxies/faceVerifier";
+import type { Notifier } from "./feeds/notifier";
 
 export interface HealthCodeContext extends SubgraphContext {
   prisma: PrismaClient;
@@ -14,4 +15,6 @@ export interface HealthCodeContext extends SubgraphContext {
   pepper: Uint8Array;
   /** The face-verification provider (proxies/faceVerifier.ts). */
   faceVerifier: FaceVerifier;
+  /** Where pop-up notices go (feeds/notifier.ts). */
+  notifier: Notifier;
 }

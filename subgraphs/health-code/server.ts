@@ -14,6 +14,7 @@ import { Mutation } from "./resolvers/Mutation";
 import { rules } from "./causes/rules";
 import { loadTestingCodeKeys } from "../../kernel/testingCode";
 import { faceVerifierFromEnv } from "./proxies/faceVerifier";
+import { notifierFromEnv } from "./feeds/notifier";
 import { dataDirFromEnv } from "../../kernel/config/secrets";
 import { ConfigError, optionalEnv } from "../../kernel/config/env";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
@@ -35,6 +36,7 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
   const testingCodeKeys = loadTestingCodeKeys(process.env, dataDirFromEnv(process.env));
   testingCodeKeys.catch(() => undefined); // a bad key surfaces on first use, with its message
   const faceVerifier = faceVerifierFromEnv(process.env);
+  const notifier = notifierFromEnv(process.env);
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
   const server = buildSubgraphServer<HealthCodeContext>({
     name: "health-code",
@@ -46,7 +48,7 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma, viewer), testingCodeKeys, pepper: deps.secrets.pepper, faceVerifier }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma, viewer), testingCodeKeys, pepper: deps.secrets.pepper, faceVerifier, notifier }),
     seed: (city) => seedHealthCode(prisma, city),
     consumers: CONSUMER_GROUPS,
     close: () => prisma.$disconnect(),

@@ -7,6 +7,18 @@ import { toPerson } from "./Person";
 import { answerLookup, bindWard, requestLookup, type WardInput } from "../proxies/bindings";
 import { lookupRequests, lookupView } from "../proxies/lookups";
 import type { DocumentType } from "../../../kernel/identity";
+import { declareTrip, postRiskAreas, type RiskAreaRow, type TripInput } from "../feeds/riskAreas";
+import { postMedicationFeed, type MedicationRow } from "../feeds/medication";
+import { notifyRaised } from "../feeds/notify";
+import type { FeedCause } from "../feeds/raise";
+import type { RowResult } from "../feeds/rows";
+
+/** A feed's answer, after the notices for what it raised have gone out. */
+async function report(ctx: HealthCodeContext, out: { results: RowResult[]; raised: FeedCause[] }) {
+  const noticesSent = await notifyRaised(ctx.prisma, ctx.notifier, out.raised);
+  const applied = out.results.filter((r) => r.applied).length;
+  return { applied, refused: out.results.length - applied, causesRaised: out.raised.length, noticesSent, rows: out.results };
+}
 import { clearCause, raiseCause, recordClearingStep, type ClearInput, type RaiseInput, type StepInput } from "../causes/write";
 
 export const Mutation = {
@@ -22,5 +34,12 @@ export const Mutation = {
     await answerLookup(ctx.prisma, ctx.viewer, args.requestId, args.consent);
     return (await lookupRequests(ctx)).find((r) => r.id === args.requestId) ?? { id: args.requestId, requestedAt: new Date(), consented: false, requesterMaskedName: null };
   },
+  declareTrip: async (_: unknown, args: { input: TripInput }, ctx: HealthCodeContext) => {
+    const { trip, raised } = await declareTrip(ctx.prisma, ctx.viewer, args.input);
+    await notifyRaised(ctx.prisma, ctx.notifier, raised);
+    return trip;
+  },
+  postRiskAreas: async (_: unknown, args: { rows: RiskAreaRow[] }, ctx: HealthCodeContext) => report(ctx, await postRiskAreas(ctx.prisma, ctx.viewer, args.rows)),
+  postMedicationFeed: async (_: unknown, args: { rows: MedicationRow[] }, ctx: HealthCodeContext) => report(ctx, await postMedicationFeed(ctx.prisma, ctx.viewer, ctx.pepper, args.rows)),
   updateResident: async (_: unknown, args: { id: string; input: ResidentFields }, ctx: HealthCodeContext) => toPerson(await updateResident(ctx.prisma, ctx.viewer, args.id, args.input)),
 };
