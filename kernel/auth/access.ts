@@ -37,6 +37,7 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Mutation.declareTrip": { roles: ["RESIDENT"] },
   "Mutation.postRiskAreas": { roles: ["EPIDEMIOLOGIST"] },
   "Mutation.postMedicationFeed": { roles: ["EPIDEMIOLOGIST", "APP"], appScope: "feeds:medication" },
+  "Mutation.postVaccinations": { roles: ["EPIDEMIOLOGIST", "APP"], appScope: "feeds:vaccination" },
   // testing
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },

@@ -1,6 +1,6 @@
 // Per-request DataLoaders: every entity reference and child list of this silo is batched.
 import DataLoader from "dataloader";
-import type { ClearingStep, PrismaClient, ProxyBinding, Resident, StatusCause, StatusChange, TestRecord } from "./generated/prisma/client";
+import type { ClearingStep, PrismaClient, ProxyBinding, Resident, StatusCause, StatusChange, TestRecord, Vaccination } from "./generated/prisma/client";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
 
@@ -16,6 +16,8 @@ export interface Loaders {
   steps: DataLoader<string, ClearingStep[]>;
   /** A person's colour changes, newest first. */
   history: DataLoader<string, StatusChange[]>;
+  /** A person's vaccinations, oldest first. */
+  vaccinations: DataLoader<string, Vaccination[]>;
 }
 
 /** Creates this request's loaders. */
@@ -36,6 +38,9 @@ export function createLoaders(prisma: PrismaClient, viewer: Viewer): Loaders {
     steps: new DataLoader(async (ids) => groupByKey(ids, await prisma.clearingStep.findMany({ where: { causeId: { in: [...ids] } } }), (s) => s.causeId)),
     history: new DataLoader(async (ids) =>
       groupByKey(ids, await prisma.statusChange.findMany({ where: { personId: { in: [...ids] } }, orderBy: [{ at: "desc" }, { id: "asc" }] }), (c) => c.personId),
+    ),
+    vaccinations: new DataLoader(async (ids) =>
+      groupByKey(ids, await prisma.vaccination.findMany({ where: { personId: { in: [...ids] } }, orderBy: [{ administeredAt: "asc" }, { id: "asc" }] }), (v) => v.personId),
     ),
   };
 }

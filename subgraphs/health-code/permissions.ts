@@ -26,7 +26,7 @@ const mayReadCauses = rule("mayReadCauses", { cache: "no_cache" })(async (parent
   return role === "COMMUNITY_OFFICER" && (await personInScope(parent.personId, ctx)) === true;
 });
 
-/** A person's status history: the person, their verified guardian, their community's officer, or oversight. */
+/** A person's status history and vaccinations: the person, their verified guardian, their community's officer, or oversight. */
 const mayReadHistory = rule("mayReadHistory", { cache: "no_cache" })(async (parent: { id: string }, _a, ctx: HealthCodeContext) => {
   const { role, subject } = ctx.viewer;
   if (subject !== undefined && subject === parent.id) return true;
@@ -63,8 +63,9 @@ export const permissions = {
     declareTrip: rootRule("Mutation.declareTrip"),
     postRiskAreas: rootRule("Mutation.postRiskAreas"),
     postMedicationFeed: rootRule("Mutation.postMedicationFeed"),
+    postVaccinations: rootRule("Mutation.postVaccinations"),
   },
-  Person: { "*": allow, healthCode: mayReadStatus, statusHistory: mayReadHistory },
+  Person: { "*": allow, healthCode: mayReadStatus, statusHistory: mayReadHistory, vaccinations: mayReadHistory },
   HealthCode: { "*": allow, causes: mayReadCauses },
   StatusCause: { "*": allow, raisedById: oversight },
   ClearingProgress: allow,
@@ -74,6 +75,7 @@ export const permissions = {
   Trip: allow,
   FeedReport: allow,
   FeedRowResult: allow,
+  Vaccination: allow,
   StatusChange: { "*": allow, actorId: oversight },
   FieldDisclosure: allow,
   StatusCount: allow,

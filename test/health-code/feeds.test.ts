@@ -107,4 +107,25 @@ describe("trips and feeds (embedded mode)", () => {
     const again = await graph.query(MEDS, { rows: rows.slice(0, 1) }, app);
     expect(again.body.data.postMedicationFeed).toMatchObject({ applied: 1, causesRaised: 0 });
   });
+
+  test("the vaccination feed records per row, a retry records nothing twice, and the resident sees them beside status", async () => {
+    const [p, other] = [people[7]!, people[8]!];
+    const VAX = `mutation($rows: [VaccinationRow!]!) { postVaccinations(rows: $rows) { applied refused causesRaised rows { code } } }`;
+    const rows = [
+      { documentNumber: p.idNumber, vaccine: "Sinovac CoronaVac", dose: 1, administeredAt: iso(60 * DAY), sourceRef: "vx-1" },
+      { documentNumber: p.idNumber, vaccine: "Sinovac CoronaVac", dose: 2, administeredAt: iso(30 * DAY), sourceRef: "vx-2" },
+      { documentNumber: p.idNumber, vaccine: "Sinovac CoronaVac", dose: 9, administeredAt: iso(DAY), sourceRef: "vx-3" },
+      { documentNumber: "11010519491231002X", vaccine: "BBIBP", dose: 1, administeredAt: iso(DAY), sourceRef: "vx-4" },
+    ];
+    const app = { role: "APP" as const, scopes: ["feeds:vaccination"] };
+    const res = await graph.query(VAX, { rows }, app);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.postVaccinations).toEqual({ applied: 2, refused: 2, causesRaised: 2, rows: [{ code: null }, { code: null }, { code: "BAD_USER_INPUT" }, { code: "NOT_FOUND" }] });
+    expect((await graph.query(VAX, { rows: rows.slice(0, 2) }, app)).body.data.postVaccinations).toMatchObject({ applied: 2, causesRaised: 0 });
+    const page = await graph.query(`{ me { healthCode { colour } vaccinations { vaccine dose } } }`, {}, residentOf(p));
+    expect(page.body.errors).toBeUndefined();
+    expect(page.body.data.me.vaccinations).toEqual([{ vaccine: "Sinovac CoronaVac", dose: 1 }, { vaccine: "Sinovac CoronaVac", dose: 2 }]);
+    const stranger = await graph.query(`query($id: ID!) { person(id: $id) { vaccinations { dose } } }`, { id: p.personId }, residentOf(other));
+    expect(stranger.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
 });

@@ -10,6 +10,7 @@ import type { DocumentType } from "../../../kernel/identity";
 import { declareTrip, postRiskAreas, type RiskAreaRow, type TripInput } from "../feeds/riskAreas";
 import { postMedicationFeed, type MedicationRow } from "../feeds/medication";
 import { notifyRaised } from "../feeds/notify";
+import { postVaccinations, type VaccinationRow } from "../feeds/vaccinations";
 import type { FeedCause } from "../feeds/raise";
 import type { RowResult } from "../feeds/rows";
 
@@ -41,5 +42,10 @@ export const Mutation = {
   },
   postRiskAreas: async (_: unknown, args: { rows: RiskAreaRow[] }, ctx: HealthCodeContext) => report(ctx, await postRiskAreas(ctx.prisma, ctx.viewer, args.rows)),
   postMedicationFeed: async (_: unknown, args: { rows: MedicationRow[] }, ctx: HealthCodeContext) => report(ctx, await postMedicationFeed(ctx.prisma, ctx.viewer, ctx.pepper, args.rows)),
+  postVaccinations: async (_: unknown, args: { rows: VaccinationRow[] }, ctx: HealthCodeContext) => {
+    const rows = await postVaccinations(ctx.prisma, ctx.pepper, args.rows);
+    const applied = rows.filter((r) => r.applied).length;
+    return { applied, refused: rows.length - applied, causesRaised: rows.reduce((n, r) => n + r.causesRaised, 0), noticesSent: 0, rows };
+  },
   updateResident: async (_: unknown, args: { id: string; input: ResidentFields }, ctx: HealthCodeContext) => toPerson(await updateResident(ctx.prisma, ctx.viewer, args.id, args.input)),
 };

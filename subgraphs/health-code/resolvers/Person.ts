@@ -44,6 +44,7 @@ export const Person = {
     // personId travels with the object so permissions.ts can tell whose causes these are.
     return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date() };
   },
+  vaccinations: (p: PersonParent, _: unknown, ctx: HealthCodeContext) => ctx.loaders.vaccinations.load(p.id),
   statusHistory: async (p: PersonParent, args: { last: number }, ctx: HealthCodeContext) => {
     if (!Number.isInteger(args.last) || args.last < 1 || args.last > 500) throw fail("BAD_USER_INPUT", "last must be from 1 to 500.", { field: "last" });
     return (await ctx.loaders.history.load(p.id)).slice(0, args.last);
