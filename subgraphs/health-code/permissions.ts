@@ -26,6 +26,17 @@ const mayReadCauses = rule("mayReadCauses", { cache: "no_cache" })(async (parent
   return role === "COMMUNITY_OFFICER" && (await personInScope(parent.personId, ctx)) === true;
 });
 
+/** A person's status history and vaccinations: the person, their verified guardian, their community's officer, or oversight. */
+const mayReadHistory = rule("mayReadHistory", { cache: "no_cache" })(async (parent: { id: string }, _a, ctx: HealthCodeContext) => {
+  const { role, subject } = ctx.viewer;
+  if (subject !== undefined && subject === parent.id) return true;
+  if (role === "EPIDEMIOLOGIST" || role === "AUDITOR") return true;
+  return (role === "GUARDIAN" || role === "COMMUNITY_OFFICER") && (await personInScope(parent.id, ctx)) === true;
+});
+
+/** Which officer did something: oversight only (the person and their community see the role). */
+const oversight = rolesRule("oversight", ["EPIDEMIOLOGIST", "AUDITOR"]);
+
 export const permissions = {
   Query: {
     me: rootRule("Query.me"),
@@ -34,17 +45,42 @@ export const permissions = {
     statusCounts: rootRule("Query.statusCounts"),
     disclosureAudit: rootRule("Query.disclosureAudit"),
     openCases: rootRule("Query.openCases"),
+    testingCodeKey: rootRule("Query.testingCodeKey"),
+    proxyLookups: rootRule("Query.proxyLookups"),
+    lookupRequests: rootRule("Query.lookupRequests"),
     _service: allow,
     _entities: allow,
   },
   Mutation: {
     openCase: rootRule("Mutation.openCase"),
     closeCase: rootRule("Mutation.closeCase"),
+    raiseCause: rootRule("Mutation.raiseCause"),
+    clearCause: rootRule("Mutation.clearCause"),
+    recordClearingStep: rootRule("Mutation.recordClearingStep"),
+    issueTestingCode: rootRule("Mutation.issueTestingCode"),
+    registerResident: rootRule("Mutation.registerResident"),
+    updateResident: rootRule("Mutation.updateResident"),
+    bindWard: rootRule("Mutation.bindWard"),
+    requestLookup: rootRule("Mutation.requestLookup"),
+    answerLookup: rootRule("Mutation.answerLookup"),
+    declareTrip: rootRule("Mutation.declareTrip"),
+    postRiskAreas: rootRule("Mutation.postRiskAreas"),
+    postMedicationFeed: rootRule("Mutation.postMedicationFeed"),
+    postVaccinations: rootRule("Mutation.postVaccinations"),
   },
   EpiCase: allow,
-  Person: { "*": allow, healthCode: mayReadStatus },
+  Person: { "*": allow, healthCode: mayReadStatus, statusHistory: mayReadHistory, vaccinations: mayReadHistory },
   HealthCode: { "*": allow, causes: mayReadCauses },
-  StatusCause: allow,
+  StatusCause: { "*": allow, raisedById: oversight },
+  ClearingProgress: allow,
+  TestingCode: allow,
+  ProxyLookup: allow,
+  LookupRequest: allow,
+  Trip: allow,
+  FeedReport: allow,
+  FeedRowResult: allow,
+  Vaccination: allow,
+  StatusChange: { "*": allow, actorId: oversight },
   FieldDisclosure: allow,
   StatusCount: allow,
   DisclosureAudit: { id: allow, healthCode: rolesRule("auditor", ["AUDITOR"]) },

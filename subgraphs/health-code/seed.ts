@@ -7,6 +7,7 @@ import type { DemoCity } from "../../kernel/demo/city";
 import { prismaSql } from "../../kernel/db/sql";
 import { appendEvents } from "../../kernel/events";
 import { statusChanged, type OpenCause } from "./events/statusChanged";
+import { recordColourChanges } from "./causes/history";
 import type { PrismaClient } from "./generated/prisma/client";
 
 /** Inserts residents and their causes when the silo is empty; returns whether it seeded. */
@@ -25,9 +26,12 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
         district: r.district,
         community: r.community,
         addressDetail: r.addressDetail,
+        // The demo city's residents live where they are registered (no 人户分离 in the seed).
+        householdDistrict: r.district,
+        householdAddress: r.community,
       })),
     });
-    const causes = city.causes.map((c) => ({ id: randomUUID(), personId: c.personId, kind: c.kind, detail: c.detail, raisedAt: c.raisedAt }));
+    const causes = city.causes.map((c) => ({ id: randomUUID(), personId: c.personId, kind: c.kind, detail: c.detail, raisedAt: c.raisedAt, raisedByRole: "EPIDEMIOLOGIST", evidenceRef: "demo-city" }));
     await tx.statusCause.createMany({ data: causes });
     await tx.proxyBinding.createMany({
       data: city.bindings.map((b) => ({ id: b.id, guardianId: b.guardianId, wardId: b.wardId, relation: b.relation, faceVerifiedAt: b.faceVerified ? new Date() : null })),
@@ -35,6 +39,7 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
     const open = new Map<string, OpenCause[]>();
     for (const c of causes) open.set(c.personId, [...(open.get(c.personId) ?? []), { id: c.id, kind: c.kind }]);
     const community = new Map(city.residents.map((r) => [r.personId, r.community]));
+    await recordColourChanges(prismaSql(tx), open, (personId) => ({ change: "RAISED", causeId: open.get(personId)![0]!.id, causeKind: open.get(personId)![0]!.kind, reason: "demo city seed" }));
     await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list, community.get(personId))));
   });
   return true;

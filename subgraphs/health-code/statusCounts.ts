@@ -2,6 +2,7 @@
 // statement, no rows shipped out). Colours follow status.ts: RED over YELLOW over POPUP over GREEN.
 import type { PrismaClient } from "./generated/prisma/client";
 import type { Colour } from "./status";
+import { CAUSE_KINDS, colourOf } from "./causes/rules";
 
 const ORDER: Colour[] = ["RED", "YELLOW", "POPUP", "GREEN"];
 
@@ -14,8 +15,8 @@ export async function countStatuses(prisma: PrismaClient, district: string | nul
   const rows = await prisma.$queryRawUnsafe<Array<{ colour: Colour; residents: number }>>(
     `SELECT colour, count(*)::int AS residents FROM (
        SELECT CASE
-         WHEN bool_or(c.kind = 'CENTRAL_QUARANTINE') THEN 'RED'
-         WHEN bool_or(c.kind = 'HOME_OBSERVATION') THEN 'YELLOW'
+         WHEN bool_or(jsonb_exists($2::jsonb, c.kind::text)) THEN 'RED'
+         WHEN bool_or(jsonb_exists($3::jsonb, c.kind::text)) THEN 'YELLOW'
          WHEN count(c.id) > 0 THEN 'POPUP'
          ELSE 'GREEN' END AS colour
        FROM resident r LEFT JOIN status_cause c ON c.person_id = r.person_id AND c.cleared_at IS NULL
@@ -23,6 +24,9 @@ export async function countStatuses(prisma: PrismaClient, district: string | nul
        GROUP BY r.person_id) s
      GROUP BY colour`,
     district,
+    // Each kind's colour is configuration (causes/clearing-rules.json), so the SQL is given the lists.
+    JSON.stringify(CAUSE_KINDS.filter((k) => colourOf(k) === "RED")),
+    JSON.stringify(CAUSE_KINDS.filter((k) => colourOf(k) === "YELLOW")),
   );
   const counts = new Map(rows.map((r) => [r.colour, Number(r.residents)]));
   return ORDER.map((colour) => ({ colour, residents: counts.get(colour) ?? 0 }));

@@ -21,7 +21,7 @@ export const MAX_BATCH = 5000;
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-type TubeRow = { tubeId: string; code: string; agencyId: string; hasSwab: boolean; resultId: string | null; outcome: TestOutcome | null; resultAgencyId: string | null; recordedAt: Date | string | null };
+type TubeRow = { tubeId: string; code: string; capacity: number; agencyId: string; hasSwab: boolean; resultId: string | null; outcome: TestOutcome | null; resultAgencyId: string | null; recordedAt: Date | string | null };
 type ResultRow = { id: string; tubeId: string; outcome: TestOutcome; agencyId: string; recordedAt: Date | string };
 
 const asResult = (r: ResultRow): TestResult => ({ ...r, recordedAt: r.recordedAt instanceof Date ? r.recordedAt : new Date(r.recordedAt) });
@@ -40,7 +40,7 @@ async function recordAll(tx: Tx, agencyId: string, inputs: RecordResultInput[]):
   }
   const codes = [...wanted.keys()];
   const tubes = await tx.$queryRawUnsafe<TubeRow[]>(
-    `SELECT t.id AS "tubeId", t.code, si.agency_id AS "agencyId", EXISTS (SELECT 1 FROM swab s WHERE s.tube_id = t.id) AS "hasSwab",
+    `SELECT t.id AS "tubeId", t.code, t.capacity, si.agency_id AS "agencyId", EXISTS (SELECT 1 FROM swab s WHERE s.tube_id = t.id) AS "hasSwab",
             r.id AS "resultId", r.outcome::text AS outcome, r.agency_id AS "resultAgencyId", r.recorded_at AS "recordedAt"
      FROM sample_tube t
      JOIN transport_box b ON b.id = t.box_id
@@ -83,7 +83,9 @@ async function recordAll(tx: Tx, agencyId: string, inputs: RecordResultInput[]):
       `SELECT tube_id AS "tubeId", person_id AS "personId", swabbed_at AS "swabbedAt" FROM swab WHERE tube_id = ANY($1::text[])`,
       recorded.map((r) => r.tubeId),
     );
-    await appendEvents(prismaSql(tx), resultRecordedEvents(recorded, swabs.map((s) => ({ ...s, swabbedAt: s.swabbedAt instanceof Date ? s.swabbedAt : new Date(s.swabbedAt) }))));
+    // Pooled tubes (capacity above one): health-code raises POOLED_POSITIVE on their positives.
+    const pooled = new Set(tubes.filter((t) => Number(t.capacity) > 1).map((t) => t.tubeId));
+    await appendEvents(prismaSql(tx), resultRecordedEvents(recorded, swabs.map((s) => ({ ...s, swabbedAt: s.swabbedAt instanceof Date ? s.swabbedAt : new Date(s.swabbedAt) })), pooled));
   }
   return { recorded, unchanged };
 }

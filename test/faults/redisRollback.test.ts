@@ -126,7 +126,7 @@ describeIf("Redis restored from an older snapshot (throwaway redis-server and Po
     const dead = startConsumer({ bus, db, group, streams: ["testing"], handlers: { ResultRecorded: recordEffect }, blockMs: 100, consumerName: "dead-consumer" });
     const admin = new Redis(redis.url);
     const names = async () => ((await admin.xinfo("CONSUMERS", "rollback:events:testing", group)) as unknown[][]).map((c) => String(c[1]));
-    await waitFor("the first consumer to join", async () => (await names().catch(() => [])).includes("dead-consumer"), 10_000);
+    await waitFor("the first consumer to join", async () => (await names().catch((): string[] => [])).includes("dead-consumer"), 10_000);
     await dead.stop();
     const live = startConsumer({ bus, db, group, streams: ["testing"], handlers: { ResultRecorded: recordEffect }, blockMs: 100, claimEveryMs: 100, forgetIdleMs: 300 });
     loops.push(live);

@@ -74,7 +74,7 @@ const appealCase = (pick: (f: Fixtures) => Record<string, string>, via?: TypeCas
   via,
 });
 
-const personRaw = (r: DemoResident) => ({ name: r.name, documentNumber: r.idNumber, phone: r.phone, birthDate: r.birthDate, address: `${r.district} ${r.community}` });
+const personRaw = (r: DemoResident) => ({ name: r.name, documentNumber: r.idNumber, phone: r.phone, birthDate: r.birthDate, address: `${r.district} ${r.community}`, householdAddress: `${r.district} ${r.community}` });
 
 const resident = (g: TestGraph, id: string) => g.city.residents.find((r) => r.personId === id)!;
 

@@ -19,5 +19,5 @@ export async function onAppealDecided(event: EventEnvelope, tx: Sql): Promise<vo
       WHERE id = $1::text AND person_id = $2::text AND cleared_at IS NULL RETURNING id`,
     [p.causeId, p.personId, p.decidedAt, APPEAL_APPROVED_REASON],
   );
-  if (cleared.length > 0) await appendStatusChanged(tx, [p.personId]);
+  if (cleared.length > 0) await appendStatusChanged(tx, [p.personId], () => ({ change: "CLEARED", causeId: p.causeId, reason: APPEAL_APPROVED_REASON, actorRole: "COMMUNITY_OFFICER" }));
 }

@@ -18,7 +18,7 @@ export async function onRiskPointReported(event: EventEnvelope, tx: Sql): Promis
   const residents = await lockResidents(tx, p.personIds);
   if (residents.length === 0) return;
   const detail = `Checked in at a venue reported as a case's risk point (${p.venueId}, ${p.from} – ${p.to}): report to your community.`;
-  const raised = await tx.query<{ person_id: string }>(
+  const raised = await tx.query<{ person_id: string; cause_id: string }>(
     `WITH fresh AS (
        SELECT r.person_id, md5($1::text || ':' || r.person_id)::uuid::text AS cause_id
          FROM resident r
@@ -28,14 +28,15 @@ export async function onRiskPointReported(event: EventEnvelope, tx: Sql): Promis
              WHERE e.person_id = r.person_id AND e.venue_id = $3::text
                AND e.window_from = $4::timestamptz AND e.window_to = $5::timestamptz AND c.cleared_at IS NULL)
      ), causes AS (
-       INSERT INTO status_cause (id, person_id, kind, detail, raised_at)
-       SELECT cause_id, person_id, 'POPUP_RISK_POINT'::"CauseKind", $6::text, $7::timestamp FROM fresh
+       INSERT INTO status_cause (id, person_id, kind, detail, raised_at, raised_by_role, evidence_ref)
+       SELECT cause_id, person_id, 'POPUP_RISK_POINT'::"CauseKind", $6::text, $7::timestamp, 'EVENT', 'venues:' || $3::text FROM fresh
        ON CONFLICT (id) DO NOTHING RETURNING id, person_id
      )
      INSERT INTO risk_point_exposure (cause_id, person_id, venue_id, window_from, window_to)
      SELECT id, person_id, $3::text, $4::timestamptz, $5::timestamptz FROM causes
-     RETURNING person_id`,
+     RETURNING person_id, cause_id`,
     [event.id, JSON.stringify(residents), p.venueId, p.from, p.to, detail, event.occurredAt],
   );
-  await appendStatusChanged(tx, raised.map((r) => r.person_id));
+  const causeOf = new Map(raised.map((r) => [r.person_id, r.cause_id]));
+  await appendStatusChanged(tx, [...causeOf.keys()], (personId) => ({ change: "RAISED", causeId: causeOf.get(personId), causeKind: "POPUP_RISK_POINT", reason: "visited a reported case's risk point" }));
 }

@@ -3,6 +3,7 @@
 // consumer keeps the newest event per person (by occurredAt) and ignores older ones.
 import type { Sql } from "../../../kernel/db/sql";
 import { appendEvents, type NewEvent } from "../../../kernel/events";
+import { recordColourChanges, type Why } from "../causes/history";
 
 /** One open cause as the event carries it: ids and kind only, never the detail text. */
 export interface OpenCause { id: string; kind: string }
@@ -35,8 +36,11 @@ export async function lockResidents(tx: Sql, personIds: readonly string[]): Prom
   return rows.map((r) => r.person_id);
 }
 
-/** Appends StatusChanged for each person with their open causes as now seen in `tx` (call after lockResidents). */
-export async function appendStatusChanged(tx: Sql, personIds: readonly string[]): Promise<void> {
+/**
+ * Appends StatusChanged for each person with their open causes as now seen in `tx` (call after
+ * lockResidents), and a status_change row for each person whose colour this changed, saying why.
+ */
+export async function appendStatusChanged(tx: Sql, personIds: readonly string[], why: (personId: string) => Why): Promise<void> {
   if (personIds.length === 0) return;
   const rows = await tx.query<{ id: string; person_id: string; kind: string }>(
     `SELECT id, person_id, kind::text AS kind FROM status_cause
@@ -50,5 +54,6 @@ export async function appendStatusChanged(tx: Sql, personIds: readonly string[])
   const community = new Map(residents.map((r) => [r.person_id, r.community]));
   const open = new Map<string, OpenCause[]>([...new Set(personIds)].map((p) => [p, []]));
   for (const r of rows) open.get(r.person_id)?.push({ id: r.id, kind: r.kind });
+  await recordColourChanges(tx, open, why);
   await appendEvents(tx, [...open].map(([personId, causes]) => statusChanged(personId, causes, community.get(personId))));
 }

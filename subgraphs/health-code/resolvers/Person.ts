@@ -2,6 +2,8 @@
 import type { Resident } from "../generated/prisma/client";
 import type { HealthCodeContext } from "../context";
 import { deriveStatus, LABELS } from "../status";
+import { fail } from "../../../kernel/runtime/errors";
+import { isMinor } from "../residents/minor";
 
 type PersonRef = { id: string; latestNegativeResultAt?: string | null; resultsChecked?: boolean | null };
 /** The parent of every Person field: the key, and the resident row once loaded. */
@@ -29,6 +31,14 @@ export const Person = {
     const r = await resident(p, ctx);
     return r ? `${r.district} ${r.community}` : null;
   },
+  householdAddress: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    const r = await resident(p, ctx);
+    return r?.householdDistrict ? [r.householdDistrict, r.householdAddress].filter(Boolean).join(" ") : null;
+  },
+  minor: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    const r = await resident(p, ctx);
+    return r ? isMinor(r.birthDate) : null;
+  },
   healthCode: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
     const open = await ctx.loaders.openCauses.load(p.id);
     // Testing could not answer (down, slow, or its database failing): derive from our own causes
@@ -38,5 +48,10 @@ export const Person = {
     const { colour, causes } = deriveStatus(open, latest);
     // personId travels with the object so permissions.ts can tell whose causes these are.
     return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date(), latestTestChecked };
+  },
+  vaccinations: (p: PersonParent, _: unknown, ctx: HealthCodeContext) => ctx.loaders.vaccinations.load(p.id),
+  statusHistory: async (p: PersonParent, args: { last: number }, ctx: HealthCodeContext) => {
+    if (!Number.isInteger(args.last) || args.last < 1 || args.last > 500) throw fail("BAD_USER_INPUT", "last must be from 1 to 500.", { field: "last" });
+    return (await ctx.loaders.history.load(p.id)).slice(0, args.last);
   },
 };

@@ -7,8 +7,12 @@ import type { TestResult } from "../generated/prisma/client";
 /** A swab as the event needs it. */
 export interface SwabRef { tubeId: string; personId: string; swabbedAt: Date }
 
-/** ResultRecorded v1 events for newly recorded results, with each tube's swabbed persons. */
-export function resultRecordedEvents(results: TestResult[], swabs: SwabRef[]): NewEvent[] {
+/**
+ * ResultRecorded v1 events for newly recorded results, with each tube's swabbed persons and
+ * whether the tube was pooled (capacity above one) (health-code raises POOLED_POSITIVE and clears it on a single-tube
+ * negative; an added field, so v1 consumers that ignore it are unaffected).
+ */
+export function resultRecordedEvents(results: TestResult[], swabs: SwabRef[], pooledTubeIds: ReadonlySet<string> = new Set()): NewEvent[] {
   // Grouped once: a 5,000-tube upload would otherwise scan every swab for every tube.
   const byTube = new Map<string, SwabRef[]>();
   for (const s of swabs) {
@@ -24,6 +28,7 @@ export function resultRecordedEvents(results: TestResult[], swabs: SwabRef[]): N
       outcome: r.outcome,
       recordedAt: r.recordedAt.toISOString(),
       agencyId: r.agencyId,
+      pooled: pooledTubeIds.has(r.tubeId),
       persons: (byTube.get(r.tubeId) ?? []).map((s) => ({ personId: s.personId, swabbedAt: s.swabbedAt.toISOString() })),
     },
   }));
