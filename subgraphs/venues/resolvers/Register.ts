@@ -22,8 +22,12 @@ export async function mayListVisitors(r: RegisterRow, ctx: VenuesContext): Promi
   return false;
 }
 
-/** Only the register's own registrar holds its code: anyone else could print a copy and collect visits. */
-export const ownsRegister = (r: RegisterRow, ctx: VenuesContext): boolean => ctx.viewer.role === "REGISTRAR" && ctx.viewer.subject === r.registrarId;
+/**
+ * Only the register's own registrar holds its code: anyone else could print a copy and collect
+ * visits. The applicant's resident token counts too (they apply before holding a registrar token).
+ */
+export const ownsRegister = (r: RegisterRow, ctx: VenuesContext): boolean =>
+  (ctx.viewer.role === "REGISTRAR" || ctx.viewer.role === "RESIDENT") && ctx.viewer.subject !== undefined && ctx.viewer.subject === r.registrarId;
 
 export const Register = {
   __resolveReference: (ref: { id: string }, ctx: VenuesContext) => ctx.loaders.register.load(ref.id),
