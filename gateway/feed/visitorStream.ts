@@ -21,10 +21,15 @@ export interface StreamOptions {
 export async function visitorStream(opts: StreamOptions): Promise<AsyncGenerator<VisitRow>> {
   const { graph, authorization, registerId } = opts;
   // Where "new" starts: the newest visit now (this also asks the graph whether the register is the viewer's).
-  const newest = await historyPage(graph, authorization, { registerId, first: 1, order: "NEWEST_FIRST" });
+  // The rows inside the look-back window count as already seen, so none of them arrives as "new".
+  const newest = await historyPage(graph, authorization, { registerId, first: 50, order: "NEWEST_FIRST" });
   const start = newest.edges[0]?.node;
   let lastAt = start ? Date.parse(start.checkedInAt) : Date.now() - LOOKBACK_MS;
-  const sent = new Map<string, number>(start ? [[start.id, lastAt]] : []);
+  const sent = new Map<string, number>();
+  for (const { node } of newest.edges) {
+    const at = Date.parse(node.checkedInAt);
+    if (at >= lastAt - LOOKBACK_MS) sent.set(node.id, at);
+  }
 
   const queue: VisitRow[] = [];
   let wake: (() => void) | undefined;
