@@ -15,8 +15,11 @@ export async function purgeExpired(prisma: PrismaClient, retentionDays: number, 
     const checkIns = await tx.checkIn.deleteMany({ where: { registerId: { in: expired } } });
     const registers = await tx.register.deleteMany({ where: { id: { in: expired }, status: "DELETED" } });
     return { registers: registers.count, checkIns: checkIns.count };
-  });
+  }, PURGE_TX);
 }
+
+/** A background job may wait for a connection longer than a request would (Prisma's default is 2 s). */
+const PURGE_TX = { maxWait: 15_000, timeout: 120_000 };
 
 /** Runs the purge every `intervalMinutes` (0: never); returns the stop function. Failures wait for the next run. */
 export function schedulePurge(prisma: PrismaClient, retentionDays: number, intervalMinutes: number, onError: (err: unknown) => void): () => void {
