@@ -12,6 +12,10 @@ import { PrismaClient as Testing } from "../subgraphs/testing/generated/prisma/c
 import { PrismaClient as Venues } from "../subgraphs/venues/generated/prisma/client";
 import { seedTesting } from "../subgraphs/testing/seed";
 import { seedVenues } from "../subgraphs/venues/seed";
+import { venuesConfigFromEnv } from "../subgraphs/venues/config";
+import { registerCodeKeys } from "../subgraphs/venues/qr/keys";
+import { VerifiedCodeCache } from "../subgraphs/venues/qr/registerCode";
+import { hintsFromEnv } from "../kernel/feed/hints";
 import { loadPersonTests } from "../subgraphs/testing/personTests";
 import { latestCheckIns } from "../subgraphs/venues/checkInLists";
 import { recordResults } from "../subgraphs/testing/results";
@@ -45,7 +49,11 @@ async function main() {
     const testing = new Testing({ adapter: tdb.adapter });
     const venues = new Venues({ adapter: vdb.adapter });
     await seedTesting(testing, city);
-    await seedVenues(venues, city);
+    const pepper = randomBytes(32);
+    const keys = registerCodeKeys(pepper);
+    const hints = hintsFromEnv({});
+    await seedVenues(venues, city, { pepper, config: venuesConfigFromEnv({}), keys, codes: new VerifiedCodeCache(keys), hints });
+    await hints.close();
     const person = city.swabs[0]!.personId;
     const visitor = city.checkIns[0]!.personId;
     const ops: Record<string, () => Promise<unknown>> = {

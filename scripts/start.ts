@@ -14,6 +14,8 @@ import { startTracingFromEnv } from "../kernel/observability";
 import { startSiloFromEnv, type RunningSilo } from "../kernel/runtime/silo";
 import { declareGroups } from "../kernel/runtime/siloEvents";
 import { ALL_CONSUMER_GROUPS, SILO_MODULES } from "../subgraphs/silos";
+import { startFeed } from "../gateway/feed/server";
+import { loadFeedConfig } from "../gateway/feed/config";
 
 const root = join(__dirname, "..");
 const children: ChildProcess[] = [];
@@ -68,6 +70,8 @@ async function main() {
   launch("gateway", "gateway/index.ts");
   const gatewayPort = port("gateway", "GATEWAY");
   await waitReady(`http://127.0.0.1:${gatewayPort}/ready`, 60_000);
+  // The live check-in feed runs here, beside the silos: embedded mode's check-in hints are in-process.
+  const feed = await startFeed(loadFeedConfig(process.env));
   const city = buildCity(secrets.pepper, Number(process.env.DEMO_RESIDENTS ?? 300));
   const demo = city.residents.slice(0, 3);
   console.log(`
@@ -81,6 +85,8 @@ Get a token for a role (demo city residents have valid ID numbers):
   npm run -s token -- EPIDEMIOLOGIST --purpose CASE-2022-0126
   npm run -s token -- GUARDIAN          # a demo guardian with face-verified wards: { wards { name healthCode { colour } } }
   npm run -s token -- AUDITOR           # de-identified: { statusCounts { colour residents } disclosureAudit { healthCode { personId fields } } }
+
+  npm run -s token -- REGISTRAR        # live visitors: ${feed.url} (GraphQL over SSE: subscription { checkIns { name documentNumber colour alert } })
 
 Then, for example:
   curl -s http://127.0.0.1:${gatewayPort}/graphql -H 'content-type: application/json' \\

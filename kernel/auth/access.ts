@@ -56,10 +56,18 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   // venues
   "Query.venue": { roles: EVERYONE },
   "Query.myRegisters": { roles: ["REGISTRAR"] },
+  "Query.visitorHistory": { roles: ["REGISTRAR"] },
+  "Query.registerCodeKeys": { roles: EVERYONE },
   "Mutation.checkIn": { roles: ["RESIDENT"] },
+  "Mutation.applyForRegister": { roles: ["RESIDENT", "REGISTRAR"] },
   "Mutation.createRegister": { roles: ["REGISTRAR"] },
+  "Mutation.addRegistrar": { roles: ["REGISTRAR"] },
   "Mutation.deleteRegister": { roles: ["REGISTRAR"] },
+  "Mutation.resumeRegister": { roles: ["REGISTRAR"] },
+  "Mutation.renewRegisterCode": { roles: ["REGISTRAR"] },
+  "Mutation.suspendRegister": { roles: ["COMMUNITY_OFFICER"] },
   "Mutation.reportRiskPoint": { roles: ["EPIDEMIOLOGIST"] },
+  "Mutation.exposureSearch": { roles: OVERSIGHT },
   // appeals
   "Query.appeal": { roles: ["RESIDENT", "COMMUNITY_OFFICER", ...OVERSIGHT] },
   "Query.appealsToReview": { roles: ["COMMUNITY_OFFICER"] },

@@ -17,8 +17,12 @@ type Row = {
   registerLabel: string;
   registerStatus: Register["status"];
   suspendedReason: string | null;
+  suspendedBy: string | null;
+  suspendedAt: Date | string | null;
+  deletedAt: Date | string | null;
   registerCreatedAt: Date | string;
   venueName: string;
+  venueKind: Venue["kind"];
   district: string;
   community: string;
   address: string;
@@ -38,8 +42,9 @@ export async function latestCheckIns(prisma: PrismaClient, column: "person_id" |
   const rows = await prisma.$queryRaw<Row[]>`
     SELECT k.key, c.id, c.register_id AS "registerId", c.person_id AS "personId", c.checked_in_at AS "checkedInAt",
            r.venue_id AS "venueId", r.registrar_id AS "registrarId", r.code AS "registerCode", r.label AS "registerLabel",
-           r.status::text AS "registerStatus", r.suspended_reason AS "suspendedReason", r.created_at AS "registerCreatedAt",
-           v.name AS "venueName", v.district, v.community, v.address
+           r.status::text AS "registerStatus", r.suspended_reason AS "suspendedReason",
+           r.suspended_by AS "suspendedBy", r.suspended_at AS "suspendedAt", r.deleted_at AS "deletedAt", r.created_at AS "registerCreatedAt",
+           v.name AS "venueName", v.kind::text AS "venueKind", v.district, v.community, v.address
     FROM unnest(${[...keys]}::text[]) WITH ORDINALITY AS k(key, ord)
     CROSS JOIN LATERAL (
       SELECT * FROM check_in ci WHERE ci.${Prisma.raw(column)} = k.key
@@ -64,9 +69,12 @@ export async function latestCheckIns(prisma: PrismaClient, column: "person_id" |
       label: r.registerLabel,
       status: r.registerStatus,
       suspendedReason: r.suspendedReason,
+      suspendedBy: r.suspendedBy,
+      suspendedAt: r.suspendedAt === null ? null : asDate(r.suspendedAt),
+      deletedAt: r.deletedAt === null ? null : asDate(r.deletedAt),
       createdAt: asDate(r.registerCreatedAt),
     });
-    venues.set(r.venueId, { id: r.venueId, name: r.venueName, district: r.district, community: r.community, address: r.address });
+    venues.set(r.venueId, { id: r.venueId, name: r.venueName, kind: r.venueKind, district: r.district, community: r.community, address: r.address });
   }
   return { lists: keys.map((k) => lists.get(k) ?? []), registers: [...registers.values()], venues: [...venues.values()] };
 }

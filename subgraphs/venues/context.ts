@@ -1,11 +1,26 @@
 // Per-request context of the venues subgraph.
 import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
+import type { HintChannel } from "../../kernel/feed/hints";
 import type { PrismaClient } from "./generated/prisma/client";
 import type { Loaders } from "./loaders";
+import type { VenuesConfig } from "./config";
+import type { RegisterCodeKeys } from "./qr/keys";
+import type { VerifiedCodeCache } from "./qr/registerCode";
+
+/** What lives as long as the silo: settings, the QR key and its verified-code cache, the hint channel. */
+export interface VenuesServices {
+  /** Derives a named registrar's pseudonymous id from their ID number. */
+  pepper: Uint8Array;
+  config: VenuesConfig;
+  keys: RegisterCodeKeys;
+  codes: VerifiedCodeCache;
+  hints: HintChannel;
+}
 
 export interface VenuesContext extends SubgraphContext {
   prisma: PrismaClient;
   loaders: Loaders;
   /** Wakes the silo's event relay after a transaction that appended events commits. */
   relay: { notify(): void };
+  services: VenuesServices;
 }

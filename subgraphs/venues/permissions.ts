@@ -1,13 +1,15 @@
 // Who may read or call what in the venues silo: one graphql-shield map mirroring the schema.
 // Visitors are reached only through a register's check-ins, which only its own registrar, an
-// officer of the venue's community or oversight may list: that is the registrar's scope.
+// officer of the venue's community or oversight may list: that is the registrar's scope. A
+// register's code and printable QR belong to its own registrar alone.
 import { rule } from "graphql-shield";
 import { allow, rolesRule, rootRule, selfOrRoles } from "../../kernel/auth/rules";
 import type { Register as RegisterRow } from "./generated/prisma/client";
 import type { VenuesContext } from "./context";
-import { mayListVisitors } from "./resolvers/Register";
+import { mayListVisitors, ownsRegister } from "./resolvers/Register";
 
 const listsVisitors = rule("listsVisitors", { cache: (r: { id: string }) => `register:${r.id}` })((r: RegisterRow, _a, ctx: VenuesContext) => mayListVisitors(r, ctx));
+const ownRegister = rule("ownRegister", { cache: (r: { id: string }) => `own-register:${r.id}` })((r: RegisterRow, _a, ctx: VenuesContext) => ownsRegister(r, ctx));
 
 /** A register's QR code: a registrar reads their own registers' codes only, however the register was reached. */
 const readsRegisterCode = rule("readsRegisterCode", { cache: (r: { id: string }) => `code:${r.id}` })((r: RegisterRow, _a, ctx: VenuesContext) =>
@@ -18,19 +20,33 @@ export const permissions = {
   Query: {
     venue: rootRule("Query.venue"),
     myRegisters: rootRule("Query.myRegisters"),
+    visitorHistory: rootRule("Query.visitorHistory"),
+    registerCodeKeys: rootRule("Query.registerCodeKeys"),
     _service: allow,
     _entities: allow,
   },
   Mutation: {
     checkIn: rootRule("Mutation.checkIn"),
+    applyForRegister: rootRule("Mutation.applyForRegister"),
     createRegister: rootRule("Mutation.createRegister"),
+    addRegistrar: rootRule("Mutation.addRegistrar"),
     deleteRegister: rootRule("Mutation.deleteRegister"),
+    resumeRegister: rootRule("Mutation.resumeRegister"),
+    renewRegisterCode: rootRule("Mutation.renewRegisterCode"),
+    suspendRegister: rootRule("Mutation.suspendRegister"),
     reportRiskPoint: rootRule("Mutation.reportRiskPoint"),
+    exposureSearch: rootRule("Mutation.exposureSearch"),
   },
   Venue: { "*": allow, registers: rolesRule("seesRegisters", ["REGISTRAR", "COMMUNITY_OFFICER", "EPIDEMIOLOGIST", "AUDITOR"]) },
-  Register: { "*": allow, code: readsRegisterCode, checkIns: listsVisitors },
+  Register: { "*": allow, code: ownRegister, qr: ownRegister, checkIns: listsVisitors },
+  RegisterQr: allow,
+  Suspension: allow,
   CheckIn: allow,
+  CheckInPage: allow,
+  CheckInEdge: allow,
   RiskPointReport: allow,
+  ExposureResult: allow,
+  HealthCode: allow,
   Person: { id: allow, checkIns: selfOrRoles("ownCheckInsOrOversight", ["EPIDEMIOLOGIST", "AUDITOR"]) },
   _Service: allow,
 };

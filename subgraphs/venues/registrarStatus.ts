@@ -6,7 +6,7 @@ import type { Sql } from "../../kernel/db/sql";
 import { fail } from "../../kernel/runtime/errors";
 import type { PrismaClient } from "./generated/prisma/client";
 
-type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 /** Why the event consumer suspended a register; only such suspensions are lifted when the registrar is green again. */
 export const SUSPENDED_ABNORMAL = "registrar's health code is abnormal";

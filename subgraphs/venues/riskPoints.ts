@@ -18,7 +18,8 @@ export const PERSONS_PER_EVENT = 500;
 export interface RiskPointInput { venueId: string; from: Date; to: Date }
 export interface RiskPointReport { id: string; venue: Venue; from: Date; to: Date; visitorCount: number; reportedAt: Date }
 
-function validate({ from, to }: RiskPointInput, now: Date): void {
+/** Refuses an empty, reversed, too long or future window. */
+export function validate({ from, to }: RiskPointInput, now: Date): void {
   if (from.getTime() >= to.getTime()) throw fail("BAD_USER_INPUT", "The window must end after it starts: 'from' must be earlier than 'to'.", { field: "to" });
   if (to.getTime() - from.getTime() > MAX_WINDOW_HOURS * HOUR) {
     throw fail("BAD_USER_INPUT", `A risk-point window may span at most ${MAX_WINDOW_HOURS / 24} days: report a longer exposure as several windows.`, { field: "from" });
@@ -27,7 +28,7 @@ function validate({ from, to }: RiskPointInput, now: Date): void {
 }
 
 /** One event per PERSONS_PER_EVENT visitors, all carrying the report's id, venue and window. */
-function events(reportId: string, input: RiskPointInput, personIds: string[]): NewEvent[] {
+export function events(reportId: string, input: RiskPointInput, personIds: string[]): NewEvent[] {
   const parts = Math.ceil(personIds.length / PERSONS_PER_EVENT);
   return Array.from({ length: parts }, (_, i) => ({
     type: "RiskPointReported",

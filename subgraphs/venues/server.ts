@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { PrismaClient } from "./generated/prisma/client";
 import { buildSubgraphServer } from "../../kernel/runtime/subgraphServer";
 import type { SiloDeps, SiloInstance } from "../../kernel/runtime/silo";
-import type { VenuesContext } from "./context";
+import { hintsFromEnv, type HintChannel } from "../../kernel/feed/hints";
+import type { VenuesContext, VenuesServices } from "./context";
 import { createLoaders } from "./loaders";
 import { Query } from "./resolvers/Query";
 import { Mutation } from "./resolvers/Mutation";
@@ -15,12 +16,26 @@ import { Person } from "./resolvers/Person";
 import { seedVenues } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
 import { permissions } from "./permissions";
+import { venuesConfigFromEnv, type VenuesConfig } from "./config";
+import { registerCodeKeys } from "./qr/keys";
+import { VerifiedCodeCache } from "./qr/registerCode";
+import { schedulePurge } from "./retention";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
+export interface VenuesOptions {
+  /** Settings (default: read from the environment once, here). */
+  config?: VenuesConfig;
+  /** Where check-in hints go (default: Redis when REDIS_URL is set, else in-process). */
+  hints?: HintChannel;
+}
+
 /** Creates the venues silo over an opened database. */
-export function createVenues(deps: SiloDeps): SiloInstance<VenuesContext> {
+export function createVenues(deps: SiloDeps, options: VenuesOptions = {}): SiloInstance<VenuesContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
+  const config = options.config ?? venuesConfigFromEnv();
+  const keys = registerCodeKeys(deps.secrets.pepper);
+  const services: VenuesServices = { pepper: deps.secrets.pepper, config, keys, codes: new VerifiedCodeCache(keys), hints: options.hints ?? hintsFromEnv() };
   const server = buildSubgraphServer<VenuesContext>({
     name: "venues",
     typeDefs,
@@ -28,11 +43,16 @@ export function createVenues(deps: SiloDeps): SiloInstance<VenuesContext> {
     permissions,
     entityIds: { types: ["Person", "CheckIn"] },
   });
+  const stopPurge = schedulePurge(prisma, config.retentionDays, config.purgeIntervalMinutes, (err) => console.warn("venues: retention purge failed; it runs again at the next interval", err instanceof Error ? err.message : err));
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay }),
-    seed: (city) => seedVenues(prisma, city),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, loaders: createLoaders(prisma), relay: deps.relay, services }),
+    seed: (city) => seedVenues(prisma, city, services),
     consumers: CONSUMER_GROUPS,
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      stopPurge();
+      await services.hints.close();
+      await prisma.$disconnect();
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Root queries of the venues silo.
 import type { VenuesContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
+import { visitorHistory, type HistoryArgs } from "../history";
 
 export const Query = {
   venue: (_: unknown, args: { id: string }, ctx: VenuesContext) => ctx.loaders.venue.load(args.id),
@@ -14,4 +15,6 @@ export const Query = {
     for (const r of registers) ctx.loaders.register.prime(r.id, r);
     return registers;
   },
+  visitorHistory: (_: unknown, args: HistoryArgs, ctx: VenuesContext) => visitorHistory(ctx, args),
+  registerCodeKeys: (_: unknown, __: unknown, ctx: VenuesContext) => [JSON.stringify(ctx.services.keys.publicJwk)],
 };

@@ -1,6 +1,9 @@
 // A venue register (登记簿): the QR code a registrar shows or prints, and who scanned it.
 import type { Register as RegisterRow } from "../generated/prisma/client";
 import type { VenuesContext } from "../context";
+import { SUSPENDED_ABNORMAL } from "../registrarStatus";
+import { verifyRegisterCode } from "../qr/registerCode";
+import { qrPngDataUrl, qrSvg } from "../qr/images";
 
 /**
  * Who may see a register's visitors: its own registrar, a community officer of the venue's
@@ -18,8 +21,23 @@ export async function mayListVisitors(r: RegisterRow, ctx: VenuesContext): Promi
   return false;
 }
 
+/**
+ * Only the register's own registrar holds its code: anyone else could print a copy and collect
+ * visits. The applicant's resident token counts too (they apply before holding a registrar token).
+ */
+export const ownsRegister = (r: RegisterRow, ctx: VenuesContext): boolean =>
+  (ctx.viewer.role === "REGISTRAR" || ctx.viewer.role === "RESIDENT") && ctx.viewer.subject !== undefined && ctx.viewer.subject === r.registrarId;
+
 export const Register = {
   __resolveReference: (ref: { id: string }, ctx: VenuesContext) => ctx.loaders.register.load(ref.id),
+  code: (r: RegisterRow) => (r.status === "DELETED" ? null : r.code),
+  qr: async (r: RegisterRow, _: unknown, ctx: VenuesContext) => {
+    if (r.status === "DELETED") return null;
+    const { expiresAt } = await verifyRegisterCode(ctx.services.keys, r.code).catch(() => ({ expiresAt: new Date(0) }));
+    return { payload: r.code, expiresAt, svg: () => qrSvg(r.code), png: () => qrPngDataUrl(r.code) };
+  },
+  suspension: (r: RegisterRow) =>
+    r.status !== "SUSPENDED" ? null : { kind: r.suspendedBy === null && r.suspendedReason === SUSPENDED_ABNORMAL ? "REGISTRAR_STATUS" : "OFFICER", reason: r.suspendedReason ?? "", at: r.suspendedAt },
   venue: (r: RegisterRow, _: unknown, ctx: VenuesContext) => ctx.loaders.venue.load(r.venueId),
   // Who may list them: permissions.ts (listsVisitors, which calls mayListVisitors above).
   checkIns: async (r: RegisterRow, args: { last: number }, ctx: VenuesContext) => ctx.loaders.registerCheckIns(args.last).load(r.id),

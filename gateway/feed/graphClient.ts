@@ -1,0 +1,55 @@
+// The feed reads through the graph as the client itself: it forwards the client's own bearer
+// token to the gateway, so every permission and every mask applies exactly as on /graphql and
+// the feed can never show more than the registrar could query.
+import { GraphQLError } from "graphql";
+
+export type GraphQuery = <T>(authorization: string, query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+/** A GraphQLError carrying the graph's first error code (or SERVICE_UNAVAILABLE when the gateway cannot be reached). */
+export function graphError(message: string, code: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extra, code } });
+}
+
+/** POSTs to the gateway with the client's Authorization header; resolves `data` or throws the first error. */
+export function graphClient(gatewayUrl: string): GraphQuery {
+  return async <T>(authorization: string, query: string, variables?: Record<string, unknown>) => {
+    let body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    try {
+      const res = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query, variables }) });
+      body = (await res.json()) as typeof body;
+    } catch {
+      throw graphError("The graph cannot be reached right now: try again shortly.", "SERVICE_UNAVAILABLE");
+    }
+    const first = body.errors?.[0];
+    if (first) throw graphError(first.message, String(first.extensions?.code ?? "INTERNAL_SERVER_ERROR"), first.extensions?.reason ? { reason: first.extensions.reason } : {});
+    return body.data as T;
+  };
+}
+
+/** One visit as the registrar may see it. */
+export interface VisitRow {
+  id: string;
+  checkedInAt: string;
+  colour: string | null;
+  alert: boolean | null;
+  admitted: boolean | null;
+  register: { id: string; label: string };
+  person: { name: string | null; documentNumber: string | null };
+}
+
+export interface HistoryPage { edges: Array<{ cursor: string; node: VisitRow }>; endCursor: string | null; hasNextPage: boolean }
+
+export const HISTORY_QUERY = `query FeedHistory($registerId: ID, $after: String, $first: Int!, $order: HistoryOrder!) {
+  visitorHistory(registerId: $registerId, first: $first, after: $after, order: $order) {
+    edges { cursor node { id checkedInAt colour alert admitted register { id label } person { name documentNumber } } }
+    endCursor hasNextPage } }`;
+
+/** One page of the registrar's history through the graph. */
+export async function historyPage(graph: GraphQuery, authorization: string, vars: { registerId?: string; after?: string | null; first: number; order: "NEWEST_FIRST" | "OLDEST_FIRST" }): Promise<HistoryPage> {
+  return (await graph<{ visitorHistory: HistoryPage }>(authorization, HISTORY_QUERY, vars)).visitorHistory;
+}
+
+/** A history cursor for a moment (the first position at or after it); same format the venues silo uses. */
+export function cursorAt(at: Date): string {
+  return Buffer.from(`${at.toISOString()}|`).toString("base64url");
+}

@@ -1,0 +1,49 @@
+// A visitor scans a register's QR code: the signed payload is verified (cached per code), the
+// register must be the code's current one and in service, then the visit is written and the
+// registrar's live feed is woken. The visitor's colour is not needed to write: it is joined at
+// read time through the graph (CheckIn.colour/alert/admitted), so it is never stale.
+import { randomUUID } from "node:crypto";
+import { fail } from "../../kernel/runtime/errors";
+import type { CheckIn, Register } from "./generated/prisma/client";
+import type { VenuesContext } from "./context";
+import { SUSPENDED_ABNORMAL } from "./registrarStatus";
+
+/** Why a suspended register refuses scans, in words the visitor can pass on. */
+function suspendedMessage(r: Register): string {
+  if (r.suspendedBy === null && r.suspendedReason === SUSPENDED_ABNORMAL) {
+    return "This register is suspended because its registrar's health code is not green: ask the venue for another QR code.";
+  }
+  return `This register was suspended by the community committee (${r.suspendedReason ?? "rule-breaking"}): ask the venue for another QR code.`;
+}
+
+/** Why the register refused the scan (it is missing, deleted, replaced or suspended). */
+function refusal(register: Register | null, code: string) {
+  if (!register || register.status === "DELETED") {
+    return fail("CONFLICT", "This register was deleted: ask the venue for its current QR code.", { reason: "REGISTER_DELETED" });
+  }
+  if (register.code !== code) return fail("CONFLICT", "This QR code was replaced by a newer one: ask the venue for its current QR code.", { reason: "REGISTER_CODE_REPLACED" });
+  return fail("CONFLICT", suspendedMessage(register), { reason: "REGISTER_SUSPENDED" });
+}
+
+type Row = { id: string; registerId: string; personId: string; checkedInAt: Date | string; registrarId: string };
+
+/**
+ * Records a visit; every scan is a visit (a repeat must never be lost from contact tracing). One
+ * statement both checks the register (current code, in service) and inserts, so a suspension or
+ * deletion committed a moment earlier is never slipped past.
+ */
+export async function checkIn(ctx: VenuesContext, rawCode: string): Promise<CheckIn> {
+  const personId = ctx.viewer.subject;
+  if (!personId) throw fail("FORBIDDEN", "Checking in needs a person's token: this token belongs to no person.");
+  const code = rawCode.trim();
+  const claims = await ctx.services.codes.verify(code);
+  const [row] = await ctx.prisma.$queryRaw<Row[]>`
+    INSERT INTO check_in (id, register_id, person_id)
+    SELECT ${randomUUID()}, r.id, ${personId} FROM register r
+     WHERE r.id = ${claims.registerId} AND r.status = 'ACTIVE' AND r.code = ${code}
+    RETURNING id, register_id AS "registerId", person_id AS "personId", checked_in_at AS "checkedInAt",
+      (SELECT registrar_id FROM register WHERE id = ${claims.registerId}) AS "registrarId"`;
+  if (!row) throw refusal(await ctx.prisma.register.findUnique({ where: { id: claims.registerId } }), code);
+  ctx.services.hints.publish({ registrarId: row.registrarId, registerId: row.registerId, checkInId: row.id });
+  return { id: row.id, registerId: row.registerId, personId: row.personId, checkedInAt: new Date(row.checkedInAt) };
+}

@@ -1,0 +1,102 @@
+// CDC's exposure search (issue 14, deliverable 6) through the real graph: persons for an
+// epidemiologist with a purpose, counts for others, every search audited, and risk-point causes
+// raised in health-code through RiskPointReported, one per case and person however many
+// overlapping windows or repeated searches name them. Deleted registers' check-ins still count.
+import { MODES } from "../support/services";
+import { startTestGraph, type TestGraph } from "../support/graph";
+import { waitFor } from "../events/helpers/wait";
+import type { Viewer } from "../../kernel/auth/viewer";
+import { APPLY, CHECK_IN, count, greens, registrar, resident } from "./helpers";
+
+const SEARCH = `mutation S($caseId: String!, $track: [ExposureWindow!]!, $raise: Boolean!) {
+  exposureSearch(caseId: $caseId, track: $track, raiseCauses: $raise) { id caseId personCount causesRaised persons { id name } } }`;
+
+describe.each(MODES)("exposure search (%s mode)", (mode) => {
+  let graph: TestGraph;
+  beforeAll(async () => {
+    graph = await startTestGraph(mode);
+  });
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
+  const epidemiologist = (purpose?: string): Viewer => ({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, ...(purpose ? { purpose } : {}) });
+  const auditor = (): Viewer => ({ role: "AUDITOR", subject: graph.city.residents[1]!.personId });
+  const errorOf = (res: { body: { errors?: Array<{ extensions?: Record<string, unknown> }> } }) => res.body.errors?.[0]?.extensions;
+  const openRiskCauses = async (personId: string) =>
+    (await graph.databases["health-code"].sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM status_cause WHERE person_id = $1 AND kind = 'POPUP_RISK_POINT' AND cleared_at IS NULL", [personId]))[0]!.n;
+  const reported = () => count(graph, "outbox_event", "type = 'RiskPointReported'");
+
+  test("overlapping windows and a repeated search raise one cause per person; others count only; every search is audited", async () => {
+    const owner = greens(graph)[0]!;
+    const shop = { name: "追踪超市", kind: "SHOP", district: "东城区", community: "和平里社区", address: "东城区和平里3号" };
+    const v = (await graph.query(APPLY, { venue: shop, label: "正门" }, resident(owner))).body.data.applyForRegister;
+    const w = (await graph.query(APPLY, { venue: { ...shop, name: "追踪餐厅" }, label: "正门" }, resident(owner))).body.data.applyForRegister;
+    const [x, y, bystander] = greens(graph).slice(1, 4) as [typeof owner, typeof owner, typeof owner];
+    const t0 = Date.now();
+    expect((await graph.query(CHECK_IN, { code: v.code }, resident(x))).body.errors).toBeUndefined();
+    expect((await graph.query(CHECK_IN, { code: w.code }, resident(y))).body.errors).toBeUndefined();
+    const t1 = Date.now();
+    // The venue deletes its register meanwhile: the tracing copy still counts.
+    expect((await graph.query(`mutation D($id: ID!) { deleteRegister(id: $id) { status } }`, { id: v.id }, registrar(owner.personId))).body.errors).toBeUndefined();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const track = [
+      { venueId: v.venue.id, from: iso(t0 - 60_000), to: iso(t1 + 1_000) },
+      { venueId: v.venue.id, from: iso(t0 - 30_000), to: iso(t1 + 2_000) }, // overlaps the first
+      { venueId: w.venue.id, from: iso(t0 - 60_000), to: iso(t1 + 1_000) },
+    ];
+    expect(await openRiskCauses(x.personId)).toBe(0);
+
+    const res = await graph.query(SEARCH, { caseId: "case-2022-0126", track, raise: true }, epidemiologist("cluster 0126"));
+    expect(res.body.errors).toBeUndefined();
+    const found = res.body.data.exposureSearch;
+    expect(found).toMatchObject({ caseId: "case-2022-0126", personCount: 2, causesRaised: 2 });
+    expect(new Map(found.persons.map((p: { id: string; name: string }) => [p.id, p.name]))).toEqual(new Map([[x.personId, x.name], [y.personId, y.name]]));
+    await waitFor("health-code to raise the causes", async () => (await openRiskCauses(x.personId)) === 1 && (await openRiskCauses(y.personId)) === 1);
+    expect(await openRiskCauses(bystander.personId)).toBe(0);
+
+    // The same case searched again (and wider): nobody is named twice, no event is emitted.
+    const before = await reported();
+    const again = await graph.query(SEARCH, { caseId: "case-2022-0126", track: [{ ...track[0]!, to: iso(t1 + 5_000) }], raise: true }, epidemiologist("cluster 0126"));
+    expect(again.body.data.exposureSearch).toMatchObject({ personCount: 1, causesRaised: 0 });
+    expect(await reported()).toBe(before);
+    expect(await openRiskCauses(x.personId)).toBe(1);
+
+    // Counts only for an auditor and for an epidemiologist without a purpose.
+    for (const viewer of [auditor(), epidemiologist()]) {
+      const counted = await graph.query(SEARCH, { caseId: "case-2022-0126", track, raise: false }, viewer);
+      expect(counted.body.errors).toBeUndefined();
+      expect(counted.body.data.exposureSearch).toMatchObject({ personCount: 2, persons: null, causesRaised: 0 });
+    }
+    const audit = await graph.databases.venues.sql.query<{ role: string; purpose: string | null; persons: number; case_id: string }>(
+      "SELECT role, purpose, persons, case_id FROM exposure_search_audit ORDER BY at");
+    expect(audit.map((a) => [a.role, a.purpose, a.persons, a.case_id])).toEqual([
+      ["EPIDEMIOLOGIST", "cluster 0126", 2, "case-2022-0126"],
+      ["EPIDEMIOLOGIST", "cluster 0126", 1, "case-2022-0126"],
+      ["AUDITOR", null, 2, "case-2022-0126"],
+      ["EPIDEMIOLOGIST", null, 2, "case-2022-0126"],
+    ]);
+  });
+
+  test("bad input and the wrong roles are refused with a code, and nothing is written", async () => {
+    const venueId = graph.city.venues[0]!.id;
+    const now = Date.now();
+    const ok = { venueId, from: new Date(now - 3_600_000).toISOString(), to: new Date(now).toISOString() };
+    const written = async () => [await count(graph, "exposure_search_audit"), await count(graph, "exposure_notice"), await count(graph, "outbox_event")];
+    const before = await written();
+    const cases: Array<[Viewer, Record<string, unknown>, string]> = [
+      [epidemiologist("x"), { caseId: "c", track: [{ ...ok, from: ok.to, to: ok.from }], raise: true }, "BAD_USER_INPUT"],
+      [epidemiologist("x"), { caseId: "c", track: [{ ...ok, from: new Date(now - 20 * 86_400_000).toISOString() }], raise: true }, "BAD_USER_INPUT"],
+      [epidemiologist("x"), { caseId: "c", track: [], raise: true }, "BAD_USER_INPUT"],
+      [epidemiologist("x"), { caseId: "", track: [ok], raise: true }, "BAD_USER_INPUT"],
+      [epidemiologist("x"), { caseId: "c", track: [{ ...ok, venueId: "no-such-venue" }], raise: true }, "NOT_FOUND"],
+      [auditor(), { caseId: "c", track: [ok], raise: true }, "FORBIDDEN"],
+      [epidemiologist(), { caseId: "c", track: [ok], raise: true }, "FORBIDDEN"],
+      [registrar(graph.city.registers[0]!.registrarId), { caseId: "c", track: [ok], raise: false }, "FORBIDDEN"],
+      [resident(greens(graph)[5]!), { caseId: "c", track: [ok], raise: false }, "FORBIDDEN"],
+    ];
+    for (const [viewer, vars, code] of cases) expect([vars, errorOf(await graph.query(SEARCH, vars, viewer))?.code]).toEqual([vars, code]);
+    expect(await written()).toEqual(before);
+  });
+});
