@@ -12,5 +12,7 @@ module.exports = {
     "/node_modules/jose/.+\\.js$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
   },
   transformIgnorePatterns: ["/node_modules/(?!jose/)"],
-  testTimeout: 60000,
+  // Integration files start whole graphs (five servers, four databases) in beforeAll; on a busy
+  // 2-core machine that alone can pass a minute.
+  testTimeout: 180000,
 };
