@@ -35,27 +35,23 @@ class BodyTooLarge extends Error {}
 const DRAIN_FACTOR = 8;
 
 /**
- * Reads the body up to `limit` bytes. A larger body (declared or counted) is refused with
- * BodyTooLarge at once, so the 413 goes out while the client is still sending; the rest is read
- * and dropped, not kept, so the client reads its 413 instead of a reset, and a body far larger
- * still has its socket cut.
+ * Reads the body up to `limit` bytes. A larger body is refused with BodyTooLarge once it has
+ * ended (the bytes past the limit are read and dropped, not kept), so the client, still sending,
+ * reads a 413 rather than a reset; a body far larger still is refused and its socket cut.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let refused = Number(req.headers["content-length"] ?? 0) > limit;
-    if (refused) reject(new BodyTooLarge());
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > limit * DRAIN_FACTOR) return void req.destroy();
-      if (refused) return;
-      if (size <= limit) return void chunks.push(c);
-      refused = true;
-      chunks.length = 0;
-      reject(new BodyTooLarge());
+      if (size <= limit) chunks.push(c);
+      else if (size > limit * DRAIN_FACTOR) {
+        reject(new BodyTooLarge());
+        req.destroy();
+      } else chunks.length = 0;
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString("utf8"))));
     req.on("error", reject);
   });
 }
