@@ -40,6 +40,6 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
     for (const c of causes) open.set(c.personId, [...(open.get(c.personId) ?? []), { id: c.id, kind: c.kind }]);
     await recordColourChanges(prismaSql(tx), open, (personId) => ({ change: "RAISED", causeId: open.get(personId)![0]!.id, causeKind: open.get(personId)![0]!.kind, reason: "demo city seed" }));
     await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list)));
-  });
+  }, { timeout: 60_000 });
   return true;
 }
