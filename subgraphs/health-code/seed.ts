@@ -41,6 +41,6 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
     const community = new Map(city.residents.map((r) => [r.personId, r.community]));
     await recordColourChanges(prismaSql(tx), open, (personId) => ({ change: "RAISED", causeId: open.get(personId)![0]!.id, causeKind: open.get(personId)![0]!.kind, reason: "demo city seed" }));
     await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list, community.get(personId))));
-  });
+  }, { timeout: 60_000 });
   return true;
 }

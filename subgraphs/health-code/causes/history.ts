@@ -26,15 +26,20 @@ export async function recordColourChanges(tx: Sql, open: Map<string, OpenCause[]
     [JSON.stringify([...open.keys()])],
   );
   const before = new Map(last.map((r) => [r.person_id, r.to_colour]));
+  const rows: unknown[] = [];
   for (const [personId, causes] of open) {
     const from = before.get(personId) ?? "GREEN";
     const to = colourOfCauses(causes.map((c) => c.kind as CauseKind));
     if (from === to) continue;
     const w = why(personId);
-    await tx.query(
-      `INSERT INTO status_change (id, person_id, at, from_colour, to_colour, change, cause_id, cause_kind, reason, actor_role, actor_id)
-       VALUES ($1::uuid, $2, clock_timestamp(), $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [randomUUID(), personId, from, to, w.change, w.causeId ?? null, w.causeKind ?? null, w.reason, w.actorRole ?? null, w.actorId ?? null],
-    );
+    rows.push({ id: randomUUID(), personId, from, to, change: w.change, causeId: w.causeId ?? null, causeKind: w.causeKind ?? null, reason: w.reason, actorRole: w.actorRole ?? null, actorId: w.actorId ?? null });
   }
+  if (rows.length === 0) return;
+  // One statement for all persons: a feed or a seed changes many at once.
+  await tx.query(
+    `INSERT INTO status_change (id, person_id, at, from_colour, to_colour, change, cause_id, cause_kind, reason, actor_role, actor_id)
+     SELECT (r->>'id')::uuid, r->>'personId', clock_timestamp(), r->>'from', r->>'to', r->>'change', r->>'causeId', r->>'causeKind', r->>'reason', r->>'actorRole', r->>'actorId'
+       FROM jsonb_array_elements($1::jsonb) r`,
+    [JSON.stringify(rows)],
+  );
 }
