@@ -4,6 +4,7 @@
 // from another silo. graphql-armor's cost rule ignores list sizes, so this walk is our own.
 // Entity hops are also counted once each, without list sizes: they are what query planning costs.
 // It also checks `first`/`last` bounds, which hold even when the limits are off.
+import { AUDIT_PAGE_CAP } from "../../kernel/privacy/audit";
 import {
   GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isListType, typeFromAST, valueFromAST,
   type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type FieldNode,
@@ -41,6 +42,12 @@ function badListArgument(field: string, arg: string, value: unknown, max: number
   });
 }
 
+/**
+ * Types whose lists page by their own documented cap rather than the general one: the audit
+ * logs, which an auditor reviews in pages of up to AUDIT_PAGE_CAP records (with `since`).
+ */
+const OWN_LIST_CAPS: Record<string, number> = { DisclosureAudit: AUDIT_PAGE_CAP };
+
 /** The list size a field asks for, after checking its `first`/`last` argument's bounds. */
 function listSize(input: CostInput, parent: GraphQLCompositeType, def: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined {
   for (const name of LIST_ARGUMENTS) {
@@ -49,8 +56,9 @@ function listSize(input: CostInput, parent: GraphQLCompositeType, def: GraphQLFi
     const argNode = node.arguments?.find((a) => a.name.value === name);
     const value = argNode ? valueFromAST(argNode.value, argDef.type, input.variables) : argDef.defaultValue;
     if (value === undefined || value === null) continue;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > input.limits.maxListArgument) {
-      throw badListArgument(`${parent.name}.${def.name}`, name, value, input.limits.maxListArgument);
+    const max = Math.max(input.limits.maxListArgument, OWN_LIST_CAPS[parent.name] ?? 0);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+      throw badListArgument(`${parent.name}.${def.name}`, name, value, max);
     }
     return value;
   }
