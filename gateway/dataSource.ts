@@ -50,7 +50,8 @@ export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayC
     } catch (err) {
       // An error the subgraph itself stated with one of our codes (e.g. UNAUTHENTICATED on a 401)
       // keeps its meaning; everything else is "this silo cannot answer now".
-      if (err instanceof GraphQLError && isPublic(err)) throw err;
+      // Its words, not the raw response Apollo attaches (extensions.response holds the whole body).
+      if (err instanceof GraphQLError && isPublic(err)) throw new GraphQLError(err.message, { extensions: { code: err.extensions.code, serviceName: this.serviceName } });
       const reason = unavailableReason(err);
       const context = options.context as GatewayContext | undefined;
       this.onUnavailable(this.serviceName, reason, err, context);
