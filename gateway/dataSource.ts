@@ -55,9 +55,10 @@ export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayC
     } catch (err) {
       // An error the subgraph itself stated with one of our codes (e.g. UNAUTHENTICATED on a 401)
       // keeps its meaning; everything else is "this silo cannot answer now".
-      if (err instanceof GraphQLError && isPublic(err)) throw err;
+      // Its words, not the raw response Apollo attaches (extensions.response holds the whole body).
+      if (err instanceof GraphQLError && isPublic(err)) throw new GraphQLError(err.message, { extensions: { code: err.extensions.code, serviceName: this.serviceName } });
       // A subgraph's refusal of the request itself (HTTP 4xx) is the client's doing, not an outage:
-      // formatGatewayError turns it into the subgraph's own error and code.
+      // formatGatewayError turns it into the subgraph's own error and code, and drops the response.
       if (err instanceof GraphQLError && isClientRefusal(err)) throw err;
       const reason = unavailableReason(err);
       const context = options.context as GatewayContext | undefined;

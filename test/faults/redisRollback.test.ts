@@ -65,6 +65,7 @@ describeIf("Redis restored from an older snapshot (throwaway redis-server and Po
   let redis: SnapshotRedis;
   let bus: RedisStreamsBus;
   const loops: Array<Relay | Consumer> = [];
+  const afterDisconnect: Redis[] = [];
 
   beforeAll(async () => {
     cluster = await PgCluster.start();
@@ -78,6 +79,7 @@ describeIf("Redis restored from an older snapshot (throwaway redis-server and Po
   }, 60_000);
   afterAll(async () => {
     await Promise.all(loops.splice(0).map((l) => l.stop()));
+    for (const c of afterDisconnect) c.disconnect();
     await bus?.close();
     await redis?.destroy();
     await pool?.end();
@@ -125,14 +127,14 @@ describeIf("Redis restored from an older snapshot (throwaway redis-server and Po
     const group = "health-code.forget";
     const dead = startConsumer({ bus, db, group, streams: ["testing"], handlers: { ResultRecorded: recordEffect }, blockMs: 100, consumerName: "dead-consumer" });
     const admin = new Redis(redis.url);
+    afterDisconnect.push(admin);
     const names = async () => ((await admin.xinfo("CONSUMERS", "rollback:events:testing", group)) as unknown[][]).map((c) => String(c[1]));
     await waitFor("the first consumer to join", async () => (await names().catch((): string[] => [])).includes("dead-consumer"), 10_000);
     await dead.stop();
-    const live = startConsumer({ bus, db, group, streams: ["testing"], handlers: { ResultRecorded: recordEffect }, blockMs: 100, claimEveryMs: 100, forgetIdleMs: 300 });
+    const live = startConsumer({ bus, db, group, streams: ["testing"], handlers: { ResultRecorded: recordEffect }, blockMs: 100, claimEveryMs: 100, claimIdleMs: 200, forgetIdleMs: 300 });
     loops.push(live);
     await waitFor("the dead consumer to be forgotten", async () => !(await names()).includes("dead-consumer"), 10_000);
     expect(await names()).toEqual([live.name]);
     expect(live.counters().forgotten).toBeGreaterThanOrEqual(1);
-    admin.disconnect();
   }, 60_000);
 });

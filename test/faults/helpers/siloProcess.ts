@@ -57,7 +57,7 @@ export class SiloProcess {
     if (this.alive) {
       const exited = new Promise((r) => this.proc.once("exit", r));
       this.proc.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
       if (this.alive) this.proc.kill("SIGKILL");
     }
     rmSync(this.dataDir, { recursive: true, force: true });
