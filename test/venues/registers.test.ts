@@ -68,8 +68,11 @@ describe.each(MODES)("venue registers (%s mode)", (mode) => {
     expect(errorOf(await graph.query(CREATE, { venueId: a.venueId, label: "冒名" }, intruder))).toMatchObject({ code: "FORBIDDEN", reason: "NOT_REGISTRAR_OF_VENUE" });
     for (const op of [DELETE, RESUME, RENEW]) expect(errorOf(await graph.query(op, { id: a.id }, intruder))).toMatchObject({ code: "FORBIDDEN", reason: "NOT_OWN_REGISTER" });
     const read = await graph.query(`query V($id: ID!) { venue(id: $id) { registers { id label code } } }`, { id: a.venueId }, intruder);
+    // Registrars list only their own registers (the intruder sees none of venue a's); any listed
+    // register would show no code, with a FORBIDDEN error for it.
+    expect(read.body.data.venue.registers.some((r: { id: string }) => r.id === a.id)).toBe(false);
     expect(read.body.data.venue.registers.every((r: { code: string | null }) => r.code === null)).toBe(true);
-    expect(read.body.errors?.every((e) => e.extensions?.code === "FORBIDDEN")).toBe(true);
+    expect((read.body.errors ?? []).every((e) => e.extensions?.code === "FORBIDDEN")).toBe(true);
     expect(await count(graph, "register")).toBe(before.registers);
     expect((await graph.databases.venues.sql.query("SELECT * FROM register WHERE id = $1", [a.id]))[0]).toEqual(before.a);
   });
