@@ -45,7 +45,12 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
     typeDefs,
     resolvers: { Query, Mutation, Person, StatusCause, StatusChange, DisclosureAudit },
     permissions,
-    entityIds: { types: ["Person", "StatusCause"], fields: AUDIT_ID_FIELDS, args: { "Query.person": { id: "Person" } } },
+    entityIds: {
+      types: ["Person", "StatusCause"],
+      // Who raised or changed a cause is a person too (an officer, or the resident who declared a trip).
+      fields: { ...AUDIT_ID_FIELDS, "StatusCause.raisedById": "Person", "StatusChange.actorId": "Person", "StatusChange.causeId": "StatusCause" },
+      args: { "Query.person": { id: "Person" } },
+    },
     // A Person's owner is itself; a cause's is the person it belongs to.
     scope: (type, parent: { id: string; personId?: string }, ctx) => personInScope(type === "Person" ? parent.id : (parent.personId ?? ""), ctx),
     audit: sqlAuditSink(prismaSql(prisma)),

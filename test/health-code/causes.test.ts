@@ -1,6 +1,7 @@
 // Causes as data through the real graph: who may raise and clear each kind, the clearing rules'
 // happy paths and refusals, progress text, and the status history each change writes.
 import { MODES } from "../support/services";
+import { idFor } from "../support/entityIds";
 import { startTestGraph, type TestGraph } from "../support/graph";
 import { waitFor } from "../events/helpers/wait";
 import type { DemoResident } from "../../kernel/demo/city";
@@ -61,10 +62,13 @@ describe.each(MODES)("health-code causes (%s mode)", (mode) => {
     const stranger = await graph.query(`query($id: ID!) { person(id: $id) { statusHistory { to } } }`, { id: p.personId }, residentOf(people[7]!));
     expect(stranger.body.data?.person?.statusHistory ?? null).toBeNull();
     expect(stranger.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    // An auditor sees the same history with the actor's pseudonymous id.
-    const audit = await graph.query(`query($id: ID!) { person(id: $id) { statusHistory { to actorId } } }`, { id: p.personId }, { role: "AUDITOR", subject: graph.city.residents[4]!.personId });
+    // An auditor sees the same history, under the auditors' own ids for the person and the actor.
+    const auditor = { role: "AUDITOR" as const, subject: graph.city.residents[4]!.personId };
+    const audit = await graph.query(`query($id: ID!) { person(id: $id) { statusHistory { to actorId } } }`, { id: idFor(graph, auditor, "Person", p.personId) }, auditor);
     expect(audit.body.errors).toBeUndefined();
-    expect(audit.body.data.person.statusHistory.map((h: { actorId: string }) => h.actorId)).toEqual([cdc(graph).subject, cdc(graph).subject]);
+    const actor = idFor(graph, auditor, "Person", cdc(graph).subject!);
+    expect(actor).not.toBe(cdc(graph).subject);
+    expect(audit.body.data.person.statusHistory.map((h: { actorId: string }) => h.actorId)).toEqual([actor, actor]);
     // Clearing again is a no-op that returns the cleared cause.
     const histories = await historyRows();
     const again = await graph.query(CLEAR, { i: { causeId: first.body.data.raiseCause.id, reason: "again" } }, cdc(graph));

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
 import type { TestGraph } from "../support/graph";
+import { openSamplingSession } from "../support/sampling";
 
 /** Residents with no cause, no register, no binding and no test in the demo city: nothing else touches them. */
 export function quietResidents(graph: TestGraph): DemoResident[] {
@@ -42,6 +43,7 @@ export async function swab(graph: TestGraph, persons: DemoResident[], opts: { po
   const tubeCode = `T-HC-${randomBytes(4).toString("hex").toUpperCase()}`;
   const scan = await graph.query(`mutation($i: ScanTubeInput!) { scanTube(input: $i) { id } }`, { i: { boxCode: `B-HC-${site.id.slice(5)}`, tubeCode, pooled: opts.pooled } }, sampler);
   if (scan.body.errors) throw new Error(JSON.stringify(scan.body.errors));
+  await openSamplingSession(graph, sampler);
   for (const p of persons) {
     const reg = await graph.query(`mutation($i: RegisterSampleInput!) { registerSample(input: $i) { id } }`, { i: { tubeCode, documentNumber: p.idNumber, phone: p.phone } }, sampler);
     if (reg.body.errors) throw new Error(JSON.stringify(reg.body.errors));

@@ -7,6 +7,7 @@ import { configureLogging } from "../../kernel/observability";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
 import { fragmentTree } from "../hostile/queries";
+import { openSamplingSession } from "../support/sampling";
 
 const lines: string[] = [];
 let graph: TestGraph;
@@ -45,6 +46,8 @@ test("a full run across every role leaves no name, ID number or phone in any log
   }
   const sampler = viewers[3]!;
   const tube = c.tubes[0]!.code;
+  // Registration answers only inside the sampler's open session, so the ID numbers reach the silo.
+  await openSamplingSession(graph, sampler);
   // An ID number and a phone in variables, a wrong check character, a literal ID number in the query text.
   await graph.query(`mutation Register($input: RegisterSampleInput!) { registerSample(input: $input) { documentMasked } }`, { input: { tubeCode: tube, documentNumber: c.residents[20]!.idNumber, phone: c.residents[20]!.phone } }, sampler);
   const wrong = c.residents[21]!.idNumber.slice(0, 17) + (c.residents[21]!.idNumber.endsWith("0") ? "1" : "0");

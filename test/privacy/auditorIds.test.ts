@@ -8,6 +8,7 @@ import { MODES } from "../support/services";
 import { startTestGraph, type GraphResponse, type TestGraph } from "../support/graph";
 import { waitFor } from "../events/helpers/wait";
 import { idFor } from "../support/entityIds";
+import { codeOf } from "../venues/helpers";
 
 /** The string leaves of a value. */
 function leaves(value: unknown, out: string[] = []): string[] {
@@ -46,7 +47,7 @@ describe.each(MODES)("auditors' ids (%s mode)", (mode) => {
     const [tube] = await graph.databases.testing.sql.query<{ id: string; code: string; site_id: string }>(`SELECT t.id, t.code, b.site_id FROM sample_tube t JOIN transport_box b ON b.id = t.box_id WHERE EXISTS (SELECT 1 FROM swab s WHERE s.tube_id = t.id) ORDER BY t.code LIMIT 1`);
     await graph.databases.testing.sql.query(`INSERT INTO swab (id, tube_id, person_id, document_type, document_masked) VALUES (gen_random_uuid(), $1, $2, 'CITIZEN_ID', '11**34')`, [tube!.id, person.personId]);
     const register = graph.city.registers[0]!;
-    const visit = await graph.query(`mutation { checkIn(registerCode: "${register.code}") { id } }`, {}, { role: "RESIDENT", subject: person.personId });
+    const visit = await graph.query(`mutation { checkIn(registerCode: "${await codeOf(graph, register)}") { id } }`, {}, { role: "RESIDENT", subject: person.personId });
     expect(visit.body.errors).toBeUndefined();
     target = { personId: person.personId, tubeCode: tube!.code, siteId: tube!.site_id, venueId: register.venueId, community: person.community };
     const cause = causes.find((c) => c.person_id === person.personId)!;
