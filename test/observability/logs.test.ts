@@ -8,6 +8,7 @@ import type { Viewer } from "../../kernel/auth/viewer";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
 import { fragmentTree } from "../hostile/queries";
 import { openSamplingSession } from "../support/sampling";
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 
 const lines: string[] = [];
 let graph: TestGraph;
@@ -124,7 +125,7 @@ test("a full disclosure's audit row carries the request id", async () => {
   const target = graph.city.residents[30]!;
   const res = await fetch(graph.gateway.url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-request-id": "test-req-audit1", authorization: `Bearer ${await graph.token({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[10]!.personId, purpose: "case 9" })}` },
+    headers: { "content-type": "application/json", "x-request-id": "test-req-audit1", authorization: `Bearer ${await graph.token({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[10]!.personId, purpose: DEMO_CASE })}` },
     body: JSON.stringify({ query: "query Case($id: ID!) { person(id: $id) { name } }", variables: { id: target.personId } }),
   });
   expect(((await res.json()) as any).data.person.name).toBe(target.name);
