@@ -4,6 +4,7 @@ import { startGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kernel/http/serve";
 import { SILOS, graphName } from "../../kernel/config/silos";
 import { signToken } from "../../kernel/auth/tokens";
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { SignJWT } from "jose";
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from "../../kernel/auth/tokens";
 import { join } from "node:path";
@@ -17,7 +18,7 @@ let epidemiologist: Record<string, string>;
 beforeAll(async () => {
   graph = await startTestGraph("embedded", 40);
   resident = { authorization: `Bearer ${await graph.token({ role: "RESIDENT", subject: graph.city.residents[0]!.personId })}` };
-  epidemiologist = { authorization: `Bearer ${await graph.token({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[1]!.personId, purpose: "case 7" })}` };
+  epidemiologist = { authorization: `Bearer ${await graph.token({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[1]!.personId, purpose: DEMO_CASE })}` };
   production = await startGateway({
     port: 0,
     subgraphUrls: Object.fromEntries(SILOS.map((s) => [graphName(s), graph.subgraphs[s].url])),
@@ -101,7 +102,7 @@ describe("token rules", () => {
 
   test("an EPIDEMIOLOGIST token without sub is refused and writes no audit row", async () => {
     const before = await graph.databases["health-code"].sql.query("SELECT count(*)::int AS n FROM disclosure_audit");
-    const token = await signToken({ role: "EPIDEMIOLOGIST", purpose: "case 7" }, graph.secrets.tokenSecret);
+    const token = await signToken({ role: "EPIDEMIOLOGIST", purpose: DEMO_CASE }, graph.secrets.tokenSecret);
     const res = await postGraphQL(graph.gateway.url, `query($id: ID!) { person(id: $id) { name documentNumber } }`, { id: graph.city.residents[3]!.personId }, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(401);
     expect(res.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -110,7 +111,7 @@ describe("token rules", () => {
   });
 
   test("a day-long token with sub is accepted", async () => {
-    const token = await raw({ role: "EPIDEMIOLOGIST", sub: graph.city.residents[1]!.personId, purpose: "case 7" }, now() + 23 * 3600);
+    const token = await raw({ role: "EPIDEMIOLOGIST", sub: graph.city.residents[1]!.personId, purpose: DEMO_CASE }, now() + 23 * 3600);
     const res = await postGraphQL(graph.gateway.url, `query($id: ID!) { person(id: $id) { name } }`, { id: graph.city.residents[3]!.personId }, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(200);
     expect(res.body.data.person.name).toBe(graph.city.residents[3]!.name);

@@ -3,6 +3,7 @@
 // raised in health-code through RiskPointReported, one per case and person however many
 // overlapping windows or repeated searches name them. Deleted registers' check-ins still count.
 import { MODES } from "../support/services";
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { startTestGraph, type TestGraph } from "../support/graph";
 import { waitFor } from "../events/helpers/wait";
 import type { Viewer } from "../../kernel/auth/viewer";
@@ -48,7 +49,7 @@ describe.each(MODES)("exposure search (%s mode)", (mode) => {
     ];
     expect(await openRiskCauses(x.personId)).toBe(0);
 
-    const res = await graph.query(SEARCH, { caseId: "case-2022-0126", track, raise: true }, epidemiologist("cluster 0126"));
+    const res = await graph.query(SEARCH, { caseId: "case-2022-0126", track, raise: true }, epidemiologist(DEMO_CASE));
     expect(res.body.errors).toBeUndefined();
     const found = res.body.data.exposureSearch;
     expect(found).toMatchObject({ caseId: "case-2022-0126", personCount: 2, causesRaised: 2 });
@@ -58,7 +59,7 @@ describe.each(MODES)("exposure search (%s mode)", (mode) => {
 
     // The same case searched again (and wider): nobody is named twice, no event is emitted.
     const before = await reported();
-    const again = await graph.query(SEARCH, { caseId: "case-2022-0126", track: [{ ...track[0]!, to: iso(t1 + 5_000) }], raise: true }, epidemiologist("cluster 0126"));
+    const again = await graph.query(SEARCH, { caseId: "case-2022-0126", track: [{ ...track[0]!, to: iso(t1 + 5_000) }], raise: true }, epidemiologist(DEMO_CASE));
     expect(again.body.data.exposureSearch).toMatchObject({ personCount: 1, causesRaised: 0 });
     expect(await reported()).toBe(before);
     expect(await openRiskCauses(x.personId)).toBe(1);
@@ -72,8 +73,8 @@ describe.each(MODES)("exposure search (%s mode)", (mode) => {
     const audit = await graph.databases.venues.sql.query<{ role: string; purpose: string | null; persons: number; case_id: string }>(
       "SELECT role, purpose, persons, case_id FROM exposure_search_audit ORDER BY at");
     expect(audit.map((a) => [a.role, a.purpose, a.persons, a.case_id])).toEqual([
-      ["EPIDEMIOLOGIST", "cluster 0126", 2, "case-2022-0126"],
-      ["EPIDEMIOLOGIST", "cluster 0126", 1, "case-2022-0126"],
+      ["EPIDEMIOLOGIST", DEMO_CASE, 2, "case-2022-0126"],
+      ["EPIDEMIOLOGIST", DEMO_CASE, 1, "case-2022-0126"],
       ["AUDITOR", null, 2, "case-2022-0126"],
       ["EPIDEMIOLOGIST", null, 2, "case-2022-0126"],
     ]);
