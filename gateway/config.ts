@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ConfigError, optionalEnv, portFromEnv, urlFromEnv } from "../kernel/config/env";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../kernel/config/secrets";
 import { limitsFromEnv, type OperationLimits } from "./limits";
+import { DEFAULT_PLANNING, type PlanningBudget } from "./planning/budget";
 import { rateLimitsFromEnv, type RateLimits } from "./rateLimit/config";
 import { DEFAULT_PORTS, SILOS, envPrefix, graphName } from "../kernel/config/silos";
 
@@ -19,6 +20,8 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** Operation and body limits (defaults: gateway/limits/config.ts). */
   limits?: OperationLimits;
+  /** The query-planning time budget (default gateway/planning/budget.ts); false turns it off (PLANNING_BUDGET_MS=off). */
+  planning?: PlanningBudget | false;
   /** Rate limits per address, per subject and for failed sign-ins (defaults: gateway/rateLimit/config.ts). */
   rateLimits?: RateLimits;
   /** Redis key prefix of the rate-limit counters (tests keep theirs apart). */
@@ -62,6 +65,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl: optionalEnv(env, "REDIS_URL"),
     limits: limitsFromEnv(env),
     rateLimits: rateLimitsFromEnv(env),
+    planning: optionalEnv(env, "PLANNING_BUDGET_MS") === "off" ? false : { ...DEFAULT_PLANNING, budgetMs: positiveIntFromEnv(env, "PLANNING_BUDGET_MS", DEFAULT_PLANNING.budgetMs) },
     requestDeadlineMs: positiveIntFromEnv(env, "GATEWAY_DEADLINE_MS", 10_000),
     subgraphTimeoutMs: positiveIntFromEnv(env, "SUBGRAPH_TIMEOUT_MS", 5_000),
     subgraphMaxSockets: positiveIntFromEnv(env, "SUBGRAPH_MAX_SOCKETS", 64),

@@ -20,6 +20,7 @@ import { measuredFetcher } from "./fetchMetrics";
 import { formatGatewayError } from "./formatError";
 import { DEFAULT_LIMITS, entityTypes, limitRules, operationLimitsPlugin } from "./limits";
 import { loadSheddingPlugin } from "./loadShedding";
+import { DEFAULT_PLANNING, PlanningGuard, planningBudgetPlugin, planningMetrics } from "./planning/budget";
 import { DEFAULT_RATE_LIMITS } from "./rateLimit/config";
 import { gatewayRateLimiter } from "./rateLimit/limiter";
 import { checkSubgraphs, gatewayReady, readinessBody, renderSubgraphMetrics } from "./readiness";
@@ -75,6 +76,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   // The API schema is built from SDL, so its DateTime accepts anything: make it strict before
   // Apollo Server validates the first request against it.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyStrictScalars(apiSchema));
+  // Operations are planned first in a worker under a time budget, so no plan holds the event loop long.
+  const planning = config.planning === undefined ? DEFAULT_PLANNING : config.planning;
+  const planningGuard = planning ? new PlanningGuard(supergraphSdl, planning) : undefined;
+  if (planningGuard) planningMetrics(planningGuard, obs.metrics.registry);
   const production = config.production ?? process.env.NODE_ENV === "production";
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -86,6 +91,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       refusalStatusPlugin(),
       errorBoundaryPlugin<GatewayContext>("gateway", (record) => obs.log.error(record, String(record.msg ?? "internal error"))),
       loadSheddingPlugin(Math.ceil(resetMs / 1000)),
+      ...(planningGuard ? [planningBudgetPlugin<GatewayContext>(planningGuard)] : []),
     ],
     // Limits run before planning; graphql-js stops parsing at maxTokens, and Apollo Server counts
     // selections with fragments expanded before the other rules run.
