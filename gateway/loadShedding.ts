@@ -3,6 +3,7 @@
 // clients back off instead of retrying at once into the same overload.
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GatewayContext } from "./context";
+import { singleResponsePlugin } from "./responseHook";
 
 const SHED = new Set(["OVERLOADED", "CIRCUIT_OPEN", "TIMEOUT"]);
 
@@ -12,18 +13,10 @@ function hasData(data: Record<string, unknown> | null | undefined): boolean {
 
 /** The plugin; `retryAfterSeconds` is about how long an open breaker waits before its probe. */
 export function loadSheddingPlugin(retryAfterSeconds: number): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          const { data, errors } = response.body.singleResult;
-          const shed = errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE" && SHED.has(String(e.extensions?.reason)));
-          if (!shed) return;
-          response.http.headers.set("retry-after", String(retryAfterSeconds));
-          if (!hasData(data)) response.http.status = 503;
-        },
-      };
-    },
-  };
+  return singleResponsePlugin<GatewayContext>(({ data, errors }, http) => {
+    const shed = errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE" && SHED.has(String(e.extensions?.reason)));
+    if (!shed) return;
+    http.headers.set("retry-after", String(retryAfterSeconds));
+    if (!hasData(data)) http.status = 503;
+  });
 }

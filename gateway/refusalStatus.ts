@@ -3,23 +3,16 @@
 // graphql-shield arrives as a null field with a FORBIDDEN error, which Apollo would answer with
 // 200. When nothing was answered and every error is the same refusal, the status follows it.
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { singleResponsePlugin } from "./responseHook";
 
 const STATUS: Record<string, number> = { FORBIDDEN: 403, UNAUTHENTICATED: 401 };
 
 /** Sets 403/401 on responses whose every root field was refused with FORBIDDEN/UNAUTHENTICATED. */
 export function refusalStatusPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          const { data, errors } = response.body.singleResult;
-          if (!errors?.length || (data && Object.values(data).some((v) => v !== null))) return;
-          const codes = new Set(errors.map((e) => e.extensions?.code));
-          const [code] = [...codes];
-          if (codes.size === 1 && typeof code === "string" && STATUS[code]) response.http.status = STATUS[code];
-        },
-      };
-    },
-  };
+  return singleResponsePlugin<C>(({ data, errors }, http) => {
+    if (!errors?.length || (data && Object.values(data).some((v) => v !== null))) return;
+    const codes = new Set(errors.map((e) => e.extensions?.code));
+    const [code] = [...codes];
+    if (codes.size === 1 && typeof code === "string" && STATUS[code]) http.status = STATUS[code];
+  });
 }
