@@ -1,6 +1,6 @@
 // `npm run bench`: the graph in services mode (each silo its own process on its own throwaway
-// PostgreSQL database, Redis Streams under a key prefix of this run), the project's gateway and
-// stock @apollo/gateway over the same subgraphs, and the subgraphs called directly. Distinct
+// PostgreSQL database, Redis Streams under a key prefix of this run), the project's gateway,
+// stock @apollo/gateway and Hive Gateway over the same subgraphs, and the subgraphs called directly. Distinct
 // viewers, a warm-up, interleaved rounds; per variant the median, min and max of req/s and the
 // CPU per request of every process (from /proc, PostgreSQL backends included, the load generator
 // excluded). Bulk results: 5,000-result uploads through the gateway against one INSERT … SELECT
@@ -8,6 +8,7 @@
 //   npm run bench -- [--rounds 3] [--seconds 3] [--concurrency 8] [--residents 300]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { exportJWK, generateKeyPair } from "jose";
 import { Pool } from "pg";
 import Redis from "ioredis";
 import { signToken } from "../kernel/auth/tokens";
@@ -57,6 +58,11 @@ async function main() {
     VIEWER_HEADER_SECRET: keys.viewer,
     PERSON_ID_PEPPER: keys.pepper,
     REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, SEED_DEMO: "1", DEMO_RESIDENTS: String(RESIDENTS), HOST: "127.0.0.1", NODE_ENV: "production",
+    // Production requires real keys and providers; the benchmark never issues a testing code,
+    // binds a ward or sends a notice, so the providers point at a port nothing listens on.
+    TESTING_CODE_PRIVATE_JWK: JSON.stringify(await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey)),
+    HEALTH_CODE_FACE_VERIFIER_URL: "http://127.0.0.1:9/face",
+    HEALTH_CODE_SMS_URL: "http://127.0.0.1:9/sms",
   };
   try {
     for (const silo of SILOS) {
@@ -81,6 +87,9 @@ async function main() {
     const peerUrl = `http://127.0.0.1:${peerPort}/`;
     const peerEnv = { ...env, PEER_PORT: String(peerPort), PEER_SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SILOS.map((s) => [graphName(s), env[`${envPrefix(s)}_URL`]]))) };
     services.push(await startService("apollo-gateway", "bench/peers/apolloGateway.ts", peerEnv, peerUrl, () => post(peerUrl, { query: "{ __typename }" }).then(() => true)));
+    const hivePort = await freePort();
+    const hiveUrl = `http://127.0.0.1:${hivePort}/`;
+    services.push(await startService("hive-gateway", "bench/peers/hiveGateway.cjs", { ...peerEnv, PEER_PORT: String(hivePort) }, hiveUrl, () => post(hiveUrl, { query: "{ __typename }" }).then(() => true)));
     const url = (name: string) => services.find((s) => s.name === name)!.url;
 
     // Eight distinct residents with a test and check-ins; a registrar with visitors.
@@ -88,13 +97,17 @@ async function main() {
     const viewers: Viewer[] = residents.map((r) => ({ role: "RESIDENT", subject: r.personId }));
     const tokens = await Promise.all(viewers.map((v) => signToken(v, secrets.tokenSecret, 3600)));
     const headers = await Promise.all(viewers.map((v) => signViewerHeader(v, secrets.viewerKey, 3600)));
-    const visited = city.registers.find((r) => city.checkIns.some((c) => c.registerId === r.id))!;
-    const registrar: Viewer = { role: "REGISTRAR", subject: visited.registrarId, venueIds: [visited.venueId] };
-    const registrarToken = await signToken(registrar, secrets.tokenSecret, 3600);
-    const registrarHeader = await signViewerHeader(registrar, secrets.viewerKey, 3600);
+    // Distinct registrars too (Hive merges identical in-flight requests; the others do not).
+    const visited = city.registers.filter((r) => city.checkIns.some((c) => c.registerId === r.id));
+    const registrars: Viewer[] = [...new Map(visited.map((r) => [r.registrarId, { role: "REGISTRAR" as const, subject: r.registrarId, venueIds: [r.venueId] }])).values()].slice(0, 8);
+    const registrarTokens = await Promise.all(registrars.map((v) => signToken(v, secrets.tokenSecret, 3600)));
+    const registrarHeaders = await Promise.all(registrars.map((v) => signViewerHeader(v, secrets.viewerKey, 3600)));
+    const registrarToken = (i: number) => registrarTokens[i % registrarTokens.length]!;
+    const registrarHeader = (i: number) => registrarHeaders[i % registrarHeaders.length]!;
 
     const viaGateway = (q: string, token: (i: number) => string) => (i: number) => post(url("gateway"), { query: q }, { authorization: `Bearer ${token(i)}` });
-    const viaPeer = (q: string, header: (i: number) => string) => (i: number) => post(url("apollo-gateway"), { query: q }, { [VIEWER_HEADER]: header(i) });
+    const viaPeer = (q: string, header: (i: number) => string, peer = "apollo-gateway") => (i: number) => post(url(peer), { query: q }, { [VIEWER_HEADER]: header(i) });
+    const viaHive = (q: string, header: (i: number) => string) => viaPeer(q, header, "hive-gateway");
     const entity = (silo: Silo, fields: string, rep: (i: number) => Record<string, unknown>, i: number) =>
       post(url(silo), { query: `query($r:[_Any!]!){ _entities(representations:$r){ ... on Person { ${fields} } } }`, variables: { r: [{ __typename: "Person", ...rep(i) }] } }, { [VIEWER_HEADER]: headers[i % 8]! });
     const id = (i: number) => ({ id: residents[i % 8]!.personId });
@@ -106,10 +119,10 @@ async function main() {
     const resident = (i: number) => tokens[i % 8]!;
     const header = (i: number) => headers[i % 8]!;
     const scenarios: Array<{ name: string; variants: Variant[] }> = [
-      { name: "resident query", variants: [{ name: "gateway", once: viaGateway(RESIDENT, resident) }, { name: "apollo-gateway", once: viaPeer(RESIDENT, header) }, { name: "direct", once: directResident }] },
-      { name: "me { name }", variants: [{ name: "gateway", once: viaGateway(NAME, resident) }, { name: "apollo-gateway", once: viaPeer(NAME, header) }, { name: "direct", once: (i) => post(url("health-code"), { query: NAME }, { [VIEWER_HEADER]: header(i) }) }] },
-      { name: "me { healthCode { colour } }", variants: [{ name: "gateway", once: viaGateway(COLOUR, resident) }, { name: "apollo-gateway", once: viaPeer(COLOUR, header) }] },
-      { name: "registrar's visitors", variants: [{ name: "gateway", once: viaGateway(VISITORS, () => registrarToken) }, { name: "apollo-gateway", once: viaPeer(VISITORS, () => registrarHeader) }] },
+      { name: "resident query", variants: [{ name: "gateway", once: viaGateway(RESIDENT, resident) }, { name: "apollo-gateway", once: viaPeer(RESIDENT, header) }, { name: "hive-gateway", once: viaHive(RESIDENT, header) }, { name: "direct", once: directResident }] },
+      { name: "me { name }", variants: [{ name: "gateway", once: viaGateway(NAME, resident) }, { name: "apollo-gateway", once: viaPeer(NAME, header) }, { name: "hive-gateway", once: viaHive(NAME, header) }, { name: "direct", once: (i) => post(url("health-code"), { query: NAME }, { [VIEWER_HEADER]: header(i) }) }] },
+      { name: "me { healthCode { colour } }", variants: [{ name: "gateway", once: viaGateway(COLOUR, resident) }, { name: "apollo-gateway", once: viaPeer(COLOUR, header) }, { name: "hive-gateway", once: viaHive(COLOUR, header) }] },
+      { name: "registrar's visitors", variants: [{ name: "gateway", once: viaGateway(VISITORS, registrarToken) }, { name: "apollo-gateway", once: viaPeer(VISITORS, registrarHeader) }, { name: "hive-gateway", once: viaHive(VISITORS, registrarHeader) }] },
     ];
 
     // PostgreSQL backends of this run's databases: their CPU counts as the stack's.
