@@ -1,6 +1,6 @@
 // `npm run bench`: the graph in services mode (each silo its own process on its own throwaway
 // PostgreSQL database, Redis Streams under a key prefix of this run), the project's gateway,
-// stock @apollo/gateway and Hive Gateway over the same subgraphs, and the subgraphs called directly. Distinct
+// stock @apollo/gateway and Hive Gateway (JS and Rust planners) over the same subgraphs, and the subgraphs called directly. Distinct
 // viewers, a warm-up, interleaved rounds; per variant the median, min and max of req/s and the
 // CPU per request of every process (from /proc, PostgreSQL backends included, the load generator
 // excluded). Bulk results: 5,000-result uploads through the gateway against one INSERT … SELECT
@@ -90,6 +90,9 @@ async function main() {
     const hivePort = await freePort();
     const hiveUrl = `http://127.0.0.1:${hivePort}/`;
     services.push(await startService("hive-gateway", "bench/peers/hiveGateway.cjs", { ...peerEnv, PEER_PORT: String(hivePort) }, hiveUrl, () => post(hiveUrl, { query: "{ __typename }" }).then(() => true)));
+    const rustPort = await freePort();
+    const rustUrl = `http://127.0.0.1:${rustPort}/`;
+    services.push(await startService("hive-rust", "bench/peers/hiveGateway.cjs", { ...peerEnv, PEER_PORT: String(rustPort), PEER_PLANNER: "rust" }, rustUrl, () => post(rustUrl, { query: "{ __typename }" }).then(() => true)));
     const url = (name: string) => services.find((s) => s.name === name)!.url;
 
     // Eight distinct residents with a test and check-ins; a registrar with visitors.
@@ -108,6 +111,7 @@ async function main() {
     const viaGateway = (q: string, token: (i: number) => string) => (i: number) => post(url("gateway"), { query: q }, { authorization: `Bearer ${token(i)}` });
     const viaPeer = (q: string, header: (i: number) => string, peer = "apollo-gateway") => (i: number) => post(url(peer), { query: q }, { [VIEWER_HEADER]: header(i) });
     const viaHive = (q: string, header: (i: number) => string) => viaPeer(q, header, "hive-gateway");
+    const viaRust = (q: string, header: (i: number) => string) => viaPeer(q, header, "hive-rust");
     const entity = (silo: Silo, fields: string, rep: (i: number) => Record<string, unknown>, i: number) =>
       post(url(silo), { query: `query($r:[_Any!]!){ _entities(representations:$r){ ... on Person { ${fields} } } }`, variables: { r: [{ __typename: "Person", ...rep(i) }] } }, { [VIEWER_HEADER]: headers[i % 8]! });
     const id = (i: number) => ({ id: residents[i % 8]!.personId });
@@ -119,10 +123,10 @@ async function main() {
     const resident = (i: number) => tokens[i % 8]!;
     const header = (i: number) => headers[i % 8]!;
     const scenarios: Array<{ name: string; variants: Variant[] }> = [
-      { name: "resident query", variants: [{ name: "gateway", once: viaGateway(RESIDENT, resident) }, { name: "apollo-gateway", once: viaPeer(RESIDENT, header) }, { name: "hive-gateway", once: viaHive(RESIDENT, header) }, { name: "direct", once: directResident }] },
-      { name: "me { name }", variants: [{ name: "gateway", once: viaGateway(NAME, resident) }, { name: "apollo-gateway", once: viaPeer(NAME, header) }, { name: "hive-gateway", once: viaHive(NAME, header) }, { name: "direct", once: (i) => post(url("health-code"), { query: NAME }, { [VIEWER_HEADER]: header(i) }) }] },
-      { name: "me { healthCode { colour } }", variants: [{ name: "gateway", once: viaGateway(COLOUR, resident) }, { name: "apollo-gateway", once: viaPeer(COLOUR, header) }, { name: "hive-gateway", once: viaHive(COLOUR, header) }] },
-      { name: "registrar's visitors", variants: [{ name: "gateway", once: viaGateway(VISITORS, registrarToken) }, { name: "apollo-gateway", once: viaPeer(VISITORS, registrarHeader) }, { name: "hive-gateway", once: viaHive(VISITORS, registrarHeader) }] },
+      { name: "resident query", variants: [{ name: "gateway", once: viaGateway(RESIDENT, resident) }, { name: "apollo-gateway", once: viaPeer(RESIDENT, header) }, { name: "hive-gateway", once: viaHive(RESIDENT, header) }, { name: "hive-rust", once: viaRust(RESIDENT, header) }, { name: "direct", once: directResident }] },
+      { name: "me { name }", variants: [{ name: "gateway", once: viaGateway(NAME, resident) }, { name: "apollo-gateway", once: viaPeer(NAME, header) }, { name: "hive-gateway", once: viaHive(NAME, header) }, { name: "hive-rust", once: viaRust(NAME, header) }, { name: "direct", once: (i) => post(url("health-code"), { query: NAME }, { [VIEWER_HEADER]: header(i) }) }] },
+      { name: "me { healthCode { colour } }", variants: [{ name: "gateway", once: viaGateway(COLOUR, resident) }, { name: "apollo-gateway", once: viaPeer(COLOUR, header) }, { name: "hive-gateway", once: viaHive(COLOUR, header) }, { name: "hive-rust", once: viaRust(COLOUR, header) }] },
+      { name: "registrar's visitors", variants: [{ name: "gateway", once: viaGateway(VISITORS, registrarToken) }, { name: "apollo-gateway", once: viaPeer(VISITORS, registrarHeader) }, { name: "hive-gateway", once: viaHive(VISITORS, registrarHeader) }, { name: "hive-rust", once: viaRust(VISITORS, registrarHeader) }] },
     ];
 
     // PostgreSQL backends of this run's databases: their CPU counts as the stack's.

@@ -1,5 +1,6 @@
-// A peer for the benchmark: Hive Gateway's runtime (@graphql-hive/gateway-runtime, its JavaScript
-// query planner) over the same supergraph and subgraphs, served by Node's http module. Like the
+// A peer for the benchmark: Hive Gateway's runtime (@graphql-hive/gateway-runtime) over the same
+// supergraph and subgraphs, served by Node's http module, with its JavaScript query planner or,
+// with PEER_PLANNER=rust, Hive Router's Rust planner (@graphql-hive/router-runtime). Like the
 // stock @apollo/gateway peer it forwards the client's Viewer header (x-viewer, signed by the
 // benchmark) so the subgraphs accept its calls, and does less than the project's gateway (no
 // bearer-token verification, no root-access check). Hive merges identical in-flight subgraph
@@ -25,6 +26,7 @@ const gateway = createGatewayRuntime({
   logging: false,
   maskedErrors: process.env.PEER_DEBUG ? false : undefined,
   graphqlEndpoint: "/",
+  ...(process.env.PEER_PLANNER === "rust" ? { unifiedGraphHandler: require("@graphql-hive/router-runtime").unifiedGraphHandler } : {}),
   propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ "x-viewer": request.headers.get("x-viewer") }) },
 });
 const port = Number(process.env.PEER_PORT || 0);
