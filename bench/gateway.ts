@@ -5,7 +5,8 @@
 // CPU per request of every process (from /proc, PostgreSQL backends included, the load generator
 // excluded). Bulk results: 5,000-result uploads through the gateway against one INSERT … SELECT
 // FROM unnest of as many rows into the same table. Prints a table and one JSON line; asserts nothing.
-//   npm run bench -- [--rounds 3] [--seconds 3] [--concurrency 8] [--residents 300]
+// Then the embedded scenario (npm start's one process on PGlite; --embedded 0 skips it).
+//   npm run bench -- [--rounds 3] [--seconds 3] [--concurrency 8] [--residents 300] [--embedded 1]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
@@ -19,12 +20,13 @@ import { buildCity } from "../kernel/demo/city";
 import { answers200, cpuSeconds, startService, stopServices, type Service } from "./support/processes";
 import { closeAgent, drive, post } from "./support/load";
 import { bulkUploads } from "./support/bulk";
+import { embeddedScenario } from "./support/embedded";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ROUNDS = arg("rounds", 3), SECONDS = arg("seconds", 3), CONCURRENCY = arg("concurrency", 8), RESIDENTS = arg("residents", 300);
+const ROUNDS = arg("rounds", 3), SECONDS = arg("seconds", 3), CONCURRENCY = arg("concurrency", 8), RESIDENTS = arg("residents", 300), EMBEDDED = arg("embedded", 1) === 1;
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -209,7 +211,16 @@ function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples
   console.log(JSON.stringify({ mode: "services", rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, scenarios: rows, bulk }));
 }
 
-main().catch((err) => {
+async function runAll() {
+  await main();
+  if (!EMBEDDED) return;
+  const rows = await embeddedScenario({ rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, residents: RESIDENTS, freePort, queries: { "resident query": RESIDENT, "me { name }": NAME } });
+  console.log(`\nembedded mode (npm start: the silos in one process on PGlite, the gateway its own process)`);
+  for (const r of rows) console.log(`${r.scenario} | ${JSON.stringify(r.rps)} req/s | CPU ms/request: ${JSON.stringify(r.cpuMs)}`);
+  console.log(JSON.stringify({ mode: "embedded", rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, scenarios: rows }));
+}
+
+runAll().catch((err) => {
   console.error(err);
   process.exit(1);
 });
