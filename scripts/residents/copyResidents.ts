@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { personIdFor } from "../../kernel/identity";
-import { detailOf, MAX_RESIDENTS, planAt, type ResidentPlan } from "./population";
+import { detailOf, historyAt, MAX_RESIDENTS, residentAt, type GeneratedResident, type ResidentHistory } from "./population";
 
 export interface SeedOptions {
   count: number;
@@ -36,15 +36,14 @@ function field(v: string | number | boolean | Date | null): string {
 }
 const line = (values: Array<string | number | boolean | Date | null>) => `${values.map(field).join("\t")}\n`;
 
-type Rows = (i: number, plan: ResidentPlan, personId: string) => string;
+type Rows = (i: number, history: ResidentHistory, personId: string) => string;
 
-const TABLES: Array<{ table: string; columns: string[]; rows: Rows }> = [
-  {
-    table: "resident",
-    columns: ["person_id", "document_type", "document_number", "name", "phone", "birth_date", "sex", "district", "community", "address_detail", "household_district", "household_address"],
-    rows: (_i, { resident: r }, personId) =>
-      line([personId, "CITIZEN_ID", r.idNumber, r.name, r.phone, r.birthDate, r.sex, r.district, r.community, r.addressDetail, r.householdDistrict, r.householdAddress]),
-  },
+const RESIDENT_COLUMNS = ["person_id", "document_type", "document_number", "name", "phone", "birth_date", "sex", "district", "community", "address_detail", "household_district", "household_address"];
+const residentRow = (r: GeneratedResident, personId: string) =>
+  line([personId, "CITIZEN_ID", r.idNumber, r.name, r.phone, r.birthDate, r.sex, r.district, r.community, r.addressDetail, r.householdDistrict, r.householdAddress]);
+
+/** The tables after resident (whose rows need the record only), in foreign-key order. */
+const HISTORY_TABLES: Array<{ table: string; columns: string[]; rows: Rows }> = [
   {
     table: "status_cause",
     columns: ["id", "person_id", "kind", "detail", "raised_at", "cleared_at", "cleared_reason", "raised_by_role", "evidence_ref", "cleared_by_role"],
@@ -84,27 +83,31 @@ export async function copyResidents(client: PoolClient, o: SeedOptions): Promise
   // A throwaway load: a crash mid-way loses the transaction anyway, so no flush per commit.
   await client.query("SET synchronous_commit = off");
   await client.query("BEGIN");
-  try {
-    for (const t of TABLES) {
-      const tableStarted = performance.now();
-      let rows = 0;
-      const chunks = function* () {
-        for (let start = 0; start < o.count; start += BATCH) {
-          let text = "";
-          for (let i = start; i < Math.min(o.count, start + BATCH); i++) {
-            const plan = planAt(i, seed, now);
-            const personId = (personIds[i] ??= generatedPersonId(plan.resident.idNumber, o.pepper));
-            const part = t.rows(i, plan, personId);
-            if (part) rows += part.split("\n").length - 1;
-            text += part;
-          }
-          if (text) yield text;
+  // One COPY per table; each pass computes only what its rows need (the record, or the history).
+  const copy = async (table: string, columns: string[], rowsOf: (i: number) => string) => {
+    const tableStarted = performance.now();
+    let rows = 0;
+    const chunks = function* () {
+      for (let start = 0; start < o.count; start += BATCH) {
+        let text = "";
+        for (let i = start; i < Math.min(o.count, start + BATCH); i++) {
+          const part = rowsOf(i);
+          for (let k = 0; k < part.length; k++) if (part.charCodeAt(k) === 10) rows++;
+          text += part;
         }
-      };
-      await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY "${t.table}" (${t.columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`)));
-      report.rows[t.table] = rows;
-      o.progress?.(t.table, rows, (performance.now() - tableStarted) / 1000);
-    }
+        if (text) yield text;
+      }
+    };
+    await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`)));
+    report.rows[table] = rows;
+    o.progress?.(table, rows, (performance.now() - tableStarted) / 1000);
+  };
+  try {
+    await copy("resident", RESIDENT_COLUMNS, (i) => {
+      const r = residentAt(i, seed);
+      return residentRow(r, (personIds[i] = generatedPersonId(r.idNumber, o.pepper)));
+    });
+    for (const t of HISTORY_TABLES) await copy(t.table, t.columns, (i) => t.rows(i, historyAt(i, seed, now), personIds[i]!));
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);

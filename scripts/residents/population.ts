@@ -4,7 +4,6 @@
 // ID numbers are distinct by construction: index → (district, birth date, sequence) is a
 // bijection (a multiplication by a prime modulo the size of that space), with the GB 11643 check
 // character computed, so every one passes the silo's own validation.
-import { createHash } from "node:crypto";
 import { citizenIdCheckCharacter } from "../../kernel/identity";
 
 const DISTRICTS: ReadonlyArray<readonly [string, string]> = [
@@ -53,7 +52,8 @@ export interface GeneratedResident {
 export interface GeneratedCause { id: string; kind: GeneratedCauseKind; raisedAt: Date; clearedAt: Date | null }
 export interface GeneratedChange { id: string; at: Date; from: string; to: string; change: "RAISED" | "CLEARED"; causeId: string; causeKind: GeneratedCauseKind; reason: string }
 export interface GeneratedTest { tubeId: string; swabbedAt: Date; recordedAt: Date; pooled: boolean }
-export interface ResidentPlan { resident: GeneratedResident; causes: GeneratedCause[]; changes: GeneratedChange[]; tests: GeneratedTest[] }
+export interface ResidentHistory { causes: GeneratedCause[]; changes: GeneratedChange[]; tests: GeneratedTest[] }
+export interface ResidentPlan extends ResidentHistory { resident: GeneratedResident }
 
 /** 32 pseudo-random bits for (seed, index, salt): a stateless hash (splitmix-style). */
 function bits(seed: number, i: number, salt: number): number {
@@ -65,13 +65,11 @@ function bits(seed: number, i: number, salt: number): number {
 const unit = (seed: number, i: number, salt: number) => bits(seed, i, salt) / 4294967296;
 const pick = <T>(items: readonly T[], seed: number, i: number, salt: number): T => items[bits(seed, i, salt) % items.length]!;
 
-/** A UUID (version 4 layout) that the same seed, index and label always give. */
-function stableUuid(seed: number, i: number, label: string): string {
-  const h = createHash("md5").update(`${seed}:${i}:${label}`).digest();
-  h[6] = (h[6]! & 0x0f) | 0x40;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.toString("hex");
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+/** A UUID (version 4 layout) that the same seed, index and salt always give: 128 hashed bits, no digest per id. */
+function stableUuid(seed: number, i: number, salt: number): string {
+  const hex = (n: number) => n.toString(16).padStart(8, "0");
+  const a = hex(bits(seed, i, salt)), b = hex(bits(seed, i, salt + 0x1000)), c = hex(bits(seed, i, salt + 0x2000)), d = hex(bits(seed, i, salt + 0x3000));
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${"89ab"[parseInt(c[0]!, 16) & 3]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
 }
 
 /** The citizen ID number of resident `i` (0 ≤ i < MAX_RESIDENTS); distinct for distinct `i` of one seed. */
@@ -86,7 +84,8 @@ export function idNumberAt(i: number, seed = 1): string {
   return first17 + citizenIdCheckCharacter(first17);
 }
 
-function residentAt(i: number, seed: number): GeneratedResident {
+/** The record of resident `i`: identity, phone, residence and household registration. */
+export function residentAt(i: number, seed: number): GeneratedResident {
   const idNumber = idNumberAt(i, seed);
   const [, district] = DISTRICTS.find(([code]) => code === idNumber.slice(0, 6))!;
   const community = `${pick(COMMUNITY_STEMS, seed, i, 1)}社区`;
@@ -109,12 +108,12 @@ function residentAt(i: number, seed: number): GeneratedResident {
 }
 
 /**
- * Everything the silo holds about resident `i` at `now`: the record; an open cause for 18% (the
+ * What the silo holds about resident `i` at `now` besides the record: an open cause for 18% (the
  * demo city's shares); one or two cleared medicine pop-ups in the past for 30% (each cleared by a
- * negative test), with the colour changes they caused; and a recent negative test for 40%.
+ * negative test), with the colour changes they caused; and a recent negative test for 40% of those
+ * with no open cause.
  */
-export function planAt(i: number, seed: number, now: number): ResidentPlan {
-  const resident = residentAt(i, seed);
+export function historyAt(i: number, seed: number, now: number): ResidentHistory {
   const causes: GeneratedCause[] = [];
   const tests: GeneratedTest[] = [];
   const cleared = unit(seed, i, 20) < 0.3 ? (unit(seed, i, 21) < 0.2 ? 2 : 1) : 0;
@@ -122,7 +121,7 @@ export function planAt(i: number, seed: number, now: number): ResidentPlan {
     const raisedAt = new Date(now - (30 + k * 40 + (bits(seed, i, 22 + k) % 20)) * DAY);
     const swabbedAt = new Date(raisedAt.getTime() + (6 + (bits(seed, i, 24 + k) % 48)) * 3_600_000);
     const recordedAt = new Date(swabbedAt.getTime() + 10 * 3_600_000);
-    causes.push({ id: stableUuid(seed, i, `cleared-${k}`), kind: "POPUP_MEDICINE", raisedAt, clearedAt: recordedAt });
+    causes.push({ id: stableUuid(seed, i, 100 + k), kind: "POPUP_MEDICINE", raisedAt, clearedAt: recordedAt });
     tests.push({ tubeId: `G${seed}-${i}-${k}`, swabbedAt, recordedAt, pooled: true });
   }
   const roll = unit(seed, i, 30);
@@ -130,7 +129,7 @@ export function planAt(i: number, seed: number, now: number): ResidentPlan {
   for (const [kind, share] of OPEN_SHARES) {
     acc += share;
     if (roll < acc) {
-      causes.push({ id: stableUuid(seed, i, "open"), kind, raisedAt: new Date(now - (1 + (bits(seed, i, 31) % 72)) * 3_600_000), clearedAt: null });
+      causes.push({ id: stableUuid(seed, i, 110), kind, raisedAt: new Date(now - (1 + (bits(seed, i, 31) % 72)) * 3_600_000), clearedAt: null });
       break;
     }
   }
@@ -140,11 +139,16 @@ export function planAt(i: number, seed: number, now: number): ResidentPlan {
   }
   // Causes never overlap here, so each raise turns GREEN to its colour and each clearing back.
   const changes: GeneratedChange[] = [];
-  for (const c of causes) {
-    changes.push({ id: stableUuid(seed, i, `${c.id}-raised`), at: c.raisedAt, from: "GREEN", to: COLOUR[c.kind], change: "RAISED", causeId: c.id, causeKind: c.kind, reason: DETAIL[c.kind] });
-    if (c.clearedAt) changes.push({ id: stableUuid(seed, i, `${c.id}-cleared`), at: c.clearedAt, from: COLOUR[c.kind], to: "GREEN", change: "CLEARED", causeId: c.id, causeKind: c.kind, reason: "a negative test swabbed after the purchase" });
+  for (const [j, c] of causes.entries()) {
+    changes.push({ id: stableUuid(seed, i, 200 + 2 * j), at: c.raisedAt, from: "GREEN", to: COLOUR[c.kind], change: "RAISED", causeId: c.id, causeKind: c.kind, reason: DETAIL[c.kind] });
+    if (c.clearedAt) changes.push({ id: stableUuid(seed, i, 201 + 2 * j), at: c.clearedAt, from: COLOUR[c.kind], to: "GREEN", change: "CLEARED", causeId: c.id, causeKind: c.kind, reason: "a negative test swabbed after the purchase" });
   }
-  return { resident, causes, changes, tests };
+  return { causes, changes, tests };
+}
+
+/** Everything the silo holds about resident `i` at `now`: the record and its history. */
+export function planAt(i: number, seed: number, now: number): ResidentPlan {
+  return { resident: residentAt(i, seed), ...historyAt(i, seed, now) };
 }
 
 /** The detail text of a generated cause. */
