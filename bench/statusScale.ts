@@ -186,7 +186,8 @@ async function main() {
         sizes.map((size) => {
           const l = [...latencies.get(`${kind}|${size.label}`)!].sort((a, b) => a - b);
           const r = [...rps.get(`${kind}|${size.label}`)!].sort((a, b) => a - b);
-          return [size.label, { residents: size.residents, lookups: l.length, perSecondMedian: r2(r[Math.floor(r.length / 2)]!), p50Ms: r2(quantile(l, 0.5)), p99Ms: r2(quantile(l, 0.99)) }];
+          const perRound = rps.get(`${kind}|${size.label}`)!.map(r2);
+          return [size.label, { residents: size.residents, lookups: l.length, perSecondMedian: r2(r[Math.floor(r.length / 2)]!), perSecondPerRound: perRound, p50Ms: r2(quantile(l, 0.5)), p99Ms: r2(quantile(l, 0.99)) }];
         }),
       );
       return { scenario: kind === "resident" ? "me { healthCode { colour label causes } }" : "app: person(id:) { healthCode { colour } }", ...per, p99Ratio: r2(per.large!.p99Ms / per.small!.p99Ms), throughputRatio: r2(per.large!.perSecondMedian / per.small!.perSecondMedian) };
