@@ -18,6 +18,7 @@ import { buildCity } from "../kernel/demo/city";
 import { answers200, cpuSeconds, startService, stopServices, type Service } from "./support/processes";
 import { closeAgent, drive, post } from "./support/load";
 import { bulkUploads } from "./support/bulk";
+import { benchProviderEnv } from "./support/productionEnv";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,6 +58,7 @@ async function main() {
     VIEWER_HEADER_SECRET: keys.viewer,
     PERSON_ID_PEPPER: keys.pepper,
     REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, SEED_DEMO: "1", DEMO_RESIDENTS: String(RESIDENTS), HOST: "127.0.0.1", NODE_ENV: "production",
+    ...benchProviderEnv(),
   };
   try {
     for (const silo of SILOS) {

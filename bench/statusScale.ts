@@ -9,7 +9,7 @@
 // databases. Prints a table and one JSON line; drops the databases and Redis keys afterwards.
 // Rate limits are off (one load generator is one address), the rest of the gateway is as served.
 //   npm run bench:status -- [--small 10000] [--large 1000000] [--rounds 4] [--seconds 5] [--concurrency 8] [--viewers 2000]
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { Pool } from "pg";
@@ -22,6 +22,7 @@ import { idNumberAt } from "../scripts/residents/population";
 import { answers200, startService, stopServices, type Service } from "./support/processes";
 import { closeAgent, post } from "./support/load";
 import { dropKeys } from "./support/redisKeys";
+import { benchProviderEnv } from "./support/productionEnv";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,10 +83,7 @@ async function main() {
   const env: Record<string, string> = {
     AUTH_TOKEN_SECRET: keys.token, VIEWER_HEADER_SECRET: keys.viewer, PERSON_ID_PEPPER: keys.pepper,
     REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, HOST: "127.0.0.1", NODE_ENV: "production", RATE_LIMITS: "off",
-    // Production wants its providers named (health-code refuses to start without them); a status
-    // look-up calls neither, so they point at the discard port.
-    HEALTH_CODE_FACE_VERIFIER_URL: "http://127.0.0.1:9/verify", HEALTH_CODE_SMS_URL: "http://127.0.0.1:9/sms",
-    TESTING_CODE_PRIVATE_JWK: JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" })),
+    ...benchProviderEnv(),
   };
   const loadAtStart = await loadavg();
   const started = performance.now();
