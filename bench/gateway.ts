@@ -9,7 +9,6 @@
 //   npm run bench -- [--rounds 3] [--seconds 3] [--concurrency 8] [--residents 300] [--embedded 1]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { exportJWK, generateKeyPair } from "jose";
 import { Pool } from "pg";
 import Redis from "ioredis";
 import { signToken } from "../kernel/auth/tokens";
@@ -21,6 +20,7 @@ import { answers200, cpuSeconds, startService, stopServices, type Service } from
 import { closeAgent, drive, post } from "./support/load";
 import { bulkUploads } from "./support/bulk";
 import { embeddedScenario } from "./support/embedded";
+import { benchProviderEnv } from "./support/productionEnv";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,11 +60,7 @@ async function main() {
     VIEWER_HEADER_SECRET: keys.viewer,
     PERSON_ID_PEPPER: keys.pepper,
     REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, SEED_DEMO: "1", DEMO_RESIDENTS: String(RESIDENTS), HOST: "127.0.0.1", NODE_ENV: "production",
-    // Production requires real keys and providers; the benchmark never issues a testing code,
-    // binds a ward or sends a notice, so the providers point at a port nothing listens on.
-    TESTING_CODE_PRIVATE_JWK: JSON.stringify(await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey)),
-    HEALTH_CODE_FACE_VERIFIER_URL: "http://127.0.0.1:9/face",
-    HEALTH_CODE_SMS_URL: "http://127.0.0.1:9/sms",
+    ...benchProviderEnv(),
   };
   try {
     for (const silo of SILOS) {
