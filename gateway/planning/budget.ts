@@ -24,7 +24,7 @@ export interface PlanningBudget {
   refuseForMs: number;
 }
 
-export const DEFAULT_PLANNING: PlanningBudget = { budgetMs: 500, maxWaiting: 64, remember: 5000, refuseForMs: 60_000 };
+export const DEFAULT_PLANNING: PlanningBudget = { budgetMs: 500, maxWaiting: 64, remember: 5000, refuseForMs: 10_000 };
 
 export type PlanningVerdict =
   | { admitted: true; planMs: number }

@@ -16,6 +16,7 @@ import type { EventBus } from "../../kernel/events";
 import type { RunningServer } from "../../kernel/http/serve";
 import { startGateway } from "../../gateway/server";
 import type { GatewayConfig } from "../../gateway/config";
+import { DEFAULT_PLANNING } from "../../gateway/planning/budget";
 import { ALL_CONSUMER_GROUPS, SILO_MODULES } from "../../subgraphs/silos";
 import { createTestDatabase, TEST_REDIS_URL } from "./services";
 import { testBus } from "./bus";
@@ -80,6 +81,9 @@ export async function startTestGraph(mode: "embedded" | "services", residents = 
   const urls: Array<[string, string]> = [];
   for (const s of SILOS) urls.push([graphName(s), options.subgraphUrl ? await options.subgraphUrl(s, subgraphs[s].url) : subgraphs[s].url]);
   const gateway = await startGateway({
+    // The planning budget is wall time in a worker thread, which CI's two shared cores stretch
+    // many times over; tests of other things must not be refused by it. planning.test.ts tests it.
+    planning: { ...DEFAULT_PLANNING, budgetMs: 5000 },
     ...options.gateway,
     port: 0,
     subgraphUrls: Object.fromEntries(urls),
