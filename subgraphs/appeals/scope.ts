@@ -3,9 +3,11 @@
 import type { AppealsContext } from "./context";
 
 /** True/false inside/outside the viewer's scope; undefined for city-wide roles (the policy row decides). */
-export async function appealInScope(parent: { personId: string; community: string }, ctx: AppealsContext): Promise<boolean | undefined> {
+export async function appealInScope(parent: { personId: string; community: string; filedBy?: string | null }, ctx: AppealsContext): Promise<boolean | undefined> {
   const { role, subject, community } = ctx.viewer;
   if (subject !== undefined && subject === parent.personId) return true;
+  // The guardian who filed for a ward: their own words, read under the guardian's policy row.
+  if (subject !== undefined && subject === parent.filedBy) return true;
   switch (role) {
     case "COMMUNITY_OFFICER":
       return community !== undefined && community === parent.community;
