@@ -14,7 +14,7 @@ import { seedAppeals } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
 import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
 import { permissions } from "./permissions";
-import { appealInScope } from "./scope";
+import { appealInScope, type AppealScope } from "./scope";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
 import { prismaSql } from "../../kernel/db/sql";
@@ -36,7 +36,7 @@ export function createAppeals(deps: SiloDeps): SiloInstance<AppealsContext> {
     typeDefs,
     resolvers: { Query, Mutation, Appeal, Person, DisclosureAudit },
     permissions,
-    scope: (_type, parent: { personId: string; community: string; filedBy?: string | null }, ctx) => appealInScope(parent, ctx),
+    scope: (_type, parent: AppealScope, ctx) => appealInScope(parent, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
     entityIds: {
       types: ["Person", "Appeal", "StatusCause"],

@@ -3,15 +3,24 @@
 import type { Appeal as AppealRow } from "../generated/prisma/client";
 import type { AppealsContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
+import type { Viewer } from "../../../kernel/auth/viewer";
 import { OPEN } from "../workflow";
 import { dueAt, isOverdue } from "../sla";
 
-/** Who may read an appeal: the appellant or the guardian who filed it, an officer of its community, an epidemiologist or an auditor. */
+/** True when the viewer is an officer of the appeal's community, or a district officer of its district and it was escalated. */
+export function officerOf(a: Pick<AppealRow, "community" | "district" | "escalatedAt">, viewer: Viewer): boolean {
+  if (viewer.role !== "COMMUNITY_OFFICER") return false;
+  if (viewer.community !== undefined && viewer.community === a.community) return true;
+  const district = viewer.scopes?.find((s) => s.startsWith("district:"))?.slice("district:".length);
+  return !!district && a.district === district && a.escalatedAt !== null;
+}
+
+/** Who may read an appeal: the appellant or the guardian who filed it, its officers (officerOf), an epidemiologist or an auditor. */
 export function mayReadAppeal(a: AppealRow, ctx: AppealsContext): boolean {
-  const { role, subject, community } = ctx.viewer;
+  const { role, subject } = ctx.viewer;
   if (subject !== undefined && (subject === a.personId || subject === a.filedBy)) return true;
   if (role === "EPIDEMIOLOGIST" || role === "AUDITOR") return true;
-  return role === "COMMUNITY_OFFICER" && community !== undefined && community === a.community;
+  return officerOf(a, ctx.viewer);
 }
 
 /** Returns the appeal when the viewer may read it (null stays null); FORBIDDEN otherwise. */
@@ -38,7 +47,7 @@ export function missing(a: AppealRow): string[] {
 
 // Children carry their appeal's owner, filer and community: their texts are the appellant's,
 // disclosed per the same scope as the appeal's reason (scope.ts).
-const owned = (a: AppealRow) => ({ personId: a.personId, filedBy: a.filedBy, community: a.community });
+const owned = (a: AppealRow) => ({ personId: a.personId, filedBy: a.filedBy, community: a.community, district: a.district, escalatedAt: a.escalatedAt });
 
 export const Appeal = {
   __resolveReference: async (ref: { id: string }, ctx: AppealsContext) => readable(await ctx.loaders.appeal.load(ref.id), ctx),

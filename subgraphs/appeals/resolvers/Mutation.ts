@@ -10,6 +10,7 @@ import { assertOwnOpenCause } from "../causeReplica";
 import { appealDecided } from "../events/appealDecided";
 import { appealStepRecorded } from "../events/appealSteps";
 import { appellant, attachments, contactPhone, evidence, text, type AttachmentInput, type EvidenceInput } from "../filing";
+import { officerOf } from "./Appeal";
 import { next, OPEN, storeTransition, type Action, type Tx } from "../workflow";
 
 const REASON_MAX = 500;
@@ -33,13 +34,16 @@ async function locked(tx: Tx, id: string): Promise<AppealRow> {
   return tx.appeal.findUniqueOrThrow({ where: { id } });
 }
 
-/** The officer's appeal, or FORBIDDEN/NOT_FOUND: only an officer of the appeal's community acts on it. */
+/**
+ * The officer's appeal, or FORBIDDEN/NOT_FOUND: only an officer of the appeal's community acts on
+ * it, or a district officer of its district once it has been escalated.
+ */
 async function officersAppeal(ctx: AppealsContext, id: string): Promise<{ appeal: AppealRow; officer: string }> {
-  const { role, subject, community } = ctx.viewer;
-  if (role !== "COMMUNITY_OFFICER" || !community || !subject) throw fail("FORBIDDEN", "Only a community officer acts on appeals.");
+  const { role, subject } = ctx.viewer;
+  if (role !== "COMMUNITY_OFFICER" || !subject) throw fail("FORBIDDEN", "Only a community officer acts on appeals.");
   const appeal = await ctx.prisma.appeal.findUnique({ where: { id } });
   if (!appeal) throw fail("NOT_FOUND", "No appeal has this id.");
-  if (appeal.community !== community) throw fail("FORBIDDEN", "You may act only on the appeals of your own community.");
+  if (!officerOf(appeal, ctx.viewer)) throw fail("FORBIDDEN", "You may act only on the appeals of your own community (or, as a district officer, on your district's escalated ones).");
   return { appeal, officer: subject };
 }
 
