@@ -17,8 +17,9 @@ export const TRANSITIONS: Record<Exclude<Action, "SUBMIT">, { from: AppealStatus
   ASSIGN: { from: ["SUBMITTED"], to: "UNDER_REVIEW" },
   REQUEST_EVIDENCE: { from: ["SUBMITTED", "UNDER_REVIEW"], to: "EVIDENCE_REQUESTED" },
   ADD_EVIDENCE: { from: OPEN, to: "same" },
-  RECORD_COMMUNITY_REPORT: { from: ["SUBMITTED", "UNDER_REVIEW"], to: "same" },
-  RECORD_COMMITMENT_LETTER: { from: ["SUBMITTED", "UNDER_REVIEW"], to: "same" },
+  // Also after approval: the approval waits for the cause's rule, which may still lack a step.
+  RECORD_COMMUNITY_REPORT: { from: ["SUBMITTED", "UNDER_REVIEW", "APPROVED"], to: "same" },
+  RECORD_COMMITMENT_LETTER: { from: ["SUBMITTED", "UNDER_REVIEW", "APPROVED"], to: "same" },
   APPROVE: { from: ["SUBMITTED", "UNDER_REVIEW"], to: "APPROVED" },
   REJECT: { from: OPEN, to: "REJECTED" },
   AUTO_RESOLVE: { from: OPEN, to: "AUTO_RESOLVED" },
