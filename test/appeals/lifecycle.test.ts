@@ -36,12 +36,17 @@ describe.each(MODES)("the appeal workflow through the gateway (%s mode)", (mode)
   let next = 0;
   const person = () => people[next++]!;
 
+  const timer = process.env.APPEALS_ESCALATION_EVERY_MS;
   beforeAll(async () => {
+    // The escalation job runs only when the test calls it, with the test's clock.
+    process.env.APPEALS_ESCALATION_EVERY_MS = "0";
     graph = await startTestGraph(mode, 120);
     people = quietResidents(graph);
   }, 180_000);
   afterAll(async () => {
     await graph?.stop();
+    if (timer === undefined) delete process.env.APPEALS_ESCALATION_EVERY_MS;
+    else process.env.APPEALS_ESCALATION_EVERY_MS = timer;
   });
 
   const hc = <T>(sql: string, params: unknown[] = []) => graph.databases["health-code"].sql.query<T>(sql, params);
