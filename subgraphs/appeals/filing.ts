@@ -48,7 +48,8 @@ export function attachments(list: AttachmentInput[]): AttachmentInput[] {
  * Checks each piece of evidence. A NEGATIVE_RESULT must name a tube in which the appeal's person
  * has a recorded negative result (testing's ResultRecorded, replicated): unknown and someone
  * else's are both NOT_FOUND, so the answer never confirms another person's result; a positive
- * one is BAD_USER_INPUT. Other kinds are references the officer checks by hand.
+ * one is BAD_USER_INPUT. A TRIP_DECLARATION must name a trip the person declared in health-code
+ * (TripDeclared, replicated). Other kinds are references the officer checks by hand.
  */
 export async function evidence(tx: Tx, personId: string, list: EvidenceInput[]): Promise<EvidenceInput[]> {
   if (list.length > EVIDENCE_MAX) throw fail("BAD_USER_INPUT", `An appeal takes at most ${EVIDENCE_MAX} pieces of evidence.`, { field: "evidence" });
@@ -59,6 +60,10 @@ export async function evidence(tx: Tx, personId: string, list: EvidenceInput[]):
       const result = await tx.resultReplica.findUnique({ where: { tubeId_personId: { tubeId: reference, personId } } });
       if (!result) throw fail("NOT_FOUND", "No recorded test result of yours has this tube id: copy it from your tests (a result recorded in the last few seconds may need a moment).", { field: "evidence", reason: "EVIDENCE_NOT_FOUND" });
       if (result.outcome !== "NEGATIVE") throw fail("BAD_USER_INPUT", "This result is not negative: only a negative result is evidence against a pop-up.", { field: "evidence", reason: "EVIDENCE_NOT_NEGATIVE" });
+    }
+    if (e.kind === "TRIP_DECLARATION") {
+      const trip = await tx.tripReplica.findUnique({ where: { tripId: reference } });
+      if (!trip || trip.personId !== personId) throw fail("NOT_FOUND", "No trip you declared has this id: copy it from your declared trips (a trip declared in the last few seconds may need a moment).", { field: "evidence", reason: "EVIDENCE_NOT_FOUND" });
     }
     out.push({ kind: e.kind, reference });
   }

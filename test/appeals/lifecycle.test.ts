@@ -75,6 +75,12 @@ describe.each(MODES)("the appeal workflow through the gateway (%s mode)", (mode)
     await waitFor("the result in the appeals replica", async () => (await ap(`SELECT 1 FROM result_replica WHERE tube_id = $1`, [tube!.id])).length > 0);
     return tube!.id;
   }
+  /** A trip `p` declares in health-code, as the id that evidence names, once appeals has it. */
+  async function declaredTrip(p: DemoResident): Promise<string> {
+    const trip = ok<{ id: string }>(await graph.query(`mutation($i: TripInput!) { declareTrip(input: $i) { id } }`, { i: { district: "石景山区", arrivedAt: new Date(Date.now() - 72 * HOUR).toISOString(), leftAt: new Date(Date.now() - 70 * HOUR).toISOString() } }, residentOf(p)), "declareTrip");
+    await waitFor("the trip in the appeals replica", async () => (await ap(`SELECT 1 FROM trip_replica WHERE trip_id = $1`, [trip.id])).length > 0);
+    return trip.id;
+  }
   const myView = async (p: DemoResident) => ok<any>(await graph.query(MY_VIEW, {}, residentOf(p)), "me");
 
   test("a medicine pop-up appealed as the wrong medicine class is AUTO_RESOLVED by a negative test, and the resident sees GREEN in the same query", async () => {
@@ -155,7 +161,8 @@ describe.each(MODES)("the appeal workflow through the gateway (%s mode)", (mode)
     expect((await myView(p)).appeals.find((a: { id: string }) => a.id === filed.id).missing[0]).toMatch(/evidence your community officer asked for/);
     // Approving while the appellant owes evidence is out of order.
     refused(await graph.query(DECIDE, { i: { id: filed.id, approve: true } }, officer), "CONFLICT", "TRANSITION_NOT_ALLOWED");
-    const added = ok(await graph.query(ADD, { i: { id: filed.id, evidence: [{ kind: "TRIP_DECLARATION", reference: "itinerary card 2022-01-20" }], attachments: [{ ...screenshot, fileName: "itinerary.jpg", mediaType: "image/jpeg" }] } }, residentOf(p)), "addAppealEvidence");
+    const trip = await declaredTrip(p);
+    const added = ok(await graph.query(ADD, { i: { id: filed.id, evidence: [{ kind: "TRIP_DECLARATION", reference: trip }], attachments: [{ ...screenshot, fileName: "itinerary.jpg", mediaType: "image/jpeg" }] } }, residentOf(p)), "addAppealEvidence");
     expect(added.status).toBe("UNDER_REVIEW");
     expect(added.attachments).toHaveLength(1);
 
@@ -289,6 +296,7 @@ describe.each(MODES)("the appeal workflow through the gateway (%s mode)", (mode)
     const causeId = await causeFor(p, "POPUP_TRAVEL");
     const theirs = await negativeTube(other, new Date(Date.now() - HOUR));
     const positive = await negativeTube(p, new Date(Date.now() - 2 * HOUR), "POSITIVE");
+    const theirTrip = await declaredTrip(other);
     const before = await written();
     const submit = (i: Record<string, unknown>, v: Viewer = residentOf(p)) => graph.query(SUBMIT, { i: { causeId, reason: "Wrong pop-up.", ...i } }, v);
 
@@ -299,6 +307,8 @@ describe.each(MODES)("the appeal workflow through the gateway (%s mode)", (mode)
     refused(await submit({ evidence: [{ kind: "NEGATIVE_RESULT", reference: "no-such-tube" }] }), "NOT_FOUND", "EVIDENCE_NOT_FOUND");
     refused(await submit({ evidence: [{ kind: "NEGATIVE_RESULT", reference: theirs }] }), "NOT_FOUND", "EVIDENCE_NOT_FOUND");
     refused(await submit({ evidence: [{ kind: "NEGATIVE_RESULT", reference: positive }] }), "BAD_USER_INPUT", "EVIDENCE_NOT_NEGATIVE");
+    refused(await submit({ evidence: [{ kind: "TRIP_DECLARATION", reference: theirTrip }] }), "NOT_FOUND", "EVIDENCE_NOT_FOUND");
+    refused(await submit({ evidence: [{ kind: "TRIP_DECLARATION", reference: "00000000-0000-4000-8000-000000000000" }] }), "NOT_FOUND", "EVIDENCE_NOT_FOUND");
     // Attachments and phone.
     refused(await submit({ attachments: [{ ...screenshot, sha256: "not-a-hash" }] }), "BAD_USER_INPUT");
     refused(await submit({ attachments: [{ ...screenshot, mediaType: "application/x-msdownload" }] }), "BAD_USER_INPUT");

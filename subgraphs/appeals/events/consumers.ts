@@ -4,6 +4,7 @@ import { onStatusChanged } from "./statusChanged";
 import { onCaseRegistryChanged } from "../../../kernel/privacy/cases";
 import { onResultRecorded } from "./resultRecorded";
 import { onProxyBindingChanged } from "./proxyBindingChanged";
+import { onTripDeclared } from "./tripDeclared";
 
 export const CONSUMER_GROUPS: ConsumerGroupSpec[] = [
   { group: "appeals.cause-replica", streams: ["health-code"], handlers: { StatusChanged: onStatusChanged } },
@@ -13,4 +14,6 @@ export const CONSUMER_GROUPS: ConsumerGroupSpec[] = [
   { group: "appeals.results", streams: ["testing"], handlers: { ResultRecorded: onResultRecorded } },
   // A guardian appeals only for a ward bound and verified in health-code.
   { group: "appeals.wards", streams: ["health-code"], handlers: { ProxyBindingChanged: onProxyBindingChanged } },
+  // Evidence naming a trip is checked against the resident's own declarations.
+  { group: "appeals.trips", streams: ["health-code"], handlers: { TripDeclared: onTripDeclared } },
 ];

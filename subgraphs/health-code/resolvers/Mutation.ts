@@ -46,6 +46,7 @@ export const Mutation = {
   },
   declareTrip: async (_: unknown, args: { input: TripInput }, ctx: HealthCodeContext) => {
     const { trip, raised } = await declareTrip(ctx.prisma, ctx.viewer, args.input);
+    ctx.relay.notify();
     await notifyRaised(ctx.prisma, ctx.notifier, raised);
     return trip;
   },
