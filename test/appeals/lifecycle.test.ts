@@ -12,6 +12,7 @@ import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
 import { cdc, officerOf, quietResidents, recordsOf, refused, residentOf, swab } from "../health-code/helpers";
 import { escalateOverdue } from "../../subgraphs/appeals/escalation";
+import { maskIdNumber } from "../../kernel/identity";
 
 const HOUR = 3_600_000;
 const RAISE = `mutation Raise($i: RaiseCauseInput!) { raiseCause(input: $i) { id } }`;
@@ -258,6 +259,14 @@ describe.each(MODES)("the appeal workflow through the gateway (%s mode)", (mode)
     expect(await written()).toBe(before);
     expect((await ap<{ status: string }>(`SELECT status::text FROM appeal WHERE id = $1`, [filed.id]))[0]!.status).toBe("SUBMITTED");
     expect(await hc(`SELECT 1 FROM clearing_step WHERE cause_id = $1`, [causeId])).toHaveLength(0);
+
+    // The appeal's own officer sees the appellant's name and phone in full, the ID number masked, and the read is audited.
+    const own = officerOf(graph, p.community);
+    const queue = ok<Array<{ id: string; person: { name: string; phone: string; documentNumber: string } }>>(
+      await graph.query(`{ appealsToReview { id person { name phone documentNumber } } }`, {}, own), "appealsToReview");
+    expect(queue.find((a) => a.id === filed.id)!.person).toEqual({ name: p.name, phone: p.phone, documentNumber: maskIdNumber(p.idNumber) });
+    const audited = await hc<{ fields: string[] }>(`SELECT fields FROM disclosure_audit WHERE person_id = $1 AND role = 'COMMUNITY_OFFICER' AND viewer_id = $2`, [p.personId, own.subject]);
+    expect(audited.flatMap((r) => r.fields)).toEqual(expect.arrayContaining(["Person.name", "Person.phone"]));
   });
 
   test("a guardian files for a verified ward; a guardian without a binding to that ward is refused", async () => {
