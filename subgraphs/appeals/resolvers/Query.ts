@@ -13,13 +13,14 @@ export function districtOf(ctx: AppealsContext): string | undefined {
   return ctx.viewer.scopes?.find((s) => s.startsWith("district:"))?.slice("district:".length) || undefined;
 }
 
-/** Appeals per community and status, counted in the database. */
+/** Appeals per community and status, counted in the database; `submitted` counts every open appeal (appealFigures has more). */
 async function appealCounts(_: unknown, __: unknown, ctx: AppealsContext) {
   const groups = await ctx.prisma.appeal.groupBy({ by: ["community", "status"], _count: { _all: true }, orderBy: { community: "asc" } });
   const byCommunity = new Map<string, { community: string; submitted: number; approved: number; rejected: number }>();
   for (const g of groups) {
     const row = byCommunity.get(g.community) ?? { community: g.community, submitted: 0, approved: 0, rejected: 0 };
-    if (g.status === "SUBMITTED" || g.status === "APPROVED" || g.status === "REJECTED") row[g.status.toLowerCase() as "submitted" | "approved" | "rejected"] = g._count._all;
+    if (OPEN.includes(g.status)) row.submitted += g._count._all;
+    else if (g.status === "APPROVED" || g.status === "REJECTED") row[g.status.toLowerCase() as "approved" | "rejected"] = g._count._all;
     byCommunity.set(g.community, row);
   }
   return [...byCommunity.values()];
