@@ -69,10 +69,17 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Mutation.reportRiskPoint": { roles: ["EPIDEMIOLOGIST"] },
   "Mutation.exposureSearch": { roles: OVERSIGHT },
   // appeals
-  "Query.appeal": { roles: ["RESIDENT", "COMMUNITY_OFFICER", ...OVERSIGHT] },
+  "Query.appeal": { roles: ["RESIDENT", "GUARDIAN", "COMMUNITY_OFFICER", ...OVERSIGHT] },
   "Query.appealsToReview": { roles: ["COMMUNITY_OFFICER"] },
   "Query.appealCounts": { roles: OVERSIGHT },
-  "Mutation.submitAppeal": { roles: ["RESIDENT"] },
+  "Query.escalatedAppeals": { roles: ["COMMUNITY_OFFICER"] },
+  "Query.appealFigures": { roles: ["COMMUNITY_OFFICER", ...OVERSIGHT] },
+  "Mutation.submitAppeal": { roles: ["RESIDENT", "GUARDIAN"] },
+  "Mutation.addAppealEvidence": { roles: ["RESIDENT", "GUARDIAN"] },
+  "Mutation.assignAppeal": { roles: ["COMMUNITY_OFFICER"] },
+  "Mutation.requestAppealEvidence": { roles: ["COMMUNITY_OFFICER"] },
+  "Mutation.recordCommunityReport": { roles: ["COMMUNITY_OFFICER"] },
+  "Mutation.recordCommitmentLetter": { roles: ["COMMUNITY_OFFICER"] },
   "Mutation.decideAppeal": { roles: ["COMMUNITY_OFFICER"] },
 };
 

@@ -12,10 +12,10 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * community as their health-code record gives it (the appeal's community, which decides which
  * officer reviews it: the appellant never chooses it).
  */
-export async function assertOwnOpenCause(tx: Tx, personId: string, causeId: string): Promise<string> {
+export async function assertOwnOpenCause(tx: Tx, personId: string, causeId: string): Promise<{ community: string; district: string | null; kind: string }> {
   const cause = await tx.causeReplica.findUnique({ where: { causeId } });
   if (!cause || cause.personId !== personId) {
-    throw fail("NOT_FOUND", "You have no pop-up with this cause id: copy it from your health code's causes. A pop-up raised in the last few seconds may need a moment to appear here.", { field: "causeId" });
+    throw fail("NOT_FOUND", "There is no pop-up of yours (or your ward's) with this cause id: copy it from your health code's causes. A pop-up raised in the last few seconds may need a moment to appear here.", { field: "causeId" });
   }
   if (!cause.open) throw fail("CONFLICT", "This pop-up has already been cleared: there is nothing to appeal.", { field: "causeId" });
   const person = await tx.causeReplicaPerson.findUnique({ where: { personId } });
@@ -24,5 +24,5 @@ export async function assertOwnOpenCause(tx: Tx, personId: string, causeId: stri
     // rather than guess (SERVICE_UNAVAILABLE is transient: the client may retry).
     throw new GraphQLError("Your community on the health-code record has not reached the appeals service yet; try again in a minute.", { extensions: { code: "SERVICE_UNAVAILABLE" } });
   }
-  return person.community;
+  return { community: person.community, district: person.district, kind: cause.kind };
 }

@@ -8,6 +8,7 @@ import { prismaSql } from "../../kernel/db/sql";
 import { appendEvents } from "../../kernel/events";
 import { statusChanged, type OpenCause } from "./events/statusChanged";
 import { recordColourChanges } from "./causes/history";
+import { bindingChanged } from "./proxies/bindingChanged";
 import type { PrismaClient } from "./generated/prisma/client";
 
 /** Inserts residents and their causes when the silo is empty; returns whether it seeded. */
@@ -38,9 +39,11 @@ export async function seedHealthCode(prisma: PrismaClient, city: DemoCity): Prom
     });
     const open = new Map<string, OpenCause[]>();
     for (const c of causes) open.set(c.personId, [...(open.get(c.personId) ?? []), { id: c.id, kind: c.kind }]);
-    const community = new Map(city.residents.map((r) => [r.personId, r.community]));
+    const place = new Map(city.residents.map((r) => [r.personId, r]));
     await recordColourChanges(prismaSql(tx), open, (personId) => ({ change: "RAISED", causeId: open.get(personId)![0]!.id, causeKind: open.get(personId)![0]!.kind, reason: "demo city seed" }));
-    await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list, community.get(personId))));
+    // Seeded bindings are announced too: appeals lets a guardian appeal only for a verified ward.
+    await appendEvents(prismaSql(tx), city.bindings.map((b) => bindingChanged({ guardianId: b.guardianId, wardId: b.wardId, faceVerifiedAt: b.faceVerified ? new Date() : null, revokedAt: null })));
+    await appendEvents(prismaSql(tx), [...open].map(([personId, list]) => statusChanged(personId, list, place.get(personId)?.community, place.get(personId)?.district)));
   }, { timeout: 60_000 });
   return true;
 }

@@ -10,6 +10,7 @@ import { openSamplingSession } from "../support/sampling";
 import { waitFor } from "../events/helpers/wait";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
+import { swab } from "../health-code/helpers";
 
 const ME = `{ me { healthCode { colour causes { id kind } } } }`;
 const CHECK_IN = `mutation CheckIn($code: String!) { checkIn(registerCode: $code) { id } }`;
@@ -20,6 +21,9 @@ const RESUME = `mutation Resume($id: ID!) { resumeRegister(id: $id) { id status 
 const CREATE_REGISTER = `mutation Create($venueId: ID!, $label: String!) { createRegister(venueId: $venueId, label: $label) { id status } }`;
 const SUBMIT = `mutation Submit($input: SubmitAppealInput!) { submitAppeal(input: $input) { id status } }`;
 const DECIDE = `mutation Decide($input: DecideAppealInput!) { decideAppeal(input: $input) { id status } }`;
+const REPORT_STEP = `mutation R($i: RecordAppealStepInput!) { recordCommunityReport(input: $i) { id } }`;
+const LETTER_STEP = `mutation L($i: RecordAppealStepInput!) { recordCommitmentLetter(input: $i) { id } }`;
+const HOUR = 3_600_000;
 
 type Cause = { id: string; kind: string };
 
@@ -49,6 +53,17 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
   const processed = async (group: string) => (await hc<{ n: number }>("SELECT count(*)::int AS n FROM processed_event WHERE consumer = $1", [group]))[0]!.n;
   const replica = async (causeId: string) =>
     (await graph.databases.appeals.sql.query<{ person_id: string; open: boolean }>("SELECT person_id, open FROM cause_replica WHERE cause_id = $1", [causeId]))[0];
+  /**
+   * Meets a travel or risk-point pop-up's clearing rule for `p`: the cause dated 50 hours ago, two
+   * negatives 25 hours apart after it (testing → health-code), and the community's report and the
+   * commitment letter recorded by the officer in the appeal (appeals → health-code).
+   */
+  const meetClearingRule = async (p: DemoResident, causeId: string, appealId: string) => {
+    await hc(`UPDATE status_cause SET raised_at = $2::timestamp WHERE id = $1`, [causeId, new Date(Date.now() - 50 * HOUR).toISOString()]);
+    for (const hoursAgo of [48, 23]) await swab(graph, [p], { pooled: false, outcome: "NEGATIVE", swabbedAt: new Date(Date.now() - hoursAgo * HOUR) });
+    expect((await graph.query(REPORT_STEP, { i: { id: appealId, reference: "jxxz-1" } }, officer(p.community))).body.errors).toBeUndefined();
+    expect((await graph.query(LETTER_STEP, { i: { id: appealId, reference: "letter-1" } }, officer(p.community))).body.errors).toBeUndefined();
+  };
   /** A seeded register's signed QR code, as its registrar sees it. */
   const codeOf = async (r: { id: string; registrarId: string }): Promise<string> => {
     const res = await graph.query(MY_REGISTERS, {}, { role: "REGISTRAR", subject: r.registrarId });
@@ -117,11 +132,12 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
     expect(scan.body.errors?.[0]?.extensions?.code).toBe("CONFLICT");
     expect(scan.body.errors?.[0]?.extensions?.reason).toBe("REGISTER_SUSPENDED");
 
-    // Cleared by an approved appeal: green again, registers reactivated, a new one allowed.
+    // Cleared by an approved appeal once the rule is met: green again, registers reactivated, a new one allowed.
     const [cause] = (await causesOf(registrar)).causes;
     await waitFor("the cause to reach the appeals replica", async () => (await replica(cause!.id))?.open === true);
     const appeal = await graph.query(SUBMIT, { input: { causeId: cause!.id, community: registrar.community, reason: "I was not there at that time." } }, resident(registrar));
     expect(appeal.body.errors).toBeUndefined();
+    await meetClearingRule(registrar, cause!.id, appeal.body.data.submitAppeal.id);
     const decided = await graph.query(DECIDE, { input: { id: appeal.body.data.submitAppeal.id, approve: true } }, officer(registrar.community));
     expect(decided.body.errors).toBeUndefined();
     const greenAgain = async () =>
@@ -136,7 +152,7 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
     expect(created.body.data.createRegister.status).toBe("ACTIVE");
   });
 
-  test("an approved appeal clears a seeded cause and the resident turns GREEN; a cleared cause cannot be appealed again", async () => {
+  test("an approved appeal clears a seeded cause once its clearing rule is met, and the resident turns GREEN; a cleared cause cannot be appealed again", async () => {
     // A travel or risk-point pop-up (medicine pop-ups are the result test's).
     const popped = graph.city.residents.find((r) => {
       const causes = graph.city.causes.filter((c) => c.personId === r.personId);
@@ -150,6 +166,11 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
     expect(appeal.body.errors).toBeUndefined();
     const decided = await graph.query(DECIDE, { input: { id: appeal.body.data.submitAppeal.id, approve: true } }, officer(popped.community));
     expect(decided.body.data.decideAppeal.status).toBe("APPROVED");
+    // The approval reaches health-code, whose rule is not met yet (no tests, no steps): still a pop-up.
+    await waitFor("the approval in health-code", async () => (await hc("SELECT 1 FROM clearing_step WHERE cause_id = $1 AND step = 'APPEAL_APPROVED'", [cause!.id])).length > 0);
+    expect((await causesOf(popped)).colour).toBe("POPUP");
+    // The approval waits for the rule: the steps recorded in the appeal and two negatives complete it.
+    await meetClearingRule(popped, cause!.id, appeal.body.data.submitAppeal.id);
     await waitFor("the resident's status to turn GREEN", async () => (await causesOf(popped)).colour === "GREEN");
     const [row] = await hc<{ cleared_reason: string }>("SELECT cleared_reason FROM status_cause WHERE id = $1", [cause!.id]);
     expect(row!.cleared_reason).toBe("appeal approved");

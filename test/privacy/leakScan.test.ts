@@ -2,7 +2,7 @@
 // query of the graph, deep, over the seeded demo city through the gateway, and assert that no
 // other person's full ID number, full name or full phone number appears anywhere in the answer
 // (data, errors or extensions) unless the policy lets that role see it. Identifiers are planted
-// in every free-text field (appeal reasons, evidence, decision notes, cause details) and in
+// in every free-text field (appeal reasons, evidence, attachments' names, officers' requests, decision notes, cause details) and in
 // purposes, so the scan also proves free text and the audit log carry none beyond the policy.
 // Both run modes.
 import { DEMO_CASE } from "../../kernel/privacy/cases";
@@ -19,7 +19,7 @@ const PERSON_DEEP = `id ${IDENTITY}
   tests { status swab { documentMasked phone person { ${IDENTITY} } tube { code swabs { documentMasked phone person { ${IDENTITY} } } } } }
   latestTest { status swab { documentMasked phone } }
   checkIns { venue { name } register { code checkIns { person { ${IDENTITY} } } } }
-  appeals { id reason decisionNote evidence { reference disclosures { field disclosure } } person { ${IDENTITY} } }`;
+  appeals { id reason decisionNote contactPhone evidenceRequest evidence { reference disclosures { field disclosure } } attachments { fileName disclosures { field disclosure } } person { ${IDENTITY} } }`;
 
 /** Every root field of the graph, read as deep as the schema goes toward personal data. */
 function operations(g: TestGraph, viewer: Viewer): Array<{ query: string; variables?: Record<string, unknown> }> {
@@ -35,7 +35,9 @@ function operations(g: TestGraph, viewer: Viewer): Array<{ query: string; variab
     { query: `query Tube($code: String!) { tube(code: $code) { code box { code } result { outcome } swabs { documentMasked phone disclosures { field disclosure } person { ${PERSON_DEEP} } } } }`, variables: { code: g.city.tubes[0]!.code } },
     { query: `query Venue($id: ID!) { venue(id: $id) { name registers { code checkIns { person { ${PERSON_DEEP} } } } } }`, variables: { id: g.city.venues[0]!.id } },
     { query: `query Registers { myRegisters { code checkIns { checkedInAt person { ${IDENTITY} healthCode { colour } } } } }` },
-    { query: `query Review { appealsToReview { id reason decisionNote evidence { reference } cause { detail } person { ${PERSON_DEEP} } } }` },
+    { query: `query Review { appealsToReview { id reason decisionNote contactPhone evidenceRequest evidence { reference } attachments { fileName } cause { detail } person { ${PERSON_DEEP} } } }` },
+    { query: `query Escalated { escalatedAppeals { id reason contactPhone attachments { fileName } person { ${IDENTITY} } } }` },
+    { query: `query Figures { appealFigures { community district open overdue decided medianHoursToDecision } }` },
     ...(viewer.role === "SAMPLER"
       ? [{ query: `mutation Open { openSamplingSession(hours: 1) { id } }` }, { query: `mutation Register($input: RegisterSampleInput!) { registerSample(input: $input) { documentMasked phone person { ${IDENTITY} } } }`, variables: { input: { tubeCode: g.city.tubes.find((t) => t.siteId === viewer.siteId)!.code, documentNumber: g.city.residents[20]!.idNumber, phone: g.city.residents[20]!.phone } } }]
       : []),
@@ -77,12 +79,17 @@ async function plant(g: TestGraph): Promise<void> {
     await hc.query(`UPDATE status_cause SET detail = $2 WHERE id = $1`, [row.id, `${planted(owner, "密接")}；${planted(companion, "同住")}`]);
     await waitFor("the appellant's community in the appeals replica", async () => (await g.databases.appeals.sql.query(`SELECT 1 FROM cause_replica_person WHERE person_id = $1 AND community IS NOT NULL`, [owner.personId])).length > 0);
     const submitted = await g.query(`mutation($input: SubmitAppealInput!) { submitAppeal(input: $input) { id } }`, {
-      input: { causeId: row.id, reason: `${planted(owner, "不是我")}；${planted(companion, "同住人")}`, evidence: [{ kind: "OTHER", reference: planted(companion, "证明人") }] },
+      input: {
+        causeId: row.id, reason: `${planted(owner, "不是我")}；${planted(companion, "同住人")}`, evidence: [{ kind: "OTHER", reference: planted(companion, "证明人") }],
+        contactPhone: owner.phone, attachments: [{ fileName: `${planted(companion, "证明")}.pdf`, mediaType: "application/pdf", sizeBytes: 2048, sha256: "b".repeat(64) }],
+      },
     }, { role: "RESIDENT", subject: owner.personId });
     expect(submitted.body.errors).toBeUndefined();
     appellants.push(owner.personId);
     if (appellants.length === 1) {
       const officer = g.city.residents.find((r) => r.personId !== owner.personId && r.personId !== companion.personId)!;
+      const asked = await g.query(`mutation($i: RequestAppealEvidenceInput!) { requestAppealEvidence(input: $i) { id } }`, { i: { id: submitted.body.data.submitAppeal.id, request: planted(owner, "请补充") } }, { role: "COMMUNITY_OFFICER", subject: officer.personId, community: owner.community });
+      expect(asked.body.errors).toBeUndefined();
       const decided = await g.query(`mutation($i: DecideAppealInput!) { decideAppeal(input: $i) { id } }`, { i: { id: submitted.body.data.submitAppeal.id, approve: false, note: planted(owner, "电话核实") } }, { role: "COMMUNITY_OFFICER", subject: officer.personId, community: owner.community });
       expect(decided.body.errors).toBeUndefined();
     }

@@ -55,7 +55,7 @@ interface TypeCase {
 interface Fixtures {
   swabs: Array<{ id: string; personId: string; documentMasked: string; phone: string | null; siteId: string }>;
   /** A decided appeal whose texts carry identifiers, and a cause of the same person. */
-  appeal: { id: string; personId: string; reason: string; decisionNote: string; reference: string; causeId: string; causeDetail: string };
+  appeal: { id: string; personId: string; reason: string; decisionNote: string; reference: string; causeId: string; causeDetail: string; contactPhone: string; evidenceRequest: string; fileName: string };
 }
 
 /** Texts with identifiers planted in them, so MASKED cells are seen to mask something. */
@@ -108,8 +108,9 @@ const CASES: Record<string, TypeCase> = {
     viewer: (role, target) => viewerFor(role, target),
     deniedHere: [],
   },
-  Appeal: appealCase((f) => ({ reason: f.appeal.reason, decisionNote: f.appeal.decisionNote })),
+  Appeal: appealCase((f) => ({ reason: f.appeal.reason, decisionNote: f.appeal.decisionNote, contactPhone: f.appeal.contactPhone, evidenceRequest: f.appeal.evidenceRequest })),
   Evidence: appealCase((f) => ({ reference: f.appeal.reference }), { type: "Appeal", field: "evidence" }),
+  Attachment: appealCase((f) => ({ fileName: f.appeal.fileName }), { type: "Appeal", field: "attachments" }),
 };
 
 let graph: TestGraph;
@@ -183,7 +184,7 @@ beforeAll(async () => {
   fixtures = { swabs, appeal: await decidedAppeal() };
 }, 240_000);
 
-/** An appeal by a resident with a cause, decided by their officer, with identifiers in every text. */
+/** An appeal by a resident with a cause, with evidence requested and added, decided by their officer, with identifiers in every text. */
 async function decidedAppeal(): Promise<Fixtures["appeal"]> {
   const [cause] = await graph.databases["health-code"].sql.query<{ id: string; person_id: string; detail: string }>(`SELECT id, person_id, detail FROM status_cause WHERE cleared_at IS NULL ORDER BY id LIMIT 1`);
   const owner = resident(graph, cause!.person_id);
@@ -194,14 +195,24 @@ async function decidedAppeal(): Promise<Fixtures["appeal"]> {
   await waitFor("the appellant's community in the appeals replica", async () => (await graph.databases.appeals.sql.query(`SELECT 1 FROM cause_replica_person WHERE person_id = $1 AND community IS NOT NULL`, [owner.personId])).length > 0);
   const reason = planted(owner, "不是我");
   const reference = planted(other, "同行人");
-  const submitted = await graph.query(`mutation($i: SubmitAppealInput!) { submitAppeal(input: $i) { id } }`, { i: { causeId: cause!.id, reason, evidence: [{ kind: "OTHER", reference }] } }, { role: "RESIDENT", subject: owner.personId });
+  const contactPhone = "13912345678";
+  const fileName = `${planted(owner, "截图")}.png`;
+  const attachment = { fileName, mediaType: "image/png", sizeBytes: 1024, sha256: "a".repeat(64) };
+  const submitted = await graph.query(`mutation($i: SubmitAppealInput!) { submitAppeal(input: $i) { id } }`, { i: { causeId: cause!.id, reason, contactPhone, attachments: [attachment], evidence: [{ kind: "OTHER", reference }] } }, { role: "RESIDENT", subject: owner.personId });
   if (submitted.body.errors) throw new Error(JSON.stringify(submitted.body.errors));
   const id = submitted.body.data.submitAppeal.id as string;
   const decisionNote = planted(owner, "核实");
   const officer = graph.city.residents.find((r) => r.personId !== owner.personId && r.personId !== other.personId)!;
+  const officerViewer: Viewer = { role: "COMMUNITY_OFFICER", subject: officer.personId, community: owner.community };
+  // The officer's request describes the appellant too; the appellant answers it.
+  const evidenceRequest = planted(owner, "请补充");
+  const asked = await graph.query(`mutation($i: RequestAppealEvidenceInput!) { requestAppealEvidence(input: $i) { id } }`, { i: { id, request: evidenceRequest } }, officerViewer);
+  if (asked.body.errors) throw new Error(JSON.stringify(asked.body.errors));
+  const added = await graph.query(`mutation($i: AddAppealEvidenceInput!) { addAppealEvidence(input: $i) { id } }`, { i: { id, evidence: [{ kind: "OTHER", reference: "补充材料" }] } }, { role: "RESIDENT", subject: owner.personId });
+  if (added.body.errors) throw new Error(JSON.stringify(added.body.errors));
   const decided = await graph.query(`mutation($i: DecideAppealInput!) { decideAppeal(input: $i) { id } }`, { i: { id, approve: false, note: decisionNote } }, { role: "COMMUNITY_OFFICER", subject: officer.personId, community: owner.community });
   if (decided.body.errors) throw new Error(JSON.stringify(decided.body.errors));
-  return { id, personId: owner.personId, reason, decisionNote, reference, causeId: cause!.id, causeDetail };
+  return { id, personId: owner.personId, reason, decisionNote, reference, causeId: cause!.id, causeDetail, contactPhone, evidenceRequest, fileName };
 }
 
 afterAll(async () => {

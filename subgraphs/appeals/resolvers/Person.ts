@@ -10,6 +10,8 @@ export const Person = {
     const { role, subject, community } = ctx.viewer;
     const appeals = await ctx.loaders.personAppeals.load(p.id);
     if (subject === p.id || role === "EPIDEMIOLOGIST" || role === "AUDITOR") return appeals;
+    // A guardian sees the appeals they filed for this ward.
+    if (role === "GUARDIAN") return appeals.filter((a) => a.filedBy === subject);
     // Who may ask is in permissions.ts; an officer's list is narrowed to their community here.
     return role === "COMMUNITY_OFFICER" && community ? appeals.filter((a) => a.community === community) : [];
   },

@@ -11,6 +11,7 @@ import { appendStatusChanged, lockResidents } from "../events/statusChanged";
 import { rules, type CauseKind, type Step } from "./rules";
 import { evaluate } from "./progress";
 import { text } from "./input";
+import { clearApproved } from "./approval";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -95,6 +96,8 @@ export async function recordClearingStep(prisma: PrismaClient, viewer: Viewer, i
       create: { causeId: cause.id, step: input.step, evidenceRef, recordedByRole: viewer.role, recordedBy: viewer.subject ?? null },
       update: {},
     });
-    return cause;
+    // A cause whose appeal was approved clears when this step completes its rule (causes/approval.ts).
+    await clearApproved(prismaSql(tx), [cause.personId]);
+    return (await tx.statusCause.findUnique({ where: { id: cause.id } }))!;
   });
 }

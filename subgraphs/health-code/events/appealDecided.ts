@@ -1,23 +1,21 @@
-// appeals' AppealDecided → an approved appeal clears the appealed cause. Ordering: commutes.
-// Clearing is monotone (a cleared cause never reopens) and a rejection changes nothing, so the
-// order of decisions, or a replay, cannot change the outcome.
+// appeals' AppealDecided → an approved appeal is recorded as the cause's APPEAL_APPROVED step, and
+// the cause clears when its clearing rule is met (causes/approval.ts): now, or when the missing
+// test or step arrives. Ordering: commutes. Steps are insert-once and clearing is monotone, so the
+// order of decisions, steps and results, or a replay, ends with the same causes open.
 import type { EventEnvelope } from "../../../kernel/events";
 import type { Sql } from "../../../kernel/db/sql";
-import { appendStatusChanged, lockResidents } from "./statusChanged";
+import { lockResidents } from "./statusChanged";
+import { APPEAL_APPROVED_STEP, clearApproved, recordStep } from "../causes/approval";
 
-interface Payload { causeId: string; personId: string; approved: boolean; decidedAt: string }
+export { APPEAL_APPROVED_REASON } from "../causes/approval";
 
-export const APPEAL_APPROVED_REASON = "appeal approved";
+interface Payload { appealId: string; causeId: string; personId: string; approved: boolean; decidedAt: string; decidedBy?: string }
 
-/** Clears the cause of an approved appeal, if it is still open and is the appellant's. */
+/** Records the approval of an approved appeal's cause, and clears the cause if its rule is met. */
 export async function onAppealDecided(event: EventEnvelope, tx: Sql): Promise<void> {
   const p = event.payload as unknown as Payload;
   if (p.approved !== true) return;
   if ((await lockResidents(tx, [p.personId])).length === 0) return;
-  const cleared = await tx.query(
-    `UPDATE status_cause SET cleared_at = $3::timestamp, cleared_reason = $4::text
-      WHERE id = $1::text AND person_id = $2::text AND cleared_at IS NULL RETURNING id`,
-    [p.causeId, p.personId, p.decidedAt, APPEAL_APPROVED_REASON],
-  );
-  if (cleared.length > 0) await appendStatusChanged(tx, [p.personId], () => ({ change: "CLEARED", causeId: p.causeId, reason: APPEAL_APPROVED_REASON, actorRole: "COMMUNITY_OFFICER" }));
+  if (!(await recordStep(tx, p.causeId, p.personId, APPEAL_APPROVED_STEP, `appeals:${p.appealId}`, p.decidedBy ?? null))) return;
+  await clearApproved(tx, [p.personId]);
 }

@@ -12,6 +12,7 @@ import { appendStatusChanged, lockResidents } from "./statusChanged";
 import { rules, type CauseKind } from "../causes/rules";
 import { evaluate, type TestFact } from "../causes/progress";
 import type { Why } from "../causes/history";
+import { clearApproved } from "../causes/approval";
 
 interface Payload { tubeId: string; outcome: string; recordedAt: string; pooled?: boolean; persons: Array<{ personId: string; swabbedAt: string }> }
 
@@ -36,7 +37,11 @@ export async function onResultRecorded(event: EventEnvelope, tx: Sql): Promise<v
     [p.tubeId, p.outcome, pooled, p.recordedAt, JSON.stringify(persons)],
   );
   if (p.outcome === "POSITIVE" && pooled === true) await raisePooledPositive(event, p, persons.map((x) => x.personId), tx);
-  if (p.outcome === "NEGATIVE") await clearSatisfied(p, persons.map((x) => x.personId), tx);
+  if (p.outcome === "NEGATIVE") {
+    await clearSatisfied(p, persons.map((x) => x.personId), tx);
+    // A cause whose appeal was approved before its tests were all in clears with this one.
+    await clearApproved(tx, persons.map((x) => x.personId));
+  }
 }
 
 async function raisePooledPositive(event: EventEnvelope, p: Payload, personIds: string[], tx: Sql): Promise<void> {

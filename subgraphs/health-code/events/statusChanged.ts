@@ -12,11 +12,11 @@ export interface OpenCause { id: string; kind: string }
  * The payload of StatusChanged v1. `community` (added compatibly) is the person's community on
  * their health-code record: appeals takes an appeal's community from it, never from the appellant.
  */
-export interface StatusChangedPayload { personId: string; abnormal: boolean; openCauses: OpenCause[]; community?: string }
+export interface StatusChangedPayload { personId: string; abnormal: boolean; openCauses: OpenCause[]; community?: string; district?: string }
 
 /** The StatusChanged event for a person whose open causes are now `openCauses`. */
-export function statusChanged(personId: string, openCauses: OpenCause[], community?: string): NewEvent {
-  const payload: StatusChangedPayload = { personId, abnormal: openCauses.length > 0, openCauses, ...(community ? { community } : {}) };
+export function statusChanged(personId: string, openCauses: OpenCause[], community?: string, district?: string): NewEvent {
+  const payload: StatusChangedPayload = { personId, abnormal: openCauses.length > 0, openCauses, ...(community ? { community } : {}), ...(district ? { district } : {}) };
   return { type: "StatusChanged", aggregateId: personId, payload: { ...payload } };
 }
 
@@ -47,13 +47,13 @@ export async function appendStatusChanged(tx: Sql, personIds: readonly string[],
       WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND cleared_at IS NULL ORDER BY raised_at, id`,
     [asJson(personIds)],
   );
-  const residents = await tx.query<{ person_id: string; community: string }>(
-    `SELECT person_id, community FROM resident WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+  const residents = await tx.query<{ person_id: string; community: string; district: string }>(
+    `SELECT person_id, community, district FROM resident WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
     [asJson(personIds)],
   );
-  const community = new Map(residents.map((r) => [r.person_id, r.community]));
+  const place = new Map(residents.map((r) => [r.person_id, r]));
   const open = new Map<string, OpenCause[]>([...new Set(personIds)].map((p) => [p, []]));
   for (const r of rows) open.get(r.person_id)?.push({ id: r.id, kind: r.kind });
   await recordColourChanges(tx, open, why);
-  await appendEvents(tx, [...open].map(([personId, causes]) => statusChanged(personId, causes, community.get(personId))));
+  await appendEvents(tx, [...open].map(([personId, causes]) => statusChanged(personId, causes, place.get(personId)?.community, place.get(personId)?.district)));
 }

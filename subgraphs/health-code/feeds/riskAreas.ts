@@ -2,6 +2,8 @@
 // (district, level, window). A trip that overlaps a posted area's window within the last 14 days
 // raises a TRAVEL pop-up, whichever of the two arrives first.
 import { randomUUID } from "node:crypto";
+import { appendEvents } from "../../../kernel/events";
+import { tripDeclared } from "./tripDeclared";
 import { fail } from "../../../kernel/runtime/errors";
 import { prismaSql, type Sql } from "../../../kernel/db/sql";
 import type { Viewer } from "../../../kernel/auth/viewer";
@@ -78,6 +80,7 @@ export async function declareTrip(prisma: PrismaClient, viewer: Viewer, input: T
     if (!(await ptx.resident.findUnique({ where: { personId } }))) throw fail("NOT_FOUND", "You have no resident record: register with your community first.");
     const id = randomUUID();
     const trip = await ptx.trip.create({ data: { id, personId, district, arrivedAt, leftAt } });
+    await appendEvents(prismaSql(ptx), [tripDeclared(trip)]);
     const found = await matches(prismaSql(ptx), `t.id = $2::uuid`, [id]);
     const raised = await raiseFromFeed(prismaSql(ptx), found.map((m) => causeOf(m, null)));
     return { trip, raised };

@@ -9,6 +9,20 @@ import type { Viewer } from "../../../kernel/auth/viewer";
 import type { PrismaClient, ProxyBinding } from "../generated/prisma/client";
 import { text } from "../causes/input";
 import { isMinor } from "../residents/minor";
+import { prismaSql } from "../../../kernel/db/sql";
+import { appendEvents } from "../../../kernel/events";
+import { bindingChanged } from "./bindingChanged";
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Writes a binding and its ProxyBindingChanged event in one transaction. */
+async function announced(prisma: PrismaClient, write: (tx: Tx) => Promise<ProxyBinding>): Promise<ProxyBinding> {
+  return prisma.$transaction(async (tx) => {
+    const b = await write(tx);
+    await appendEvents(prismaSql(tx), [bindingChanged(b)]);
+    return b;
+  });
+}
 import type { FaceVerifier } from "./faceVerifier";
 
 export interface WardInput {
@@ -54,11 +68,11 @@ export async function bindWard(prisma: PrismaClient, viewer: Viewer, pepper: Uin
     throw fail("BAD_USER_INPUT", "An adult ward must pass face verification against the population register: give the app's face token.", { reason: "FACE_VERIFICATION_REQUIRED" });
   }
   const guardianId = viewer.subject!;
-  return prisma.proxyBinding.upsert({
+  return announced(prisma, (tx) => tx.proxyBinding.upsert({
     where: { guardianId_wardId: { guardianId, wardId } },
     create: { guardianId, wardId, relation, faceVerifiedAt: new Date(), verificationMethod: method, evidenceRef },
     update: { relation, faceVerifiedAt: new Date(), verificationMethod: method, evidenceRef, revokedAt: null },
-  });
+  }));
 }
 
 /** 他人代查: the requester passes face verification and asks; the binding waits for the adult's consent. */
@@ -74,11 +88,11 @@ export async function requestLookup(prisma: PrismaClient, viewer: Viewer, pepper
   const existing = await prisma.proxyBinding.findUnique({ where: { guardianId_wardId: { guardianId: me.personId, wardId } } });
   if (existing && existing.faceVerifiedAt && !existing.revokedAt) return existing;
   const reference = await faceMatched(verifier, { documentType: me.documentType, documentNumber: me.documentNumber, name: me.name }, text(input.faceToken, "faceToken", 500));
-  return prisma.proxyBinding.upsert({
+  return announced(prisma, (tx) => tx.proxyBinding.upsert({
     where: { guardianId_wardId: { guardianId: me.personId, wardId } },
     create: { guardianId: me.personId, wardId, relation: "OTHER_ADULT", evidenceRef: reference, verificationMethod: "CONSENT" },
     update: { relation: "OTHER_ADULT", evidenceRef: reference, verificationMethod: "CONSENT", faceVerifiedAt: null, revokedAt: null },
-  });
+  }));
 }
 
 /** The adult asked for answers: consent verifies the binding, refusal revokes it. */
@@ -87,5 +101,5 @@ export async function answerLookup(prisma: PrismaClient, viewer: Viewer, binding
   if (!binding || binding.wardId !== viewer.subject || binding.verificationMethod !== "CONSENT") throw fail("NOT_FOUND", "No look-up request for you has this id.");
   if (binding.revokedAt) throw fail("CONFLICT", "This request was already refused or revoked.", { reason: "REVOKED" });
   if (binding.faceVerifiedAt && consent) return binding;
-  return prisma.proxyBinding.update({ where: { id: bindingId }, data: consent ? { faceVerifiedAt: new Date() } : { revokedAt: new Date() } });
+  return announced(prisma, (tx) => tx.proxyBinding.update({ where: { id: bindingId }, data: consent ? { faceVerifiedAt: new Date() } : { revokedAt: new Date() } }));
 }

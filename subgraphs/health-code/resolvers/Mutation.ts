@@ -32,15 +32,21 @@ export const Mutation = {
   recordClearingStep: (_: unknown, args: { input: StepInput }, ctx: HealthCodeContext) => recordClearingStep(ctx.prisma, ctx.viewer, args.input),
   issueTestingCode: (_: unknown, args: { wardId?: string | null }, ctx: HealthCodeContext) => issueTestingCode(ctx, args.wardId),
   registerResident: async (_: unknown, args: { input: RegisterInput }, ctx: HealthCodeContext) => toPerson(await registerResident(ctx.prisma, ctx.viewer, ctx.pepper, args.input)),
-  bindWard: async (_: unknown, args: { input: WardInput }, ctx: HealthCodeContext) => lookupView(await bindWard(ctx.prisma, ctx.viewer, ctx.pepper, ctx.faceVerifier, args.input), ctx),
+  bindWard: async (_: unknown, args: { input: WardInput }, ctx: HealthCodeContext) => {
+    const binding = await bindWard(ctx.prisma, ctx.viewer, ctx.pepper, ctx.faceVerifier, args.input);
+    ctx.relay.notify();
+    return lookupView(binding, ctx);
+  },
   requestLookup: async (_: unknown, args: { input: { documentType: DocumentType; documentNumber: string; faceToken: string } }, ctx: HealthCodeContext) =>
     lookupView(await requestLookup(ctx.prisma, ctx.viewer, ctx.pepper, ctx.faceVerifier, args.input), ctx),
   answerLookup: async (_: unknown, args: { requestId: string; consent: boolean }, ctx: HealthCodeContext) => {
     await answerLookup(ctx.prisma, ctx.viewer, args.requestId, args.consent);
+    ctx.relay.notify();
     return (await lookupRequests(ctx)).find((r) => r.id === args.requestId) ?? { id: args.requestId, requestedAt: new Date(), consented: false, requesterMaskedName: null };
   },
   declareTrip: async (_: unknown, args: { input: TripInput }, ctx: HealthCodeContext) => {
     const { trip, raised } = await declareTrip(ctx.prisma, ctx.viewer, args.input);
+    ctx.relay.notify();
     await notifyRaised(ctx.prisma, ctx.notifier, raised);
     return trip;
   },
