@@ -14,10 +14,12 @@ export async function seedTesting(prisma: PrismaClient, city: DemoCity): Promise
     // Past tests' tubes live in one archive box per agency's first site.
     const archiveSite = city.sites[0]!.id;
     boxes.set("B-ARCHIVE", archiveSite);
-    await tx.transportBox.createMany({ data: [...boxes].map(([code, siteId]) => ({ id: code, code, siteId })) });
+    // Today's boxes are open at their sites; the archive box of past tests was received long ago.
+    await tx.transportBox.createMany({ data: [...boxes].map(([code, siteId]) => ({ id: code, code, siteId, status: code === "B-ARCHIVE" ? ("RECEIVED" as const) : ("OPEN" as const) })) });
     const pastTubes = [...new Set(city.swabs.map((s) => s.tubeCode))];
+    const resulted = new Set(city.results.map((r) => r.tubeCode));
     await tx.sampleTube.createMany({
-      data: [...city.tubes.map((t) => ({ id: t.code, code: t.code, boxId: t.boxCode, capacity: t.capacity })), ...pastTubes.map((code) => ({ id: code, code, boxId: "B-ARCHIVE", capacity: 10 }))],
+      data: [...city.tubes.map((t) => ({ id: t.code, code: t.code, boxId: t.boxCode, capacity: t.capacity })), ...pastTubes.map((code) => ({ id: code, code, boxId: "B-ARCHIVE", capacity: 10, status: resulted.has(code) ? ("RESULTED" as const) : ("RECEIVED" as const) }))],
     });
     await tx.swab.createMany({
       data: city.swabs.map((s) => ({ tubeId: s.tubeCode, personId: s.personId, documentType: "CITIZEN_ID", documentMasked: maskIdNumber(s.idNumber), swabbedAt: s.swabbedAt })),
