@@ -34,10 +34,10 @@ async function boxByCode(tx: Pick<Tx, "transportBox">, raw: string): Promise<Tra
  * Moves a box from `from` to `to` under a row lock, with its tubes' new state and a custody step.
  * Already at `to` (or past it): returned unchanged. Before `from`: CONFLICT naming the state.
  */
-async function moveBox(prisma: PrismaClient, raw: string, from: BoxStatus, to: BoxStatus, step: string, actor: Actor, may: (box: TransportBox) => Promise<void>, tubes?: { from: string[]; to: string }, detail: string | null = null): Promise<TransportBox> {
+async function moveBox(prisma: PrismaClient, raw: string, from: BoxStatus, to: BoxStatus, step: string, actor: Actor, may: (box: TransportBox, tx: Tx) => Promise<void>, tubes?: { from: string[]; to: string }, detail: string | null = null): Promise<TransportBox> {
   return prisma.$transaction(async (tx) => {
     const found = await boxByCode(tx, raw);
-    await may(found);
+    await may(found, tx);
     await tx.$queryRaw`SELECT id FROM transport_box WHERE id = ${found.id} FOR UPDATE`;
     const box = (await tx.transportBox.findUnique({ where: { id: found.id } }))!;
     if (ORDER.indexOf(box.status) >= ORDER.indexOf(to)) return box;
@@ -65,8 +65,9 @@ export function handBoxToCourier(prisma: PrismaClient, siteId: string, actor: Ac
 
 /** The lab of the box's agency receives it: its tubes are received and may take results. */
 export function receiveBox(prisma: PrismaClient, agencyId: string, actor: Actor, boxCode: string): Promise<TransportBox> {
-  const ownAgency = async (box: TransportBox) => {
-    const site = await prisma.samplingSite.findUnique({ where: { id: box.siteId } });
+  // Read in the transaction: embedded mode has a single connection.
+  const ownAgency = async (box: TransportBox, tx: Tx) => {
+    const site = await tx.samplingSite.findUnique({ where: { id: box.siteId } });
     if (site?.agencyId !== agencyId) throw fail("FORBIDDEN", "This box was sampled for another agency: only that agency's lab may receive it.", { reason: "OTHER_AGENCY" });
   };
   return moveBox(prisma, boxCode, "IN_TRANSIT", "RECEIVED", "RECEIVED", actor, ownAgency, { from: ["IN_TRANSIT", "COLLECTED"], to: "RECEIVED" });
