@@ -1,0 +1,169 @@
+// Result uploads, pooled positives and traceback through the real graph: each item of an upload
+// answered on its own (good items commit, a retry changes nothing, a different result is a
+// CONFLICT), the gateway's item limit refusing an oversized upload before planning, a positive
+// 5-in-1 tube raising POOLED_POSITIVE on everyone in it, the CDC's traceback from a positive
+// tube to its box, site, sampler and people (full only with a case, audited), and a person's
+// negative-test validity, right the moment a result is recorded.
+import { randomBytes } from "node:crypto";
+import type { Viewer } from "../../kernel/auth/viewer";
+import { DEMO_CASE } from "../../kernel/privacy/cases";
+import { DEFAULT_LIMITS } from "../../gateway/limits";
+import { MODES } from "../support/services";
+import { startTestGraph, type TestGraph } from "../support/graph";
+import { deliverBox, openSamplingSession } from "../support/sampling";
+import { waitFor } from "../events/helpers/wait";
+import { quietResidents, refused, residentOf } from "../health-code/helpers";
+import type { DemoResident } from "../../kernel/demo/city";
+
+const MAX_ITEMS = 50;
+const UPLOAD = `mutation Upload($i: [RecordResultInput!]!) { recordResults(inputs: $i) { recorded unchanged refused items(refusedOnly: true) { index tubeCode status reason message } } }`;
+const ME = `query Me { me { healthCode { colour causes { kind } } negativeTest { latestNegativeAt ageHours windowHours valid } wide: negativeTest(windowHours: 72) { windowHours valid } } }`;
+const TRACE = `query Trace($day: String!, $district: String) {
+  positiveTubes(day: $day, district: $district) {
+    code capacity status
+    box { code site { name district community address } }
+    result { outcome recordedAt }
+    swabs { samplerId swabbedAt person { id name phone address householdAddress } }
+  }
+}`;
+
+describe.each(MODES)("result uploads, pooled positives and traceback (%s)", (mode) => {
+  let graph: TestGraph;
+  beforeAll(async () => {
+    graph = await startTestGraph(mode, 60, { gateway: { limits: { ...DEFAULT_LIMITS, maxInputListItems: MAX_ITEMS } } });
+    await openSamplingSession(graph, sampler());
+  });
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
+  const site = () => graph.city.sites[0]!;
+  const sampler = (): Viewer => ({ role: "SAMPLER", subject: graph.city.residents[0]!.personId, siteId: site().id });
+  const lab = (): Viewer => ({ role: "LAB", subject: graph.city.residents[1]!.personId, agencyId: site().agencyId });
+  const fresh = (prefix: string) => `${prefix}-${randomBytes(3).toString("hex").toUpperCase()}`;
+  const results = async () => (await graph.databases.testing.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM test_result`))[0]!.n;
+
+  /** Scans a box of tubes (one person list per tube), registers the people, and optionally delivers the box. */
+  async function fill(tubes: DemoResident[][], opts: { poolSize: number; deliver: boolean }): Promise<{ box: string; codes: string[] }> {
+    const box = fresh("B-RES");
+    const codes: string[] = [];
+    for (const people of tubes) {
+      const tubeCode = fresh("T-RES");
+      codes.push(tubeCode);
+      const scan = await graph.query(`mutation S($i: ScanTubeInput!) { scanTube(input: $i) { id } }`, { i: { boxCode: box, tubeCode, poolSize: opts.poolSize } }, sampler());
+      expect(scan.body.errors).toBeUndefined();
+      for (const p of people) {
+        const reg = await graph.query(`mutation R($i: RegisterSampleInput!) { registerSample(input: $i) { id } }`, { i: { tubeCode, documentNumber: p.idNumber, phone: p.phone } }, sampler());
+        expect(reg.body.errors).toBeUndefined();
+      }
+    }
+    if (opts.deliver) await deliverBox(graph, sampler(), lab(), box);
+    return { box, codes };
+  }
+
+  test("each item answered on its own: good ones commit, bad ones are refused with a reason, a retry changes nothing", async () => {
+    const people = quietResidents(graph).slice(0, 4);
+    const received = await fill(people.slice(0, 3).map((p) => [p]), { poolSize: 1, deliver: true });
+    const atSite = await fill([[people[3]!]], { poolSize: 1, deliver: false });
+    const foreignSite = graph.city.sites.find((s) => s.agencyId !== site().agencyId)!;
+    const foreignTube = graph.city.tubes.find((t) => t.siteId === foreignSite.id)!.code;
+    const [a, b, c] = received.codes as [string, string, string];
+    const upload = [
+      { tubeCode: a, outcome: "NEGATIVE" },
+      { tubeCode: "T-NOWHERE", outcome: "NEGATIVE" },
+      { tubeCode: b.toLowerCase(), outcome: "NEGATIVE" },
+      { tubeCode: foreignTube, outcome: "NEGATIVE" },
+      { tubeCode: atSite.codes[0], outcome: "NEGATIVE" },
+      { tubeCode: "no spaces!", outcome: "NEGATIVE" },
+    ];
+    const before = await results();
+    const first = await graph.query(UPLOAD, { i: upload }, lab());
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data.recordResults).toMatchObject({ recorded: 2, unchanged: 0, refused: 4 });
+    expect(first.body.data.recordResults.items.map((i: { index: number; status: string; reason: string }) => [i.index, i.status, i.reason])).toEqual([
+      [1, "NOT_FOUND", "UNKNOWN_TUBE"],
+      [3, "FORBIDDEN", "OTHER_AGENCY"],
+      [4, "CONFLICT", "NOT_RECEIVED"],
+      [5, "INVALID", "MALFORMED_CODE"],
+    ]);
+    expect(await results()).toBe(before + 2);
+    // The same upload again: nothing new; a different outcome for a resulted tube is a CONFLICT, never written.
+    const retry = await graph.query(UPLOAD, { i: upload }, lab());
+    expect(retry.body.data.recordResults).toMatchObject({ recorded: 0, unchanged: 2, refused: 4 });
+    const changed = await graph.query(UPLOAD, { i: [{ tubeCode: a, outcome: "POSITIVE" }, { tubeCode: c, outcome: "NEGATIVE" }] }, lab());
+    expect(changed.body.data.recordResults).toMatchObject({ recorded: 1, refused: 1, items: [{ index: 0, status: "CONFLICT", reason: "DIFFERENT_RESULT" }] });
+    expect(await results()).toBe(before + 3);
+    const tube = await graph.query(`query T($c: String!) { tube(code: $c) { status result { outcome } custody { step actorRole } } }`, { c: a }, lab());
+    expect(tube.body.data.tube).toMatchObject({ status: "RESULTED", result: { outcome: "NEGATIVE" } });
+    expect(tube.body.data.tube.custody.at(-1)).toEqual({ step: "RESULTED", actorRole: "LAB" });
+    // The single-result mutation throws the item's refusal as its code.
+    refused(await graph.query(`mutation { recordResult(input: { tubeCode: "${atSite.codes[0]}", outcome: NEGATIVE }) { id } }`, {}, lab()), "CONFLICT", "NOT_RECEIVED");
+  });
+
+  test("an upload over the gateway's item limit, or malformed, is refused whole before planning; nothing is written", async () => {
+    const before = await results();
+    const over = await graph.query(UPLOAD, { i: Array.from({ length: MAX_ITEMS + 1 }, (_, k) => ({ tubeCode: `T-OVER-${k}`, outcome: "NEGATIVE" })) }, lab());
+    expect(over.status).toBe(400);
+    expect(over.body.errors?.[0]?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "inputListItems", max: MAX_ITEMS });
+    const atLimit = await graph.query(UPLOAD, { i: Array.from({ length: MAX_ITEMS }, (_, k) => ({ tubeCode: `T-EDGE-${k}`, outcome: "NEGATIVE" })) }, lab());
+    expect(atLimit.body.data.recordResults).toMatchObject({ recorded: 0, refused: MAX_ITEMS });
+    const malformed = await graph.query(UPLOAD, { i: [{ tubeCode: "T-X", outcome: "MAYBE" }] }, lab());
+    expect(malformed.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(await results()).toBe(before);
+  });
+
+  test("a positive 5-in-1 tube puts everyone in it on POOLED_POSITIVE; the CDC traces it back, in full only with a case", async () => {
+    const [p, q] = quietResidents(graph).slice(4, 6) as [DemoResident, DemoResident];
+    const { box, codes } = await fill([[p, q]], { poolSize: 5, deliver: true });
+    const up = await graph.query(UPLOAD, { i: [{ tubeCode: codes[0], outcome: "POSITIVE" }] }, lab());
+    expect(up.body.data.recordResults.recorded).toBe(1);
+    const me = async (r: DemoResident) => (await graph.query(ME, {}, residentOf(r))).body.data.me;
+    await waitFor("pooled-positive pop-ups for both people", async () => (await me(p)).healthCode.colour === "POPUP" && (await me(q)).healthCode.colour === "POPUP");
+    expect((await me(p)).healthCode.causes.map((c: { kind: string }) => c.kind)).toEqual(["POOLED_POSITIVE"]);
+
+    const day = new Date().toISOString().slice(0, 10);
+    const epi: Viewer = { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE };
+    const traced = await graph.query(TRACE, { day, district: site().district }, epi);
+    expect(traced.body.errors).toBeUndefined();
+    const tube = traced.body.data.positiveTubes.find((t: { code: string }) => t.code === codes[0]);
+    expect(tube).toMatchObject({ capacity: 5, status: "RESULTED", box: { code: box, site: { community: site().community, address: site().address } }, result: { outcome: "POSITIVE" } });
+    expect(tube.swabs.map((s: { person: { name: string } }) => s.person.name).sort()).toEqual([p.name, q.name].sort());
+    expect(tube.swabs[0].samplerId).toBe(sampler().subject);
+    expect(tube.swabs.every((s: { person: { address: string | null } }) => typeof s.person.address === "string")).toBe(true);
+    const audit = await graph.databases["health-code"].sql.query<{ purpose: string }>(`SELECT purpose FROM disclosure_audit WHERE person_id = $1`, [p.personId]);
+    expect(audit.map((a) => a.purpose)).toContain(DEMO_CASE);
+    // Another district's list does not carry it; an auditor sees pseudonyms; an epidemiologist without a case no names.
+    const other = graph.city.sites.find((s) => s.district !== site().district)!.district;
+    expect((await graph.query(TRACE, { day, district: other }, epi)).body.data.positiveTubes.map((t: { code: string }) => t.code)).not.toContain(codes[0]);
+    for (const viewer of [{ role: "AUDITOR", subject: graph.city.residents[3]!.personId } as Viewer, { ...epi, purpose: undefined }]) {
+      const res = await graph.query(TRACE, { day }, viewer);
+      expect(JSON.stringify(res.body)).not.toContain(p.name);
+      expect(JSON.stringify(res.body)).not.toContain(p.phone);
+    }
+    refused(await graph.query(TRACE, { day: "yesterday" }, epi), "BAD_USER_INPUT");
+    refused(await graph.query(TRACE, { day }, lab()), "FORBIDDEN");
+
+    // A negative single-tube retest clears the pooled positive (health-code's rule).
+    const retest = await fill([[p]], { poolSize: 1, deliver: true });
+    await graph.query(UPLOAD, { i: [{ tubeCode: retest.codes[0], outcome: "NEGATIVE" }] }, lab());
+    await waitFor("the single-tube retest to clear the pop-up", async () => (await me(p)).healthCode.colour === "GREEN");
+    expect((await me(q)).healthCode.colour).toBe("POPUP");
+  });
+
+  test("the latest negative's age and validity under the window, right the moment it is recorded", async () => {
+    const [p, never] = quietResidents(graph).slice(6, 8) as [DemoResident, DemoResident];
+    const me = async (r: DemoResident) => (await graph.query(ME, {}, residentOf(r))).body.data.me;
+    expect((await me(never)).negativeTest).toEqual({ latestNegativeAt: null, ageHours: null, windowHours: 48, valid: false });
+    const { codes } = await fill([[p]], { poolSize: 1, deliver: true });
+    await graph.query(UPLOAD, { i: [{ tubeCode: codes[0], outcome: "NEGATIVE" }] }, lab());
+    const now = await me(p);
+    expect(now.negativeTest).toMatchObject({ ageHours: 0, windowHours: 48, valid: true });
+    expect(now.wide).toEqual({ windowHours: 72, valid: true });
+    // Seed 000: "核酸已经4天": four days later it is no longer valid under either window.
+    await graph.databases.testing.sql.query(`UPDATE test_result SET recorded_at = recorded_at - interval '96 hours' WHERE tube_id = (SELECT id FROM sample_tube WHERE code = $1)`, [codes[0]]);
+    const later = await me(p);
+    expect(later.negativeTest).toMatchObject({ ageHours: 96, valid: false });
+    expect(later.wide.valid).toBe(false);
+    refused(await graph.query(`query { me { negativeTest(windowHours: 0) { valid } } }`, {}, residentOf(p)), "BAD_USER_INPUT");
+  });
+});
