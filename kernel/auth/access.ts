@@ -45,6 +45,7 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.agencies": { roles: EVERYONE },
   "Query.agency": { roles: EVERYONE },
   "Query.site": { roles: EVERYONE },
+  "Query.sites": { roles: EVERYONE },
   "Query.tube": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.box": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.positiveTubes": { roles: OVERSIGHT },

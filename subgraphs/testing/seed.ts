@@ -7,8 +7,11 @@ import type { PrismaClient } from "./generated/prisma/client";
 export async function seedTesting(prisma: PrismaClient, city: DemoCity): Promise<boolean> {
   if ((await prisma.agency.count()) > 0) return false;
   await prisma.$transaction(async (tx) => {
-    await tx.agency.createMany({ data: city.agencies });
-    await tx.samplingSite.createMany({ data: city.sites });
+    // The registry's details are the testing silo's own: derived here from the demo city's agencies and sites.
+    await tx.agency.createMany({
+      data: city.agencies.map((a, i) => ({ ...a, licenceNumber: `PDL-${a.code}`, labs: [`${a.name}实验室`], pooledTesting: city.sites.some((s) => s.agencyId === a.id && s.pooled), dailyCapacity: 2000 + 1000 * (i % 3) })),
+    });
+    await tx.samplingSite.createMany({ data: city.sites.map((s, i) => ({ ...s, openingHours: i % 4 === 0 ? "00:00-24:00" : "08:00-20:00", open24h: i % 4 === 0, walkIns: i % 5 !== 1 })) });
     const boxes = new Map<string, string>();
     for (const t of city.tubes) boxes.set(t.boxCode, t.siteId);
     // Past tests' tubes live in one archive box per agency's first site.

@@ -134,4 +134,29 @@ describe.each(MODES)("the closed loop and chain of custody (%s)", (mode) => {
     expect((await graph.query(CUSTODY, { b: box }, otherLab())).body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     refused(await graph.query(CUSTODY, { b: box }, residentOf(p)), "FORBIDDEN");
   });
+
+  test("the registry: sites by district with 24-hour and pooled filters; an agency's capacity and today's load", async () => {
+    const district = site().district;
+    const SITES = `query Sites($d: String!, $h: Boolean, $p: Boolean) { sites(district: $d, open24h: $h, pooled: $p) { id district open24h pooled walkIns openingHours } }`;
+    const all = (await graph.query(SITES, { d: district }, residentOf(graph.city.residents[9]!))).body.data.sites;
+    const expected = graph.city.sites.filter((s) => s.district === district);
+    expect(all.map((s: { id: string }) => s.id).sort()).toEqual(expected.map((s) => s.id).sort());
+    const open24 = (await graph.query(SITES, { d: district, h: true }, residentOf(graph.city.residents[9]!))).body.data.sites;
+    expect(open24.every((s: { open24h: boolean; district: string }) => s.open24h && s.district === district)).toBe(true);
+    const pooled = (await graph.query(SITES, { d: district, p: true }, residentOf(graph.city.residents[9]!))).body.data.sites;
+    expect(pooled.map((s: { id: string }) => s.id).sort()).toEqual(expected.filter((s) => s.pooled).map((s) => s.id).sort());
+    refused(await graph.query(SITES, { d: " " }, residentOf(graph.city.residents[9]!)), "BAD_USER_INPUT");
+    const LOAD = `query Load($id: ID!) { agency(id: $id) { licenceNumber labs pooledTesting dailyCapacity todayLoad { day swabs results dailyCapacity utilisation } } }`;
+    const before = (await graph.query(LOAD, { id: site().agencyId }, lab())).body.data.agency;
+    expect(before.dailyCapacity).toBeGreaterThan(0);
+    expect(before.licenceNumber).toMatch(/^PDL-/);
+    expect(before.todayLoad.dailyCapacity).toBe(before.dailyCapacity);
+    const tube = fresh("T-LOAD");
+    await graph.query(SCAN, { i: { boxCode: fresh("B-LOAD"), tubeCode: tube, poolSize: 10 } }, sampler());
+    const p = quietResidents(graph)[5]!;
+    expect((await graph.query(BY_ID, { i: { tubeCode: tube, documentNumber: p.idNumber, phone: p.phone } }, sampler())).body.errors).toBeUndefined();
+    const after = (await graph.query(LOAD, { id: site().agencyId }, lab())).body.data.agency.todayLoad;
+    expect(after.swabs).toBe(before.todayLoad.swabs + 1);
+    expect(after.utilisation).toBeCloseTo(after.swabs / before.dailyCapacity);
+  });
 });

@@ -1,6 +1,7 @@
 // Root queries of the testing silo.
 import type { TestingContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
+import { searchSites, type SiteSearch } from "../registry";
 
 /** Results per agency and outcome, counted in the database. */
 async function resultCounts(_: unknown, __: unknown, ctx: TestingContext) {
@@ -31,5 +32,6 @@ export const Query = {
   tube: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.sampleTube.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
   box: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.transportBox.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
   positiveTubes,
+  sites: (_: unknown, args: SiteSearch, ctx: TestingContext) => searchSites(ctx.prisma, args),
   resultCounts,
 };
