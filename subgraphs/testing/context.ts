@@ -15,4 +15,6 @@ export interface TestingContext extends SubgraphContext {
   codes: CodeVerifier;
   /** How long a negative result stays valid by default (TESTING_NEGATIVE_VALID_HOURS). */
   negativeWindowHours: number;
+  /** Whether samplers' and labs' tokens are checked against staff_binding (TESTING_STAFF_BINDINGS). */
+  enforceBindings: boolean;
 }

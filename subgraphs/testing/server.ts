@@ -20,6 +20,7 @@ import { RecordResultsPayload } from "./resolvers/RecordResultsPayload";
 import { loadTestingCodePublicKey } from "../../kernel/testingCode";
 import { dataDirFromEnv } from "../../kernel/config/secrets";
 import { negativeWindowFromEnv } from "./validity";
+import { bindingsFromEnv } from "./access";
 import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
@@ -37,6 +38,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
   const openCase = openCaseCheck(prismaSql(prisma));
   const negativeWindowHours = negativeWindowFromEnv(process.env);
+  const enforceBindings = bindingsFromEnv(process.env);
   const codes = { publicKey: loadTestingCodePublicKey(process.env, dataDirFromEnv(process.env)) };
   codes.publicKey.catch(() => undefined); // a bad key surfaces on first use, with its message
   const server = buildSubgraphServer<TestingContext>({
@@ -50,7 +52,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay, codes, negativeWindowHours }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay, codes, negativeWindowHours, enforceBindings }),
     // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
     seed: async (city) => {
       await seedDemoCase(prismaSql(prisma));

@@ -2,7 +2,8 @@
 // tubes (pool size 1, 5 or 10), registers people by testing code (verified offline, used once)
 // or by ID card (phone required), seals the box and hands it to a courier; the agency's lab
 // receives it, tests and rejects tubes. Every step's who and when is queryable per tube and box,
-// and each refusal has its own code and writes nothing.
+// and each refusal has its own code and writes nothing. Staff bindings are enforced here: a
+// sampler's or lab's token opens nothing without a binding row in the silo's own table.
 import { randomBytes } from "node:crypto";
 import { generateKeyPair } from "jose";
 import type { Viewer } from "../../kernel/auth/viewer";
@@ -17,12 +18,20 @@ const SCAN = `mutation Scan($i: ScanTubeInput!) { scanTube(input: $i) { code cap
 const BY_CODE = `mutation ByCode($i: RegisterByCodeInput!) { registerByTestingCode(input: $i) { id repeat method documentType documentMasked person { id name } } }`;
 const BY_ID = `mutation ById($i: RegisterSampleInput!) { registerSample(input: $i) { id repeat method documentMasked phone person { name documentNumber } } }`;
 const ISSUE = `mutation Issue { issueTestingCode { payload } }`;
+// Read by the testing silo when the graph starts (in this test file's process).
+process.env.TESTING_STAFF_BINDINGS = "enforce";
+
 const CUSTODY = `query Box($b: String!) { box(code: $b) { status custody { step actorRole actorId detail at tube { code } } tubes { code status custody { step } } } }`;
 
 describe.each(MODES)("the closed loop and chain of custody (%s)", (mode) => {
   let graph: TestGraph;
   beforeAll(async () => {
     graph = await startTestGraph(mode);
+    // The sampler works at sites 0 and 1, the lab member for every agency; nobody else is bound.
+    const bind = (personId: string, role: string, siteId: string | null, agencyId: string | null) =>
+      graph.databases.testing.sql.query(`INSERT INTO staff_binding (id, person_id, role, site_id, agency_id) VALUES (gen_random_uuid(), $1, $2, $3, $4)`, [personId, role, siteId, agencyId]);
+    for (const s of graph.city.sites.slice(0, 2)) await bind(sampler().subject!, "SAMPLER", s.id, null);
+    for (const a of graph.city.agencies) await bind(lab().subject!, "LAB", null, a.id);
     await openSamplingSession(graph, sampler());
   });
   afterAll(async () => {
@@ -133,6 +142,23 @@ describe.each(MODES)("the closed loop and chain of custody (%s)", (mode) => {
     // The box's lab reads it; another agency's lab and a resident do not.
     expect((await graph.query(CUSTODY, { b: box }, otherLab())).body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     refused(await graph.query(CUSTODY, { b: box }, residentOf(p)), "FORBIDDEN");
+  });
+
+  test("staff bindings: a token for a site or agency the person is not bound to is refused, and writes nothing", async () => {
+    const stranger: Viewer = { role: "SAMPLER", subject: graph.city.residents[7]!.personId, siteId: site().id };
+    const tubes = await count("sample_tube");
+    refused(await graph.query(SCAN, { i: { boxCode: fresh("B-NB"), tubeCode: fresh("T-NB"), poolSize: 1 } }, stranger), "FORBIDDEN", "NOT_BOUND_TO_SITE");
+    refused(await graph.query(`mutation { openSamplingSession(hours: 1) { id } }`, {}, stranger), "FORBIDDEN", "NOT_BOUND_TO_SITE");
+    // Bound at sites 0 and 1 only: a token naming site 2 opens nothing.
+    refused(await graph.query(SCAN, { i: { boxCode: fresh("B-NB"), tubeCode: fresh("T-NB"), poolSize: 1 } }, { ...sampler(), siteId: graph.city.sites[2]!.id }), "FORBIDDEN", "NOT_BOUND_TO_SITE");
+    expect(await count("sample_tube")).toBe(tubes);
+    // Bound as lab staff is not bound as a sampler, and a revoked binding binds nothing.
+    refused(await graph.query(`mutation { receiveBox(boxCode: "B-X") { status } }`, {}, { role: "LAB", subject: graph.city.residents[8]!.personId, agencyId: site().agencyId }), "FORBIDDEN", "NOT_BOUND_TO_AGENCY");
+    await graph.databases.testing.sql.query(`INSERT INTO staff_binding (id, person_id, role, agency_id, revoked_at) VALUES (gen_random_uuid(), $1, 'LAB', $2, now())`, [graph.city.residents[8]!.personId, site().agencyId]);
+    const results = await count("test_result");
+    const revoked = await graph.query(`mutation { recordResults(inputs: [{ tubeCode: "T-X", outcome: NEGATIVE }]) { recorded } }`, {}, { role: "LAB", subject: graph.city.residents[8]!.personId, agencyId: site().agencyId });
+    refused(revoked, "FORBIDDEN", "NOT_BOUND_TO_AGENCY");
+    expect(await count("test_result")).toBe(results);
   });
 
   test("the registry: sites by district with 24-hour and pooled filters; an agency's capacity and today's load", async () => {

@@ -14,3 +14,19 @@ ADD COLUMN "open_24h" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateIndex
 CREATE INDEX "sampling_site_district_idx" ON "sampling_site"("district");
+
+-- CreateTable
+CREATE TABLE "staff_binding" (
+    "id" UUID NOT NULL,
+    "person_id" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "site_id" TEXT,
+    "agency_id" TEXT,
+    "bound_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "revoked_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "staff_binding_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "staff_binding_person_id_role_idx" ON "staff_binding"("person_id", "role");
