@@ -49,6 +49,7 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.tube": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.box": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.positiveTubes": { roles: OVERSIGHT },
+  "Query.orphanResults": { roles: ["LAB"] },
   "Query.resultCounts": { roles: OVERSIGHT },
   "Mutation.scanTube": { roles: ["SAMPLER"] },
   "Mutation.openSamplingSession": { roles: ["SAMPLER"] },
@@ -60,6 +61,7 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Mutation.receiveBox": { roles: ["LAB"] },
   "Mutation.startTesting": { roles: ["LAB"] },
   "Mutation.rejectTube": { roles: ["LAB"] },
+  "Mutation.resolveOrphanResult": { roles: ["LAB"] },
   "Mutation.recordResult": { roles: ["LAB"] },
   "Mutation.recordResults": { roles: ["LAB"] },
   // venues

@@ -54,7 +54,7 @@ export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome
     if (!CODE.test(tubeCode)) return { ...base, ...refusal("INVALID", "MALFORMED_CODE", `Item ${index}: a tube code is 1 to 40 letters, digits or dashes.`) };
     if (outcomes.get(tubeCode)!.size > 1) return { ...base, ...refusal("INVALID", "CONTRADICTORY_DUPLICATE", `Tube ${tubeCode} appears more than once in this upload with different outcomes: fix the upload.`) };
     const tube = byCode.get(tubeCode);
-    if (!tube) return { ...base, ...refusal("NOT_FOUND", "UNKNOWN_TUBE", `No tube has the code ${tubeCode}: check the label.`) };
+    if (!tube) return { ...base, ...refusal("NOT_FOUND", "UNKNOWN_TUBE", `No tube has the code ${tubeCode}: the result is kept in your agency's orphan queue (orphanResults) to match to the right tube.`) };
     const refused = refusalFor(tube, input.outcome, agencyId);
     if (refused) return { ...base, ...refused };
     if (tube.resultId !== null) {

@@ -13,6 +13,8 @@ import { prismaSql } from "../../kernel/db/sql";
 import { appendEvents } from "../../kernel/events";
 import { resultRecordedEvents } from "./events/resultRecorded";
 import { classifyUpload, type ItemAnswer, type TubeRow } from "./resultItems";
+import { claimOrphan, keepOrphans } from "./orphans";
+import type { Actor } from "./custody";
 
 export interface RecordResultInput {
   tubeCode: string;
@@ -54,6 +56,9 @@ async function recordAll(tx: Tx, agencyId: string, recordedBy: string | null, in
     codes,
   );
   const { answers, fresh } = classifyUpload(inputs, tubes, agencyId);
+  // Unknown codes are kept in the agency's orphan queue (orphans.ts), in this same transaction.
+  const unknown = answers.filter((a) => a.reason === "UNKNOWN_TUBE");
+  await keepOrphans(tx, agencyId, recordedBy, unknown.map((a) => ({ tubeCode: a.tubeCode, outcome: inputs[a.index]!.outcome })));
   if (fresh.length === 0) return answers;
   // ON CONFLICT: a concurrent upload may have recorded one of these tubes since the read above.
   const inserted = await tx.$queryRawUnsafe<ResultRow[]>(
@@ -111,4 +116,16 @@ export async function recordResults(prisma: PrismaClient, agencyId: string, inpu
   const recorded = count("RECORDED");
   if (recorded > 0) notify();
   return { recorded, unchanged: count("UNCHANGED"), refused: items.length - recorded - count("UNCHANGED"), items };
+}
+
+/** The agency's lab moves an orphan result onto a candidate tube: recorded like an upload item, in one transaction with the orphan's resolution. */
+export async function resolveOrphanResult(prisma: PrismaClient, agencyId: string, actor: Actor, orphanId: string, tubeCode: string, notify: () => void = () => undefined): Promise<TestResult> {
+  const result = await prisma.$transaction(async (tx) => {
+    const { orphan, tubeCode: code } = await claimOrphan(tx, agencyId, actor, orphanId, tubeCode);
+    const [answer] = await recordAll(tx, agencyId, actor.id, [{ tubeCode: code, outcome: orphan.outcome as TestOutcome }]);
+    if (answer!.status !== "RECORDED") throw fail(answer!.status === "INVALID" ? "BAD_USER_INPUT" : (answer!.status as "CONFLICT"), answer!.message ?? "The result was not recorded.", { reason: answer!.reason });
+    return answer!.result!;
+  });
+  notify();
+  return result;
 }

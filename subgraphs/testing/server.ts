@@ -17,6 +17,7 @@ import { TestResult } from "./resolvers/TestResult";
 import { Person, PersonTest } from "./resolvers/Person";
 import { CustodyStep } from "./resolvers/SampleTube";
 import { RecordResultsPayload } from "./resolvers/RecordResultsPayload";
+import { OrphanCandidate, OrphanResult } from "./resolvers/OrphanResult";
 import { loadTestingCodePublicKey } from "../../kernel/testingCode";
 import { dataDirFromEnv } from "../../kernel/config/secrets";
 import { negativeWindowFromEnv } from "./validity";
@@ -44,7 +45,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
-    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup, CustodyStep, RecordResultsPayload },
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup, CustodyStep, RecordResultsPayload, OrphanResult, OrphanCandidate },
     permissions,
     entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person", "Swab.samplerId": "Person", "CustodyStep.actorId": "Person" } },
     scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),

@@ -150,6 +150,44 @@ describe.each(MODES)("result uploads, pooled positives and traceback (%s)", (mod
     expect((await me(q)).healthCode.colour).toBe("POPUP");
   });
 
+  test("orphans: a result for a misread tube code is kept, with ranked candidate tubes, and the agency's lab moves it onto the right one", async () => {
+    const p = quietResidents(graph)[8]!;
+    const box = fresh("B-ORPH");
+    const real = `${fresh("T-ORPH")}-AB`;
+    const misread = real.slice(0, -2) + "BA";
+    await graph.query(`mutation S($i: ScanTubeInput!) { scanTube(input: $i) { id } }`, { i: { boxCode: box, tubeCode: real, poolSize: 1 } }, sampler());
+    expect((await graph.query(`mutation R($i: RegisterSampleInput!) { registerSample(input: $i) { id } }`, { i: { tubeCode: real, documentNumber: p.idNumber, phone: p.phone } }, sampler())).body.errors).toBeUndefined();
+    await deliverBox(graph, sampler(), lab(), box);
+    const up = await graph.query(UPLOAD, { i: [{ tubeCode: misread, outcome: "NEGATIVE" }] }, lab());
+    expect(up.body.data.recordResults.items).toMatchObject([{ status: "NOT_FOUND", reason: "UNKNOWN_TUBE" }]);
+    // The retry keeps one orphan, not two.
+    await graph.query(UPLOAD, { i: [{ tubeCode: misread, outcome: "NEGATIVE" }] }, lab());
+    const QUEUE = `query Q { orphanResults(first: 200) { id tubeCode outcome candidates { rank edit tube { code } } } }`;
+    const queue = await graph.query(QUEUE, {}, lab());
+    expect(queue.body.errors).toBeUndefined();
+    const mine = queue.body.data.orphanResults.filter((o: { tubeCode: string }) => o.tubeCode === misread);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ outcome: "NEGATIVE", candidates: [{ rank: 1, edit: "TRANSPOSITION", tube: { code: real } }] });
+    // Another agency's lab does not see it; a sampler may not read the queue.
+    const otherLab: Viewer = { ...lab(), agencyId: graph.city.agencies.find((a) => a.id !== site().agencyId)!.id };
+    expect((await graph.query(QUEUE, {}, otherLab)).body.data.orphanResults.map((o: { tubeCode: string }) => o.tubeCode)).not.toContain(misread);
+    refused(await graph.query(QUEUE, {}, sampler()), "FORBIDDEN");
+    const RESOLVE = `mutation M($id: ID!, $t: String!) { resolveOrphanResult(id: $id, tubeCode: $t) { outcome tube { code status custody { step detail actorRole } } } }`;
+    const before = await results();
+    refused(await graph.query(RESOLVE, { id: mine[0].id, t: "T-NOT-NEAR" }, lab()), "BAD_USER_INPUT", "NOT_A_CANDIDATE");
+    refused(await graph.query(RESOLVE, { id: mine[0].id, t: real }, otherLab), "NOT_FOUND", "UNKNOWN_ORPHAN");
+    expect(await results()).toBe(before);
+    const moved = await graph.query(RESOLVE, { id: mine[0].id, t: real }, lab());
+    expect(moved.body.errors).toBeUndefined();
+    expect(moved.body.data.resolveOrphanResult).toMatchObject({ outcome: "NEGATIVE", tube: { code: real, status: "RESULTED" } });
+    expect(moved.body.data.resolveOrphanResult.tube.custody.slice(-2)).toEqual([{ step: "ORPHAN_MATCHED", detail: misread, actorRole: "LAB" }, { step: "RESULTED", detail: "NEGATIVE", actorRole: "LAB" }]);
+    expect(await results()).toBe(before + 1);
+    refused(await graph.query(RESOLVE, { id: mine[0].id, t: real }, lab()), "CONFLICT", "ORPHAN_RESOLVED");
+    // The person's record shows the result at once.
+    expect((await graph.query(ME, {}, residentOf(p))).body.data.me.negativeTest.valid).toBe(true);
+    expect((await graph.query(QUEUE, {}, lab())).body.data.orphanResults.map((o: { tubeCode: string }) => o.tubeCode)).not.toContain(misread);
+  });
+
   test("the latest negative's age and validity under the window, right the moment it is recorded", async () => {
     const [p, never] = quietResidents(graph).slice(6, 8) as [DemoResident, DemoResident];
     const me = async (r: DemoResident) => (await graph.query(ME, {}, residentOf(r))).body.data.me;

@@ -4,7 +4,7 @@ import { boundLabAgency as labAgency, boundSamplerSite as samplerSite } from "..
 import { scanTube, type ScanTubeInput } from "../scanning";
 import { registerByTestingCode, registerSample, type RegisterByCodeInput, type RegisterSampleInput } from "../registration";
 import { closeSamplingSession, openSamplingSession } from "../sessions";
-import { recordResult, recordResults, type RecordResultInput } from "../results";
+import { recordResult, recordResults, resolveOrphanResult, type RecordResultInput } from "../results";
 import { actorOf, handBoxToCourier, moveTube, receiveBox, sealBox } from "../custody";
 
 type Ctx = TestingContext;
@@ -24,5 +24,7 @@ export const Mutation = {
   startTesting: async (_: unknown, args: { tubeCode: string }, ctx: Ctx) => moveTube(ctx.prisma, await labAgency(ctx), actorOf(ctx.viewer), args.tubeCode, "TESTING"),
   rejectTube: async (_: unknown, args: { tubeCode: string; reason: string }, ctx: Ctx) => moveTube(ctx.prisma, await labAgency(ctx), actorOf(ctx.viewer), args.tubeCode, "REJECTED", args.reason),
   recordResult: async (_: unknown, args: { input: RecordResultInput }, ctx: Ctx) => recordResult(ctx.prisma, await labAgency(ctx), args.input, ctx.relay.notify, ctx.viewer.subject ?? null),
+  resolveOrphanResult: async (_: unknown, args: { id: string; tubeCode: string }, ctx: Ctx) =>
+    resolveOrphanResult(ctx.prisma, await labAgency(ctx), actorOf(ctx.viewer), args.id, args.tubeCode, ctx.relay.notify),
   recordResults: async (_: unknown, args: { inputs: RecordResultInput[] }, ctx: Ctx) => recordResults(ctx.prisma, await labAgency(ctx), args.inputs, ctx.relay.notify, ctx.viewer.subject ?? null),
 };

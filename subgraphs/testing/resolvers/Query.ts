@@ -2,6 +2,7 @@
 import type { TestingContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
 import { searchSites, type SiteSearch } from "../registry";
+import { orphanResults } from "./OrphanResult";
 
 /** Results per agency and outcome, counted in the database. */
 async function resultCounts(_: unknown, __: unknown, ctx: TestingContext) {
@@ -32,6 +33,7 @@ export const Query = {
   tube: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.sampleTube.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
   box: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.transportBox.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
   positiveTubes,
+  orphanResults,
   sites: (_: unknown, args: SiteSearch, ctx: TestingContext) => searchSites(ctx.prisma, args),
   resultCounts,
 };
