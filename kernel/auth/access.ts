@@ -50,6 +50,8 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.box": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.positiveTubes": { roles: OVERSIGHT },
   "Query.orphanResults": { roles: ["LAB"] },
+  "Query.campaigns": { roles: ["COMMUNITY_OFFICER", ...OVERSIGHT] },
+  "Mutation.startCampaign": { roles: ["EPIDEMIOLOGIST"] },
   "Query.resultCounts": { roles: OVERSIGHT },
   "Mutation.scanTube": { roles: ["SAMPLER"] },
   "Mutation.openSamplingSession": { roles: ["SAMPLER"] },

@@ -18,6 +18,7 @@ import { Person, PersonTest } from "./resolvers/Person";
 import { CustodyStep } from "./resolvers/SampleTube";
 import { RecordResultsPayload } from "./resolvers/RecordResultsPayload";
 import { OrphanCandidate, OrphanResult } from "./resolvers/OrphanResult";
+import { Campaign } from "./resolvers/Campaign";
 import { loadTestingCodePublicKey } from "../../kernel/testingCode";
 import { dataDirFromEnv } from "../../kernel/config/secrets";
 import { negativeWindowFromEnv } from "./validity";
@@ -45,7 +46,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
-    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup, CustodyStep, RecordResultsPayload, OrphanResult, OrphanCandidate },
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup, CustodyStep, RecordResultsPayload, OrphanResult, OrphanCandidate, Campaign },
     permissions,
     entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person", "Swab.samplerId": "Person", "CustodyStep.actorId": "Person" } },
     scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),

@@ -188,6 +188,36 @@ describe.each(MODES)("result uploads, pooled positives and traceback (%s)", (mod
     expect((await graph.query(QUEUE, {}, lab())).body.data.orphanResults.map((o: { tubeCode: string }) => o.tubeCode)).not.toContain(misread);
   });
 
+  test("a screening campaign: coverage per community from health-code's counts, for officers (their community) and oversight", async () => {
+    const p = quietResidents(graph)[9]!;
+    const epi: Viewer = { role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE };
+    const START = `mutation C($i: CampaignInput!) { startCampaign(input: $i) { id district } }`;
+    const window = { startsAt: new Date(Date.now() - 3600_000).toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString() };
+    refused(await graph.query(START, { i: { name: "全员筛查", district: p.district, startsAt: window.endsAt, endsAt: window.startsAt } }, epi), "BAD_USER_INPUT");
+    refused(await graph.query(START, { i: { name: "全员筛查", district: p.district, ...window } }, lab()), "FORBIDDEN");
+    const started = await graph.query(START, { i: { name: "全员筛查", district: p.district, ...window } }, epi);
+    expect(started.body.errors).toBeUndefined();
+    const id = started.body.data.startCampaign.id;
+    const COVERAGE = `query Cov { campaigns { id coverage { community residents tested share } } }`;
+    const rowOf = async (viewer: Viewer) => {
+      const res = await graph.query(COVERAGE, {}, viewer);
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data.campaigns.find((c: { id: string }) => c.id === id).coverage as Array<{ community: string; residents: number; tested: number; share: number }>;
+    };
+    const before = (await rowOf(epi)).find((r) => r.community === p.community)!;
+    expect(before.residents).toBe(graph.city.residents.filter((r) => r.district === p.district && r.community === p.community).length);
+    const { codes } = await fill([[p]], { poolSize: 1, deliver: true });
+    await graph.query(UPLOAD, { i: [{ tubeCode: codes[0], outcome: "NEGATIVE" }] }, lab());
+    await waitFor("the campaign's coverage to count the new test", async () => (await rowOf(epi)).find((r) => r.community === p.community)!.tested === before.tested + 1);
+    const officer: Viewer = { role: "COMMUNITY_OFFICER", subject: graph.city.residents[3]!.personId, community: p.community };
+    expect((await rowOf(officer)).map((r) => r.community)).toEqual([p.community]);
+    const auditor: Viewer = { role: "AUDITOR", subject: graph.city.residents[3]!.personId };
+    const audited = await graph.query(COVERAGE, {}, auditor);
+    expect(audited.body.data.campaigns.find((c: { id: string }) => c.id === id).coverage.find((r: { community: string }) => r.community === p.community).tested).toBe(before.tested + 1);
+    expect(JSON.stringify(audited.body)).not.toContain(p.name);
+    refused(await graph.query(COVERAGE, {}, residentOf(p)), "FORBIDDEN");
+  });
+
   test("the latest negative's age and validity under the window, right the moment it is recorded", async () => {
     const [p, never] = quietResidents(graph).slice(6, 8) as [DemoResident, DemoResident];
     const me = async (r: DemoResident) => (await graph.query(ME, {}, residentOf(r))).body.data.me;

@@ -5,6 +5,7 @@ import { scanTube, type ScanTubeInput } from "../scanning";
 import { registerByTestingCode, registerSample, type RegisterByCodeInput, type RegisterSampleInput } from "../registration";
 import { closeSamplingSession, openSamplingSession } from "../sessions";
 import { recordResult, recordResults, resolveOrphanResult, type RecordResultInput } from "../results";
+import { startCampaign, type CampaignInput } from "../campaigns";
 import { actorOf, handBoxToCourier, moveTube, receiveBox, sealBox } from "../custody";
 
 type Ctx = TestingContext;
@@ -26,5 +27,6 @@ export const Mutation = {
   recordResult: async (_: unknown, args: { input: RecordResultInput }, ctx: Ctx) => recordResult(ctx.prisma, await labAgency(ctx), args.input, ctx.relay.notify, ctx.viewer.subject ?? null),
   resolveOrphanResult: async (_: unknown, args: { id: string; tubeCode: string }, ctx: Ctx) =>
     resolveOrphanResult(ctx.prisma, await labAgency(ctx), actorOf(ctx.viewer), args.id, args.tubeCode, ctx.relay.notify),
+  startCampaign: (_: unknown, args: { input: CampaignInput }, ctx: Ctx) => startCampaign(ctx.prisma, ctx.viewer.subject ?? null, args.input),
   recordResults: async (_: unknown, args: { inputs: RecordResultInput[] }, ctx: Ctx) => recordResults(ctx.prisma, await labAgency(ctx), args.inputs, ctx.relay.notify, ctx.viewer.subject ?? null),
 };

@@ -34,6 +34,8 @@ export const Query = {
   box: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.transportBox.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
   positiveTubes,
   orphanResults,
+  campaigns: (_: unknown, args: { first: number }, ctx: TestingContext) =>
+    ctx.prisma.campaign.findMany({ orderBy: [{ startsAt: "desc" }, { id: "asc" }], take: Math.min(200, Math.max(1, Math.trunc(args.first))) }),
   sites: (_: unknown, args: SiteSearch, ctx: TestingContext) => searchSites(ctx.prisma, args),
   resultCounts,
 };

@@ -18,3 +18,17 @@ CREATE TABLE "orphan_result" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "orphan_result_agency_id_tube_code_key" ON "orphan_result"("agency_id", "tube_code");
+
+-- Screening campaigns (seed 004): an area and a window; coverage is health-code's.
+-- CreateTable
+CREATE TABLE "campaign" (
+    "id" UUID NOT NULL,
+    "name" TEXT NOT NULL,
+    "district" TEXT NOT NULL,
+    "starts_at" TIMESTAMPTZ(3) NOT NULL,
+    "ends_at" TIMESTAMPTZ(3) NOT NULL,
+    "created_by" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "campaign_pkey" PRIMARY KEY ("id")
+);
