@@ -84,7 +84,7 @@ async function main() {
       const box = `B-${label}`;
       await testing.transportBox.create({ data: { id: box, code: box, siteId: site.id } });
       const codes = Array.from({ length: n }, (_, i) => `T-${label}-${i}`);
-      await testing.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box, capacity: 1 })) });
+      await testing.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box, capacity: 1, status: "RECEIVED" as const })) });
       await testing.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: city.residents[i % 80]!.personId, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
       return codes;
     };

@@ -25,7 +25,8 @@ async function freshTubes(db: Pool, siteId: string, persons: string[], n: number
   const box = `B-BENCH-${randomUUID().slice(0, 8)}`.toUpperCase();
   await db.query(`INSERT INTO transport_box (id, code, site_id) VALUES ($1, $1, $2)`, [box, siteId]);
   const codes = Array.from({ length: n }, (_, i) => `${box}-${i}`.replace("B-BENCH", "T"));
-  await db.query(`INSERT INTO sample_tube (id, code, box_id, capacity) SELECT c, c, $2, 1 FROM unnest($1::text[]) c`, [codes, box]);
+  // Received by the lab (chain of custody): only received tubes take results.
+  await db.query(`INSERT INTO sample_tube (id, code, box_id, capacity, status) SELECT c, c, $2, 1, 'RECEIVED' FROM unnest($1::text[]) c`, [codes, box]);
   await db.query(
     `INSERT INTO swab (id, tube_id, person_id, document_type, document_masked) SELECT gen_random_uuid()::text, c, p, 'CITIZEN_ID', '11**************1X' FROM unnest($1::text[], $2::text[]) AS x(c, p)`,
     [codes, codes.map((_, i) => persons[i % persons.length]!)],

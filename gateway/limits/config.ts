@@ -29,8 +29,10 @@ export interface OperationLimits {
   maxListArgument: number;
   /** Selections counted with fragments expanded (Apollo Server's maxRecursiveSelections). */
   maxRecursiveSelections: number;
-  /** Largest request body (bulk result uploads, 5,000 results, are the largest real bodies: ~400 KB). */
+  /** Largest request body (bulk result uploads are the largest real bodies: 20,000 results ≈ 0.9 MiB). */
   maxBodyBytes: number;
+  /** Most items one list in the variables may hold (a lab's result upload is the largest: docs/testing.md). */
+  maxInputListItems: number;
 }
 
 export const DEFAULT_LIMITS: OperationLimits = {
@@ -47,7 +49,8 @@ export const DEFAULT_LIMITS: OperationLimits = {
   defaultListSize: 10,
   maxListArgument: 200,
   maxRecursiveSelections: 5000,
-  maxBodyBytes: 1024 * 1024,
+  maxBodyBytes: 2 * 1024 * 1024,
+  maxInputListItems: 20_000,
 };
 
 const ENV: Record<Exclude<keyof OperationLimits, "enabled">, string> = {
@@ -64,6 +67,7 @@ const ENV: Record<Exclude<keyof OperationLimits, "enabled">, string> = {
   maxListArgument: "LIMIT_MAX_LIST_ARGUMENT",
   maxRecursiveSelections: "LIMIT_MAX_RECURSIVE_SELECTIONS",
   maxBodyBytes: "LIMIT_MAX_BODY_BYTES",
+  maxInputListItems: "LIMIT_MAX_INPUT_LIST_ITEMS",
 };
 
 /** Reads the limits from LIMIT_* variables (positive integers); LIMITS=off disables them. */

@@ -17,6 +17,13 @@ export function entityTypes(supergraphSdl: string): Set<string> {
   return names;
 }
 
+/** The longest list anywhere in a request's variables (literal lists are bounded by the token limit). */
+export function longestList(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((m: number, v) => Math.max(m, longestList(v)), value.length);
+  if (value !== null && typeof value === "object") return Object.values(value).reduce((m: number, v) => Math.max(m, longestList(v)), 0);
+  return 0;
+}
+
 /** The plugin that refuses over-budget operations and out-of-bounds `first`/`last`. */
 export function operationLimitsPlugin<C extends BaseContext>(limits: OperationLimits, entities: ReadonlySet<string>): ApolloServerPlugin<C> {
   return {
@@ -24,6 +31,10 @@ export function operationLimitsPlugin<C extends BaseContext>(limits: OperationLi
       return {
         async didResolveOperation({ operation, document, request, schema }) {
           if (!operation) return;
+          const longest = longestList(request.variables);
+          if (limits.enabled && longest > limits.maxInputListItems) {
+            throw limitExceeded("inputListItems", limits.maxInputListItems, `A list in this request's variables has ${longest} items, over ${limits.maxInputListItems} (a result upload carries at most that many).`);
+          }
           const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
           const { cost, hops } = operationCost({ schema, operation, fragments, variables: request.variables ?? {}, entities, limits });
           if (!limits.enabled) return;

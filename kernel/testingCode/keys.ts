@@ -31,6 +31,8 @@ async function generated(): Promise<JWK> {
   return exportJWK(privateKey);
 }
 
+let testKeys: Promise<TestingCodeKeys> | undefined;
+
 /** Loads the key pair per the environment (see the file comment). */
 export async function loadTestingCodeKeys(env: NodeJS.ProcessEnv, dataDir: string): Promise<TestingCodeKeys> {
   const raw = optionalEnv(env, "TESTING_CODE_PRIVATE_JWK");
@@ -42,11 +44,28 @@ export async function loadTestingCodeKeys(env: NodeJS.ProcessEnv, dataDir: strin
     }
   }
   if (env.NODE_ENV === "production") throw new ConfigError("TESTING_CODE_PRIVATE_JWK is required in production: an EC P-256 private key in JWK form.");
-  if (env.NODE_ENV === "test") return fromPrivateJwk(await generated());
+  // One key per test process, shared by every silo in it (health-code signs, testing verifies).
+  if (env.NODE_ENV === "test") return (testKeys ??= generated().then(fromPrivateJwk));
   const file = join(dataDir, "dev-testing-code-key.json");
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(await generated()), { mode: 0o600 });
   }
   return fromPrivateJwk(JSON.parse(readFileSync(file, "utf8")) as JWK);
+}
+
+/**
+ * The public key a verifier (testing, venues) needs: TESTING_CODE_PUBLIC_JWK when set (production
+ * verifiers hold no private key), else the development or test key pair's public half.
+ */
+export async function loadTestingCodePublicKey(env: NodeJS.ProcessEnv, dataDir: string): Promise<CryptoKey> {
+  const raw = optionalEnv(env, "TESTING_CODE_PUBLIC_JWK");
+  if (!raw) return (await loadTestingCodeKeys(env, dataDir)).publicKey;
+  try {
+    const jwk = JSON.parse(raw) as JWK;
+    if (jwk.kty !== "EC" || jwk.crv !== "P-256" || jwk.d) throw new Error("an EC P-256 public key (kty EC, crv P-256, no d) is required");
+    return (await importJWK({ ...jwk, alg: ALGORITHM }, ALGORITHM)) as CryptoKey;
+  } catch (e) {
+    throw new ConfigError(`TESTING_CODE_PUBLIC_JWK is not a usable public JWK: ${(e as Error).message}`);
+  }
 }

@@ -83,6 +83,8 @@ export const permissions = {
   StatusChange: { "*": allow, actorId: oversight },
   FieldDisclosure: allow,
   StatusCount: allow,
+  Campaign: { id: allow, district: allow, startsAt: allow, endsAt: allow, coverage: rolesRule("campaignCoverage", ["COMMUNITY_OFFICER", "EPIDEMIOLOGIST", "AUDITOR"]) },
+  CommunityCoverage: allow,
   DisclosureAudit: { id: allow, healthCode: rolesRule("auditor", ["AUDITOR"]) },
   DisclosureRecord: allow,
   _Service: allow,

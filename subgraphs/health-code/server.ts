@@ -17,6 +17,7 @@ import { faceVerifierFromEnv } from "./proxies/faceVerifier";
 import { notifierFromEnv } from "./feeds/notifier";
 import { dataDirFromEnv } from "../../kernel/config/secrets";
 import { ConfigError, optionalEnv } from "../../kernel/config/env";
+import { Campaign } from "./resolvers/Campaign";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
 import { permissions } from "./permissions";
@@ -43,7 +44,7 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
   const server = buildSubgraphServer<HealthCodeContext>({
     name: "health-code",
     typeDefs,
-    resolvers: { Query, Mutation, Person, StatusCause, StatusChange, DisclosureAudit },
+    resolvers: { Query, Mutation, Person, StatusCause, StatusChange, DisclosureAudit, Campaign },
     permissions,
     entityIds: {
       types: ["Person", "StatusCause"],

@@ -1,6 +1,8 @@
 // Who may do what in the testing silo, in words a person at a desk understands.
 import type { Viewer } from "../../kernel/auth/viewer";
 import { fail } from "../../kernel/runtime/errors";
+import { ConfigError } from "../../kernel/config/env";
+import type { TestingContext } from "./context";
 
 /** The sampler's own site, or FORBIDDEN. */
 export function samplerSite(viewer: Viewer): string {
@@ -12,4 +14,37 @@ export function samplerSite(viewer: Viewer): string {
 export function labAgency(viewer: Viewer): string {
   if (viewer.role !== "LAB" || !viewer.agencyId) throw fail("FORBIDDEN", "Only a lab signed in for a testing agency may record results.");
   return viewer.agencyId;
+}
+
+/** Whether staff bindings are checked: TESTING_STAFF_BINDINGS=enforce|off; enforced by default in production. */
+export function bindingsFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.TESTING_STAFF_BINDINGS;
+  if (raw === undefined || raw === "") return env.NODE_ENV === "production";
+  if (raw !== "enforce" && raw !== "off") throw new ConfigError(`TESTING_STAFF_BINDINGS must be "enforce" or "off" (got "${raw}").`);
+  return raw === "enforce";
+}
+
+/** True when the viewer has a live binding to the site (SAMPLER) or agency (LAB). */
+async function bound(ctx: TestingContext, role: "SAMPLER" | "LAB", place: { siteId?: string; agencyId?: string }): Promise<boolean> {
+  if (!ctx.viewer.subject) return false;
+  const n = await ctx.prisma.staffBinding.count({ where: { personId: ctx.viewer.subject, role, revokedAt: null, ...place } });
+  return n > 0;
+}
+
+/** The sampler's site, checked against the silo's own bindings when they are enforced. */
+export async function boundSamplerSite(ctx: TestingContext): Promise<string> {
+  const siteId = samplerSite(ctx.viewer);
+  if (ctx.enforceBindings && !(await bound(ctx, "SAMPLER", { siteId }))) {
+    throw fail("FORBIDDEN", "You are not registered as a sampler at this site: ask the agency to bind you to it.", { reason: "NOT_BOUND_TO_SITE" });
+  }
+  return siteId;
+}
+
+/** The lab member's agency, checked against the silo's own bindings when they are enforced. */
+export async function boundLabAgency(ctx: TestingContext): Promise<string> {
+  const agencyId = labAgency(ctx.viewer);
+  if (ctx.enforceBindings && !(await bound(ctx, "LAB", { agencyId }))) {
+    throw fail("FORBIDDEN", "You are not registered as lab staff of this agency: ask the agency to bind you to it.", { reason: "NOT_BOUND_TO_AGENCY" });
+  }
+  return agencyId;
 }

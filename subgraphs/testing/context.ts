@@ -2,6 +2,7 @@
 import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
 import type { PrismaClient } from "./generated/prisma/client";
 import type { Loaders } from "./loaders";
+import type { CodeVerifier } from "./testingCodes";
 
 export interface TestingContext extends SubgraphContext {
   prisma: PrismaClient;
@@ -10,4 +11,10 @@ export interface TestingContext extends SubgraphContext {
   relay: { notify(): void };
   /** Pepper of person ids: a scanned document becomes a pseudonym here, without a lookup. */
   pepper: Uint8Array;
+  /** The health-code silo's public key for testing codes (verified offline). */
+  codes: CodeVerifier;
+  /** How long a negative result stays valid by default (TESTING_NEGATIVE_VALID_HOURS). */
+  negativeWindowHours: number;
+  /** Whether samplers' and labs' tokens are checked against staff_binding (TESTING_STAFF_BINDINGS). */
+  enforceBindings: boolean;
 }

@@ -1,6 +1,6 @@
 // Per-request DataLoaders of the testing silo.
 import DataLoader from "dataloader";
-import type { Agency, PrismaClient, SampleTube, SamplingSite, Swab, TestResult, TransportBox } from "./generated/prisma/client";
+import type { Agency, CustodyStep, PrismaClient, SampleTube, SamplingSite, Swab, TestResult, TransportBox } from "./generated/prisma/client";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
 import { loadPersonTests, type PersonTests } from "./personTests";
 
@@ -23,6 +23,8 @@ export interface Loaders {
   tubesByBox: DataLoader<string, SampleTube[]>;
   swabsByTube: DataLoader<string, Swab[]>;
   resultByTube: DataLoader<string, TestResult | null>;
+  /** Every custody step of a box and its tubes, oldest first. */
+  custodyByBox: DataLoader<string, CustodyStep[]>;
   /** A person's latest `last` swabs (clamped) and latest negative result time; one loader per `last`. */
   personTests(last: number): DataLoader<string, PersonTests>;
 }
@@ -48,6 +50,7 @@ export function createLoaders(prisma: PrismaClient): Loaders {
     tubesByBox: new DataLoader(async (k) => groupByKey(k, await prisma.sampleTube.findMany({ where: { boxId: ids(k) }, orderBy: { code: "asc" } }), (r) => r.boxId)),
     swabsByTube: new DataLoader(async (k) => groupByKey(k, await prisma.swab.findMany({ where: { tubeId: ids(k) }, orderBy: { swabbedAt: "asc" } }), (r) => r.tubeId)),
     resultByTube: new DataLoader(async (k) => byKey(k, await prisma.testResult.findMany({ where: { tubeId: ids(k) } }), (r) => r.tubeId)),
+    custodyByBox: new DataLoader(async (k) => groupByKey(k, await prisma.custodyStep.findMany({ where: { boxId: ids(k) }, orderBy: [{ at: "asc" }, { id: "asc" }] }), (r) => r.boxId)),
     personTests,
   };
 }

@@ -15,6 +15,14 @@ import { SampleTube } from "./resolvers/SampleTube";
 import { Swab } from "./resolvers/Swab";
 import { TestResult } from "./resolvers/TestResult";
 import { Person, PersonTest } from "./resolvers/Person";
+import { CustodyStep } from "./resolvers/SampleTube";
+import { RecordResultsPayload } from "./resolvers/RecordResultsPayload";
+import { OrphanCandidate, OrphanResult } from "./resolvers/OrphanResult";
+import { Campaign } from "./resolvers/Campaign";
+import { loadTestingCodePublicKey } from "../../kernel/testingCode";
+import { dataDirFromEnv } from "../../kernel/config/secrets";
+import { negativeWindowFromEnv } from "./validity";
+import { bindingsFromEnv } from "./access";
 import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
@@ -31,18 +39,22 @@ export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const prisma = new PrismaClient({ adapter: deps.db.adapter });
   const openCase = openCaseCheck(prismaSql(prisma));
+  const negativeWindowHours = negativeWindowFromEnv(process.env);
+  const enforceBindings = bindingsFromEnv(process.env);
+  const codes = { publicKey: loadTestingCodePublicKey(process.env, dataDirFromEnv(process.env)) };
+  codes.publicKey.catch(() => undefined); // a bad key surfaces on first use, with its message
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
-    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup },
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup, CustodyStep, RecordResultsPayload, OrphanResult, OrphanCandidate, Campaign },
     permissions,
-    entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person" } },
+    entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person", "Swab.samplerId": "Person", "CustodyStep.actorId": "Person" } },
     scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay, codes, negativeWindowHours, enforceBindings }),
     // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
     seed: async (city) => {
       await seedDemoCase(prismaSql(prisma));

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
 import type { TestGraph } from "../support/graph";
-import { openSamplingSession } from "../support/sampling";
+import { deliverBox, openSamplingSession } from "../support/sampling";
 
 /** Residents with no cause, no register, no binding and no test in the demo city: nothing else touches them. */
 export function quietResidents(graph: TestGraph): DemoResident[] {
@@ -41,7 +41,9 @@ export async function swab(graph: TestGraph, persons: DemoResident[], opts: { po
   const sampler: Viewer = { role: "SAMPLER", subject: graph.city.residents[0]!.personId, siteId: site.id };
   const lab: Viewer = { role: "LAB", subject: graph.city.residents[1]!.personId, agencyId: site.agencyId };
   const tubeCode = `T-HC-${randomBytes(4).toString("hex").toUpperCase()}`;
-  const scan = await graph.query(`mutation($i: ScanTubeInput!) { scanTube(input: $i) { id } }`, { i: { boxCode: `B-HC-${site.id.slice(5)}`, tubeCode, pooled: opts.pooled } }, sampler);
+  // A box per tube: a box takes no tubes once sealed and delivered to the lab.
+  const boxCode = `B-HC-${randomBytes(4).toString("hex").toUpperCase()}`;
+  const scan = await graph.query(`mutation($i: ScanTubeInput!) { scanTube(input: $i) { id } }`, { i: { boxCode, tubeCode, pooled: opts.pooled } }, sampler);
   if (scan.body.errors) throw new Error(JSON.stringify(scan.body.errors));
   await openSamplingSession(graph, sampler);
   for (const p of persons) {
@@ -49,6 +51,7 @@ export async function swab(graph: TestGraph, persons: DemoResident[], opts: { po
     if (reg.body.errors) throw new Error(JSON.stringify(reg.body.errors));
   }
   await graph.databases.testing.sql.query(`UPDATE swab SET swabbed_at = $1::timestamp WHERE tube_id = (SELECT id FROM sample_tube WHERE code = $2)`, [opts.swabbedAt.toISOString(), tubeCode]);
+  await deliverBox(graph, sampler, lab, boxCode);
   const rec = await graph.query(`mutation($i: RecordResultInput!) { recordResult(input: $i) { outcome } }`, { i: { tubeCode, outcome: opts.outcome } }, lab);
   if (rec.body.errors) throw new Error(JSON.stringify(rec.body.errors));
   return tubeCode;

@@ -6,7 +6,7 @@
 import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
-import { openSamplingSession } from "../support/sampling";
+import { deliverBox, openSamplingSession } from "../support/sampling";
 import { waitFor } from "../events/helpers/wait";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
@@ -199,12 +199,13 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
     const cause = graph.city.causes.find((c) => c.kind === "POPUP_MEDICINE")!;
     const person = graph.city.residents.find((r) => r.personId === cause.personId)!;
     const site = graph.city.sites[1]!;
-    const tube = graph.city.tubes.find((t) => t.siteId === site.id)!.code;
+    const { code: tube, boxCode } = graph.city.tubes.find((t) => t.siteId === site.id)!;
     const sampler: Viewer = { role: "SAMPLER", subject: graph.city.residents[0]!.personId, siteId: site.id };
     const lab: Viewer = { role: "LAB", subject: graph.city.residents[1]!.personId, agencyId: site.agencyId };
     await openSamplingSession(graph, sampler);
     const swab = await graph.query(`mutation R($input: RegisterSampleInput!) { registerSample(input: $input) { id } }`, { input: { tubeCode: tube, documentNumber: person.idNumber, phone: person.phone } }, sampler);
     expect(swab.body.errors).toBeUndefined();
+    await deliverBox(graph, sampler, lab, boxCode);
     const recorded = await graph.query(`mutation Rec($input: RecordResultInput!) { recordResult(input: $input) { outcome } }`, { input: { tubeCode: tube, outcome: "NEGATIVE" } }, lab);
     expect(recorded.body.errors).toBeUndefined();
     const open = () => hc<{ cleared_reason: string | null }>("SELECT cleared_reason FROM status_cause WHERE person_id = $1 AND kind = 'POPUP_MEDICINE'", [person.personId]);

@@ -6,7 +6,7 @@
 import { maskIdNumber, maskName, citizenIdCheckCharacter } from "../../kernel/identity";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
-import { openSamplingSession } from "../support/sampling";
+import { deliverBox, openSamplingSession } from "../support/sampling";
 
 const RESIDENT_QUERY = `query Resident {
   me {
@@ -91,6 +91,8 @@ describe.each(MODES)("vertical slices (%s mode)", (mode) => {
     const before = await graph.query(RESIDENT_QUERY, {}, { role: "RESIDENT", subject: person.personId });
     expect(before.body.data.me.healthCode.colour).toBe("POPUP");
     expect(before.body.data.me.latestTest.status).toBe("PENDING");
+    const box = graph.city.tubes.find((t) => t.code === openTube())!.boxCode;
+    await deliverBox(graph, sampler(), lab(), box);
     const recorded = await graph.query(
       `mutation Record($input: RecordResultInput!) { recordResult(input: $input) { outcome recordedAt tube { code } } }`,
       { input: { tubeCode: openTube(), outcome: "NEGATIVE" } },

@@ -1,7 +1,8 @@
 // Bulk result upload (subgraphs/testing/results.ts): set-based writes keep the upload's promises.
-// All or nothing (one bad tube and nothing is written, no result and no event), idempotent on
-// retry (the same upload again records nothing and emits nothing), one ResultRecorded event per
-// new tube naming its swabbed persons, and the read-time status sees every result at once.
+// Each item answered on its own (a bad tube is refused with its reason and writes nothing, the
+// good items commit), idempotent on retry (the same upload again records nothing and emits
+// nothing), one ResultRecorded event per new tube naming its swabbed persons, and only tubes the
+// lab has received take a result.
 // Runs on PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { buildCity, type DemoCity } from "../../kernel/demo/city";
 import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { PrismaClient } from "../../subgraphs/testing/generated/prisma/client";
 import { seedTesting } from "../../subgraphs/testing/seed";
-import { recordResult, recordResults, MAX_BATCH } from "../../subgraphs/testing/results";
+import { recordResult, recordResults } from "../../subgraphs/testing/results";
 import { createTestDatabase, MODES } from "../support/services";
 
 const BULK = 1200;
@@ -45,12 +46,15 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     // BULK fresh tubes of this agency, one person swabbed into each.
     const box = await prisma.transportBox.create({ data: { code: "B-BULK", siteId: site.id } });
     for (let i = 0; i < BULK; i++) bulkCodes.push(`T-BULK-${String(i).padStart(5, "0")}`);
-    await prisma.sampleTube.createMany({ data: bulkCodes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1 })) });
+    await prisma.sampleTube.createMany({ data: bulkCodes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1, status: "RECEIVED" as const })) });
     await prisma.swab.createMany({ data: bulkCodes.map((code, i) => ({ tubeId: code, personId: `p-bulk-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
-    await prisma.sampleTube.create({ data: { id: "T-EMPTY", code: "T-EMPTY", boxId: box.id, capacity: 1 } });
+    await prisma.sampleTube.create({ data: { id: "T-EMPTY", code: "T-EMPTY", boxId: box.id, capacity: 1, status: "RECEIVED" } });
+    // Collected and still at the site: not received, so no result yet.
+    await prisma.sampleTube.create({ data: { id: "T-AT-SITE", code: "T-AT-SITE", boxId: box.id, capacity: 1 } });
+    await prisma.swab.create({ data: { tubeId: "T-AT-SITE", personId: "p-at-site", documentType: "CITIZEN_ID", documentMasked: "11**************1X" } });
     const foreignSite = city.sites.find((s) => s.agencyId === otherAgency)!;
     const foreignBox = await prisma.transportBox.create({ data: { code: "B-FOREIGN", siteId: foreignSite.id } });
-    await prisma.sampleTube.create({ data: { id: "T-FOREIGN", code: "T-FOREIGN", boxId: foreignBox.id, capacity: 1 } });
+    await prisma.sampleTube.create({ data: { id: "T-FOREIGN", code: "T-FOREIGN", boxId: foreignBox.id, capacity: 1, status: "RECEIVED" } });
     await prisma.swab.create({ data: { tubeId: "T-FOREIGN", personId: "p-foreign", documentType: "CITIZEN_ID", documentMasked: "11**************1X" } });
   }, 120_000);
   afterAll(async () => {
@@ -59,26 +63,52 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     await drop?.();
   });
 
-  test("one bad tube anywhere in the upload and nothing is written", async () => {
+  test("bad items are refused one by one with their reasons; the good items of the same upload commit", async () => {
     const before = { results: await results(), events: await events() };
-    const good = bulkCodes.slice(0, 100).map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" as const }));
-    await refused(recordResults(prisma, agencyId, [...good, { tubeCode: "T-NO-SUCH", outcome: "NEGATIVE" }]), "NOT_FOUND");
-    await refused(recordResults(prisma, agencyId, [...good, { tubeCode: "T-EMPTY", outcome: "NEGATIVE" }]), "CONFLICT");
-    await refused(recordResults(prisma, agencyId, [...good, { tubeCode: "T-FOREIGN", outcome: "NEGATIVE" }]), "FORBIDDEN");
-    await refused(recordResults(prisma, agencyId, [...good, { tubeCode: bulkCodes[0]!, outcome: "POSITIVE" }]), "BAD_USER_INPUT");
-    await refused(recordResults(prisma, agencyId, [...good, { tubeCode: "bad code!", outcome: "NEGATIVE" }]), "BAD_USER_INPUT");
-    await refused(recordResults(prisma, agencyId, Array.from({ length: MAX_BATCH + 1 }, () => good[0]!)), "BAD_USER_INPUT");
-    expect({ results: await results(), events: await events() }).toEqual(before);
+    const good = bulkCodes.slice(BULK - 100).map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" as const }));
+    const bad = [
+      { tubeCode: "T-NO-SUCH", outcome: "NEGATIVE" as const },
+      { tubeCode: "T-EMPTY", outcome: "NEGATIVE" as const },
+      { tubeCode: "T-FOREIGN", outcome: "NEGATIVE" as const },
+      { tubeCode: "T-AT-SITE", outcome: "NEGATIVE" as const },
+      { tubeCode: "bad code!", outcome: "NEGATIVE" as const },
+      { tubeCode: bulkCodes[BULK - 1]!, outcome: "POSITIVE" as const },
+    ];
+    const answer = await recordResults(prisma, agencyId, [...good, ...bad]);
+    const refusedItems = answer.items.filter((i) => i.status !== "RECORDED").map((i) => [i.index, i.tubeCode, i.status, i.reason]);
+    expect(refusedItems).toEqual([
+      [BULK - 1 - (BULK - 100), bulkCodes[BULK - 1], "INVALID", "CONTRADICTORY_DUPLICATE"],
+      [100, "T-NO-SUCH", "NOT_FOUND", "UNKNOWN_TUBE"],
+      [101, "T-EMPTY", "CONFLICT", "NEVER_COLLECTED"],
+      [102, "T-FOREIGN", "FORBIDDEN", "OTHER_AGENCY"],
+      [103, "T-AT-SITE", "CONFLICT", "NOT_RECEIVED"],
+      [104, "BAD CODE!", "INVALID", "MALFORMED_CODE"],
+      [105, bulkCodes[BULK - 1], "INVALID", "CONTRADICTORY_DUPLICATE"],
+    ]);
+    expect(answer).toMatchObject({ recorded: 99, unchanged: 0, refused: 7 });
+    expect(answer.items).toHaveLength(106);
+    expect({ results: await results(), events: await events() }).toEqual({ results: before.results + 99, events: before.events + 99 });
+    // Nothing was written for a refused tube.
+    expect(await prisma.testResult.count({ where: { tubeId: { in: ["T-EMPTY", "T-FOREIGN", "T-AT-SITE", bulkCodes[BULK - 1]!] } } })).toBe(0);
+    // The retry: the recorded items are UNCHANGED, the refused ones refused again, nothing new written.
+    const again = await recordResults(prisma, agencyId, [...good, ...bad]);
+    expect(again).toMatchObject({ recorded: 0, unchanged: 99, refused: 7 });
+    expect({ results: await results(), events: await events() }).toEqual({ results: before.results + 99, events: before.events + 99 });
+    // A single result's refusal is thrown with its code.
+    await refused(recordResult(prisma, agencyId, { tubeCode: "T-AT-SITE", outcome: "NEGATIVE" }), "CONFLICT");
+    await refused(recordResult(prisma, agencyId, { tubeCode: "T-NO-SUCH", outcome: "NEGATIVE" }), "NOT_FOUND");
   });
 
   test("a bulk upload records every tube with one event each; the same upload again changes nothing", async () => {
     const before = { results: await results(), events: await events() };
-    const upload = bulkCodes.map((tubeCode, i) => ({ tubeCode: i % 2 ? tubeCode.toLowerCase() : tubeCode, outcome: i % 10 === 0 ? ("POSITIVE" as const) : ("NEGATIVE" as const) }));
-    expect(await recordResults(prisma, agencyId, upload)).toEqual({ recorded: BULK, unchanged: 0 });
-    expect(await results()).toBe(before.results + BULK);
-    expect(await events()).toBe(before.events + BULK);
-    const stored = await prisma.testResult.findMany({ where: { tubeId: { in: bulkCodes } } });
-    expect(stored).toHaveLength(BULK);
+    const fresh = bulkCodes.slice(0, BULK - 100);
+    const upload = fresh.map((tubeCode, i) => ({ tubeCode: i % 2 ? tubeCode.toLowerCase() : tubeCode, outcome: i % 10 === 0 ? ("POSITIVE" as const) : ("NEGATIVE" as const) }));
+    expect(await recordResults(prisma, agencyId, upload)).toMatchObject({ recorded: fresh.length, unchanged: 0, refused: 0 });
+    expect(await results()).toBe(before.results + fresh.length);
+    expect(await events()).toBe(before.events + fresh.length);
+    const stored = await prisma.testResult.findMany({ where: { tubeId: { in: fresh } } });
+    expect(stored).toHaveLength(fresh.length);
+    expect(await prisma.sampleTube.count({ where: { id: { in: fresh }, status: "RESULTED" } })).toBe(fresh.length);
     for (const r of stored) {
       const i = bulkCodes.indexOf(r.tubeId);
       expect(r.outcome).toBe(i % 10 === 0 ? "POSITIVE" : "NEGATIVE");
@@ -92,13 +122,15 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect(event!.payload.outcome).toBe("NEGATIVE");
     expect(event!.payload.persons.map((p) => p.personId)).toEqual(["p-bulk-7"]);
 
-    // Retry: idempotent, and a mix of old and new tubes is refused only when an outcome differs.
-    expect(await recordResults(prisma, agencyId, upload)).toEqual({ recorded: 0, unchanged: BULK });
-    expect(await events()).toBe(before.events + BULK);
-    await refused(recordResults(prisma, agencyId, [{ tubeCode: bulkCodes[1]!, outcome: "POSITIVE" }]), "CONFLICT");
+    // Retry: idempotent; a different outcome for a resulted tube is a CONFLICT and never overwrites.
+    expect(await recordResults(prisma, agencyId, upload)).toMatchObject({ recorded: 0, unchanged: fresh.length, refused: 0 });
+    expect(await events()).toBe(before.events + fresh.length);
+    const conflict = await recordResults(prisma, agencyId, [{ tubeCode: bulkCodes[1]!, outcome: "POSITIVE" }]);
+    expect(conflict.items[0]).toMatchObject({ status: "CONFLICT", reason: "DIFFERENT_RESULT" });
+    expect((await prisma.testResult.findUnique({ where: { tubeId: bulkCodes[1]! } }))!.outcome).toBe("NEGATIVE");
     const single = await recordResult(prisma, agencyId, { tubeCode: bulkCodes[3]!, outcome: "NEGATIVE" });
     expect(single.tubeId).toBe(bulkCodes[3]);
     expect(single.recordedAt).toBeInstanceOf(Date);
-    expect(await results()).toBe(before.results + BULK);
+    expect(await results()).toBe(before.results + fresh.length);
   });
 });

@@ -2,6 +2,7 @@
 // recorded result shows at once (seed 004's "awaiting test" after the result was out).
 import type { TestingContext } from "../context";
 import type { PersonSwab } from "../personTests";
+import { negativeValidity, windowOf } from "../validity";
 
 type PersonRef = { id: string };
 
@@ -19,6 +20,9 @@ export const Person = {
     const [latest] = (await ctx.loaders.personTests(1).load(p.id)).swabs;
     return latest ? personTest(latest) : null;
   },
+  // Derived from the same read as latestNegativeResultAt, so it is right the moment a result is recorded.
+  negativeTest: async (p: PersonRef, args: { windowHours?: number | null }, ctx: TestingContext) =>
+    negativeValidity((await ctx.loaders.personTests(1).load(p.id)).latestNegativeAt, windowOf(args.windowHours, ctx.negativeWindowHours), new Date()),
   // Needed by the health-code silo to derive a status colour (@requires), so every role that may
   // read a status may read it (permissions.ts): it says when, never what or where.
   latestNegativeResultAt: async (p: PersonRef, _: unknown, ctx: TestingContext) => (await ctx.loaders.personTests(1).load(p.id)).latestNegativeAt,

@@ -1,5 +1,8 @@
 // Root queries of the testing silo.
 import type { TestingContext } from "../context";
+import { fail } from "../../../kernel/runtime/errors";
+import { searchSites, type SiteSearch } from "../registry";
+import { orphanResults } from "./OrphanResult";
 
 /** Results per agency and outcome, counted in the database. */
 async function resultCounts(_: unknown, __: unknown, ctx: TestingContext) {
@@ -11,10 +14,28 @@ async function resultCounts(_: unknown, __: unknown, ctx: TestingContext) {
   });
 }
 
+/** Positive tubes recorded on one UTC day, of one agency or district when asked (traceback). */
+async function positiveTubes(_: unknown, args: { day: string; agencyId?: string | null; district?: string | null; first: number }, ctx: TestingContext) {
+  const from = /^\d{4}-\d{2}-\d{2}$/.test(args.day) ? new Date(`${args.day}T00:00:00Z`) : new Date(NaN);
+  if (Number.isNaN(from.getTime())) throw fail("BAD_USER_INPUT", "day is a date in the form 2022-04-09.", { field: "day" });
+  const result = { outcome: "POSITIVE" as const, recordedAt: { gte: from, lt: new Date(from.getTime() + 86_400_000) }, ...(args.agencyId ? { agencyId: args.agencyId } : {}) };
+  return ctx.prisma.sampleTube.findMany({
+    where: { result, ...(args.district ? { box: { site: { district: args.district } } } : {}) },
+    orderBy: { code: "asc" },
+    take: Math.min(200, Math.max(1, Math.trunc(args.first))),
+  });
+}
+
 export const Query = {
   agencies: (_: unknown, __: unknown, ctx: TestingContext) => ctx.prisma.agency.findMany({ orderBy: { code: "asc" } }),
   agency: (_: unknown, args: { id: string }, ctx: TestingContext) => ctx.loaders.agency.load(args.id),
   site: (_: unknown, args: { id: string }, ctx: TestingContext) => ctx.loaders.site.load(args.id),
   tube: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.sampleTube.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
+  box: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.transportBox.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
+  positiveTubes,
+  orphanResults,
+  campaigns: (_: unknown, args: { first: number }, ctx: TestingContext) =>
+    ctx.prisma.campaign.findMany({ orderBy: [{ startsAt: "desc" }, { id: "asc" }], take: Math.min(200, Math.max(1, Math.trunc(args.first))) }),
+  sites: (_: unknown, args: SiteSearch, ctx: TestingContext) => searchSites(ctx.prisma, args),
   resultCounts,
 };

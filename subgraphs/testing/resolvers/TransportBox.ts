@@ -6,4 +6,5 @@ export const TransportBox = {
   __resolveReference: (ref: { id: string }, ctx: TestingContext) => ctx.loaders.box.load(ref.id),
   site: (b: Row, _: unknown, ctx: TestingContext) => ctx.loaders.site.load(b.siteId),
   tubes: (b: Row, _: unknown, ctx: TestingContext) => ctx.loaders.tubesByBox.load(b.id),
+  custody: (b: Row, _: unknown, ctx: TestingContext) => ctx.loaders.custodyByBox.load(b.id),
 };

@@ -1,0 +1,70 @@
+// The answer to each item of a result upload, decided from one read of the tubes it names
+// (results.ts). Pure: no database, so every rule is visible in one place.
+import type { TestOutcome, TestResult } from "./generated/prisma/client";
+
+export type ItemStatus = "RECORDED" | "UNCHANGED" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "INVALID";
+
+/** One item's answer; `result` is set for RECORDED and UNCHANGED. */
+export interface ItemAnswer {
+  index: number;
+  tubeCode: string;
+  status: ItemStatus;
+  /** A stable reason for a refusal (UNKNOWN_TUBE, NOT_RECEIVED, DIFFERENT_RESULT, …). */
+  reason?: string;
+  message?: string;
+  result?: TestResult;
+}
+
+/** A tube as the upload's read returns it. */
+export type TubeRow = {
+  tubeId: string; code: string; capacity: number; status: string; agencyId: string; hasSwab: boolean;
+  resultId: string | null; outcome: TestOutcome | null; resultAgencyId: string | null; resultBy: string | null; recordedAt: Date | string | null;
+};
+
+/** A tube to record, and the upload items that name it. */
+export interface FreshTube { tube: TubeRow; outcome: TestOutcome; indexes: number[] }
+
+const CODE = /^[A-Z0-9-]{1,40}$/;
+
+const refusal = (status: ItemStatus, reason: string, message: string) => ({ status, reason, message });
+
+/** Why a tube cannot take this outcome now, or null when it can (or already has it). */
+function refusalFor(tube: TubeRow, outcome: TestOutcome, agencyId: string) {
+  const c = tube.code;
+  if (tube.agencyId !== agencyId) return refusal("FORBIDDEN", "OTHER_AGENCY", `Tube ${c} was sampled for another agency: only that agency's lab may record it.`);
+  if (tube.resultId !== null) {
+    return tube.outcome === outcome ? null : refusal("CONFLICT", "DIFFERENT_RESULT", `Tube ${c} already has a ${tube.outcome} result; it is never overwritten by an upload (a correction is a re-test).`);
+  }
+  if (!tube.hasSwab) return refusal("CONFLICT", "NEVER_COLLECTED", `Tube ${c} has nobody registered in it: it was never collected.`);
+  if (tube.status === "REJECTED") return refusal("CONFLICT", "REJECTED", `Tube ${c} was rejected by the lab: its people need a new sample.`);
+  if (tube.status === "COLLECTED" || tube.status === "IN_TRANSIT") return refusal("CONFLICT", "NOT_RECEIVED", `Tube ${c} has not been received by the lab yet (it is ${tube.status}): receive its box first.`);
+  return null;
+}
+
+/** Answers every item that can be answered from the read; the rest come back as tubes to record. */
+export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome: TestOutcome }>, tubes: TubeRow[], agencyId: string): { answers: ItemAnswer[]; fresh: FreshTube[] } {
+  const byCode = new Map(tubes.map((t) => [t.code, t]));
+  const outcomes = new Map<string, Set<TestOutcome>>();
+  const codes = inputs.map((i) => i.tubeCode.trim().toUpperCase());
+  codes.forEach((c, i) => (outcomes.get(c) ?? outcomes.set(c, new Set()).get(c)!).add(inputs[i]!.outcome));
+  const fresh = new Map<string, FreshTube>();
+  const answers = inputs.map((input, index): ItemAnswer => {
+    const tubeCode = codes[index]!;
+    const base = { index, tubeCode };
+    if (!CODE.test(tubeCode)) return { ...base, ...refusal("INVALID", "MALFORMED_CODE", `Item ${index}: a tube code is 1 to 40 letters, digits or dashes.`) };
+    if (outcomes.get(tubeCode)!.size > 1) return { ...base, ...refusal("INVALID", "CONTRADICTORY_DUPLICATE", `Tube ${tubeCode} appears more than once in this upload with different outcomes: fix the upload.`) };
+    const tube = byCode.get(tubeCode);
+    if (!tube) return { ...base, ...refusal("NOT_FOUND", "UNKNOWN_TUBE", `No tube has the code ${tubeCode}: the result is kept in your agency's orphan queue (orphanResults) to match to the right tube.`) };
+    const refused = refusalFor(tube, input.outcome, agencyId);
+    if (refused) return { ...base, ...refused };
+    if (tube.resultId !== null) {
+      const at = tube.recordedAt!;
+      const result: TestResult = { id: tube.resultId, tubeId: tube.tubeId, outcome: tube.outcome!, agencyId: tube.resultAgencyId!, recordedBy: tube.resultBy, recordedAt: at instanceof Date ? at : new Date(at) };
+      return { ...base, status: "UNCHANGED", result };
+    }
+    const entry = fresh.get(tubeCode) ?? fresh.set(tubeCode, { tube, outcome: input.outcome, indexes: [] }).get(tubeCode)!;
+    entry.indexes.push(index);
+    return { ...base, status: "RECORDED" };
+  });
+  return { answers, fresh: [...fresh.values()] };
+}
