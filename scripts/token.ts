@@ -47,12 +47,15 @@ async function main() {
   if (number) viewer.subject = personIdFor(requireDocument((opts["document-type"] ?? "CITIZEN_ID") as DocumentType, number), secrets.pepper);
   else if (opts.person) viewer.subject = opts.person;
   else if (role !== "APP") {
-    // Demo defaults: the first demo resident acts as the person behind the token.
+    // Demo defaults: a resident acts as the person behind the token. Staff roles default to the
+    // last demo resident, so the residents `npm start` prints (the first ones) are other people to
+    // them and show as their policy says, not as the viewer's own data.
     const defaults: Partial<Record<string, string>> = {
+      RESIDENT: city.residents[0]!.personId,
       REGISTRAR: city.registers[0]!.registrarId,
       GUARDIAN: city.bindings.find((b) => b.faceVerified)?.guardianId,
     };
-    viewer.subject = defaults[role] ?? city.residents[0]!.personId;
+    viewer.subject = defaults[role] ?? city.residents[city.residents.length - 1]!.personId;
   }
   if (role === "COMMUNITY_OFFICER") viewer.community = opts.community ?? city.residents[0]!.community;
   if (role === "REGISTRAR") viewer.venueIds = (opts.venue ?? city.registers[0]!.venueId).split(",");
