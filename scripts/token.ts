@@ -55,7 +55,7 @@ async function main() {
       REGISTRAR: city.registers[0]!.registrarId,
       GUARDIAN: city.bindings.find((b) => b.faceVerified)?.guardianId,
     };
-    viewer.subject = defaults[role] ?? city.residents[city.residents.length - 1]!.personId;
+    viewer.subject = defaults[role] ?? city.staffId;
   }
   if (role === "COMMUNITY_OFFICER") viewer.community = opts.community ?? city.residents[0]!.community;
   if (role === "REGISTRAR") viewer.venueIds = (opts.venue ?? city.registers[0]!.venueId).split(",");

@@ -41,7 +41,7 @@ export async function bulkUploads(o: BulkOptions): Promise<Record<string, unknow
   const testing = new Pool({ connectionString: o.testingDb, max: 2 });
   const healthCode = new Pool({ connectionString: o.healthCodeDb, max: 1 });
   const site = o.city.sites[0]!;
-  const lab = await signToken({ role: "LAB", agencyId: site.agencyId }, o.tokenSecret, 3600);
+  const lab = await signToken({ role: "LAB", subject: o.city.staffId, agencyId: site.agencyId }, o.tokenSecret, 3600);
   const persons = o.city.residents.map((r) => r.personId);
   const gateway: number[] = [];
   const direct: number[] = [];

@@ -33,6 +33,8 @@ export interface DemoCity {
   agencies: DemoAgency[];
   sites: DemoSite[];
   tubes: DemoTube[];
+  /** The demo's testing staff: bound as sampler to every site and as lab staff to every agency (the last resident; `npm run token` uses it for staff roles). */
+  staffId: string;
   swabs: DemoSwab[];
   results: DemoResult[];
   venues: DemoVenue[];
@@ -147,5 +149,5 @@ export function buildCity(pepper: Uint8Array, size = 300, seed = 20220126, now =
     const guardian = byAge[byAge.length - 1 - n * 3];
     return ward && guardian && ward !== guardian ? [{ id: `binding-${n + 1}`, guardianId: guardian.personId, wardId: ward.personId, relation: "child", faceVerified: n < 2 }] : [];
   });
-  return { residents: people, causes, agencies, sites, tubes, swabs, results, venues, registers, checkIns, bindings };
+  return { residents: people, causes, agencies, sites, tubes, swabs, results, venues, registers, checkIns, bindings, staffId: people[people.length - 1]!.personId };
 }

@@ -31,6 +31,24 @@ async function bound(ctx: TestingContext, role: "SAMPLER" | "LAB", place: { site
   return n > 0;
 }
 
+const boundOnce = new WeakMap<TestingContext, Promise<boolean>>();
+
+/**
+ * Whether a SAMPLER's or LAB's token is backed by a live binding to the site or agency it names
+ * (true when bindings are not enforced, and for every other role); checked once per request.
+ * Reads of tubes and boxes go through it, so an unbound token reaches nothing.
+ */
+export function viewerBound(ctx: TestingContext): Promise<boolean> {
+  const { role, siteId, agencyId } = ctx.viewer;
+  if (!ctx.enforceBindings || (role !== "SAMPLER" && role !== "LAB")) return Promise.resolve(true);
+  let p = boundOnce.get(ctx);
+  if (!p) {
+    p = role === "SAMPLER" ? (siteId ? bound(ctx, "SAMPLER", { siteId }) : Promise.resolve(false)) : agencyId ? bound(ctx, "LAB", { agencyId }) : Promise.resolve(false);
+    boundOnce.set(ctx, p);
+  }
+  return p;
+}
+
 /** The sampler's site, checked against the silo's own bindings when they are enforced. */
 export async function boundSamplerSite(ctx: TestingContext): Promise<string> {
   const siteId = samplerSite(ctx.viewer);

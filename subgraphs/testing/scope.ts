@@ -1,12 +1,13 @@
 // Whose tubes and swabs a viewer's role reaches, as far as the testing silo can tell: it knows
 // every tube's site and every site's agency.
 import type { TestingContext } from "./context";
+import { viewerBound } from "./access";
 
 /** True/false when the site is inside/outside the viewer's scope; undefined when the role has no site scope. */
 export async function siteInScope(siteId: string, ctx: TestingContext): Promise<boolean | undefined> {
   const { role, siteId: ownSite, agencyId } = ctx.viewer;
-  if (role === "SAMPLER") return ownSite !== undefined && ownSite === siteId;
-  if (role === "LAB") return agencyId !== undefined && (await ctx.loaders.site.load(siteId))?.agencyId === agencyId;
+  if (role === "SAMPLER") return ownSite !== undefined && ownSite === siteId && (await viewerBound(ctx));
+  if (role === "LAB") return agencyId !== undefined && (await ctx.loaders.site.load(siteId))?.agencyId === agencyId && (await viewerBound(ctx));
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 // Seeds the testing silo's part of the demo city (embedded mode, or SEED_DEMO=1).
+import { randomUUID } from "node:crypto";
 import type { DemoCity } from "../../kernel/demo/city";
 import { maskIdNumber } from "../../kernel/identity";
 import type { PrismaClient } from "./generated/prisma/client";
@@ -28,6 +29,13 @@ export async function seedTesting(prisma: PrismaClient, city: DemoCity): Promise
       data: city.swabs.map((s) => ({ tubeId: s.tubeCode, personId: s.personId, documentType: "CITIZEN_ID", documentMasked: maskIdNumber(s.idNumber), swabbedAt: s.swabbedAt })),
     });
     await tx.testResult.createMany({ data: city.results.map((r) => ({ tubeId: r.tubeCode, outcome: r.outcome, agencyId: r.agencyId, recordedAt: r.recordedAt })) });
+    // The demo's staff member is bound everywhere, so staff tokens work where bindings are enforced (production).
+    await tx.staffBinding.createMany({
+      data: [
+        ...city.sites.map((site) => ({ id: randomUUID(), personId: city.staffId, role: "SAMPLER", siteId: site.id })),
+        ...city.agencies.map((agency) => ({ id: randomUUID(), personId: city.staffId, role: "LAB", agencyId: agency.id })),
+      ],
+    });
   });
   return true;
 }

@@ -161,6 +161,50 @@ describe.each(MODES)("the closed loop and chain of custody (%s)", (mode) => {
     expect(await count("test_result")).toBe(results);
   });
 
+  test("the agency binds and revokes its own staff through the graph; an unbound or revoked token reads no tube either", async () => {
+    const BIND = `mutation Bind($i: BindStaffInput!) { bindStaff(input: $i) { id role siteId agencyId revokedAt } }`;
+    const REVOKE = `mutation Revoke($id: ID!) { revokeStaffBinding(id: $id) { id revokedAt } }`;
+    const LIST = `query { staffBindings { id role siteId } }`;
+    const TUBE = `query Tube($c: String!) { tube(code: $c) { code status } }`;
+    const newcomer = graph.city.residents[10]!;
+    const asNewcomer: Viewer = { role: "SAMPLER", subject: newcomer.personId, siteId: site().id };
+    // A tube of the site, scanned by the bound sampler.
+    const tube = fresh("T-BIND");
+    expect((await graph.query(SCAN, { i: { boxCode: fresh("B-BIND"), tubeCode: tube, poolSize: 1 } }, sampler())).body.errors).toBeUndefined();
+    // Not yet bound: no scan, and the tube reads as nothing (FORBIDDEN on its fields).
+    refused(await graph.query(SCAN, { i: { boxCode: fresh("B-NB"), tubeCode: fresh("T-NB"), poolSize: 1 } }, asNewcomer), "FORBIDDEN", "NOT_BOUND_TO_SITE");
+    expect((await graph.query(TUBE, { c: tube }, asNewcomer)).body.data?.tube ?? null).toBeNull();
+
+    // Bad input and other agencies' places change nothing.
+    const before = await count("staff_binding");
+    refused(await graph.query(BIND, { i: { role: "SAMPLER", documentNumber: newcomer.idNumber.slice(0, 17) + (newcomer.idNumber.endsWith("0") ? "1" : "0"), siteId: site().id } }, lab()), "BAD_USER_INPUT");
+    refused(await graph.query(BIND, { i: { role: "SAMPLER", documentNumber: newcomer.idNumber } }, lab()), "BAD_USER_INPUT");
+    refused(await graph.query(BIND, { i: { role: "SAMPLER", documentNumber: newcomer.idNumber, siteId: "site-nowhere" } }, lab()), "NOT_FOUND", "UNKNOWN_SITE");
+    refused(await graph.query(BIND, { i: { role: "SAMPLER", documentNumber: newcomer.idNumber, siteId: site().id } }, otherLab()), "FORBIDDEN", "OTHER_AGENCY");
+    // A lab token of the agency whose holder is not bound to it cannot bind anyone.
+    refused(await graph.query(BIND, { i: { role: "SAMPLER", documentNumber: newcomer.idNumber, siteId: site().id } }, { role: "LAB", subject: graph.city.residents[11]!.personId, agencyId: site().agencyId }), "FORBIDDEN", "NOT_BOUND_TO_AGENCY");
+    expect(await count("staff_binding")).toBe(before);
+
+    // The agency's lab binds the newcomer (twice: the same binding), who may then work and read.
+    const bound = await graph.query(BIND, { i: { role: "SAMPLER", documentNumber: newcomer.idNumber, siteId: site().id } }, lab());
+    expect(bound.body.errors).toBeUndefined();
+    expect(bound.body.data.bindStaff).toMatchObject({ role: "SAMPLER", siteId: site().id, agencyId: null, revokedAt: null });
+    const again = await graph.query(BIND, { i: { role: "SAMPLER", documentNumber: newcomer.idNumber, siteId: site().id } }, lab());
+    expect(again.body.data.bindStaff.id).toBe(bound.body.data.bindStaff.id);
+    expect(await count("staff_binding")).toBe(before + 1);
+    expect((await graph.query(LIST, {}, lab())).body.data.staffBindings.map((b: { id: string }) => b.id)).toContain(bound.body.data.bindStaff.id);
+    expect((await graph.query(TUBE, { c: tube }, asNewcomer)).body.data.tube).toEqual({ code: tube, status: "COLLECTED" });
+    expect((await graph.query(SCAN, { i: { boxCode: fresh("B-NEW"), tubeCode: fresh("T-NEW"), poolSize: 1 } }, asNewcomer)).body.errors).toBeUndefined();
+
+    // Another agency cannot revoke it (it does not exist for them); its own agency can, once.
+    refused(await graph.query(REVOKE, { id: bound.body.data.bindStaff.id }, otherLab()), "NOT_FOUND", "UNKNOWN_BINDING");
+    const revoked = await graph.query(REVOKE, { id: bound.body.data.bindStaff.id }, lab());
+    expect(revoked.body.data.revokeStaffBinding.revokedAt).toEqual(expect.any(String));
+    expect((await graph.query(REVOKE, { id: bound.body.data.bindStaff.id }, lab())).body.data.revokeStaffBinding.revokedAt).toBe(revoked.body.data.revokeStaffBinding.revokedAt);
+    refused(await graph.query(SCAN, { i: { boxCode: fresh("B-NB"), tubeCode: fresh("T-NB"), poolSize: 1 } }, asNewcomer), "FORBIDDEN", "NOT_BOUND_TO_SITE");
+    expect((await graph.query(TUBE, { c: tube }, asNewcomer)).body.data?.tube ?? null).toBeNull();
+  });
+
   test("the registry: sites by district with 24-hour and pooled filters; an agency's capacity and today's load", async () => {
     const district = site().district;
     const SITES = `query Sites($d: String!, $h: Boolean, $p: Boolean) { sites(district: $d, open24h: $h, pooled: $p) { id district open24h pooled walkIns openingHours } }`;

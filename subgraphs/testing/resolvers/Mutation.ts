@@ -7,6 +7,7 @@ import { closeSamplingSession, openSamplingSession } from "../sessions";
 import { recordResult, recordResults, resolveOrphanResult, type RecordResultInput } from "../results";
 import { startCampaign, type CampaignInput } from "../campaigns";
 import { actorOf, handBoxToCourier, moveTube, receiveBox, sealBox } from "../custody";
+import { bindStaff, revokeStaffBinding, type BindStaffInput } from "../staff";
 
 type Ctx = TestingContext;
 
@@ -28,5 +29,7 @@ export const Mutation = {
   resolveOrphanResult: async (_: unknown, args: { id: string; tubeCode: string }, ctx: Ctx) =>
     resolveOrphanResult(ctx.prisma, await labAgency(ctx), actorOf(ctx.viewer), args.id, args.tubeCode, ctx.relay.notify),
   startCampaign: (_: unknown, args: { input: CampaignInput }, ctx: Ctx) => startCampaign(ctx.prisma, ctx.viewer.subject ?? null, args.input),
+  bindStaff: async (_: unknown, args: { input: BindStaffInput }, ctx: Ctx) => bindStaff(ctx.prisma, ctx.pepper, await labAgency(ctx), ctx.viewer.subject ?? null, args.input),
+  revokeStaffBinding: async (_: unknown, args: { id: string }, ctx: Ctx) => revokeStaffBinding(ctx.prisma, await labAgency(ctx), ctx.viewer.subject ?? null, args.id),
   recordResults: async (_: unknown, args: { inputs: RecordResultInput[] }, ctx: Ctx) => recordResults(ctx.prisma, await labAgency(ctx), args.inputs, ctx.relay.notify, ctx.viewer.subject ?? null),
 };

@@ -3,6 +3,8 @@ import type { TestingContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
 import { searchSites, type SiteSearch } from "../registry";
 import { orphanResults } from "./OrphanResult";
+import { boundLabAgency } from "../access";
+import { staffBindings } from "../staff";
 
 /** Results per agency and outcome, counted in the database. */
 async function resultCounts(_: unknown, __: unknown, ctx: TestingContext) {
@@ -38,4 +40,5 @@ export const Query = {
     ctx.prisma.campaign.findMany({ orderBy: [{ startsAt: "desc" }, { id: "asc" }], take: Math.min(200, Math.max(1, Math.trunc(args.first))) }),
   sites: (_: unknown, args: SiteSearch, ctx: TestingContext) => searchSites(ctx.prisma, args),
   resultCounts,
+  staffBindings: async (_: unknown, args: { includeRevoked: boolean }, ctx: TestingContext) => staffBindings(ctx.prisma, await boundLabAgency(ctx), args.includeRevoked),
 };
