@@ -16,12 +16,12 @@ function suspendedMessage(r: Register): string {
   return `This register was suspended by the community committee (${r.suspendedReason ?? "rule-breaking"}): ask the venue for another QR code.`;
 }
 
-/** Why the register refused the scan (it is missing, deleted, replaced or suspended). */
-function refusal(register: Register | null, code: string) {
+/** Why the register refused the scan (it is missing, deleted, replaced or suspended); `code` null: not a register-code scan. */
+export function refusal(register: Register | null, code: string | null) {
   if (!register || register.status === "DELETED") {
     return fail("CONFLICT", "This register was deleted: ask the venue for its current QR code.", { reason: "REGISTER_DELETED" });
   }
-  if (register.code !== code) return fail("CONFLICT", "This QR code was replaced by a newer one: ask the venue for its current QR code.", { reason: "REGISTER_CODE_REPLACED" });
+  if (code !== null && register.code !== code) return fail("CONFLICT", "This QR code was replaced by a newer one: ask the venue for its current QR code.", { reason: "REGISTER_CODE_REPLACED" });
   return fail("CONFLICT", suspendedMessage(register), { reason: "REGISTER_SUSPENDED" });
 }
 

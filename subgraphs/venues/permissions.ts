@@ -27,6 +27,7 @@ export const permissions = {
   },
   Mutation: {
     checkIn: rootRule("Mutation.checkIn"),
+    checkInByTestingCode: rootRule("Mutation.checkInByTestingCode"),
     applyForRegister: rootRule("Mutation.applyForRegister"),
     createRegister: rootRule("Mutation.createRegister"),
     addRegistrar: rootRule("Mutation.addRegistrar"),
