@@ -55,7 +55,9 @@ interface TypeCase {
 interface Fixtures {
   swabs: Array<{ id: string; personId: string; documentMasked: string; phone: string | null; siteId: string }>;
   /** A decided appeal whose texts carry identifiers, and a cause of the same person. */
-  appeal: { id: string; personId: string; reason: string; decisionNote: string; reference: string; causeId: string; causeDetail: string };
+  appeal: { id: string; personId: string; reason: string; decisionNote: string; reference: string; causeId: string; causeDetail: string; causeEvidence: string; causeCleared: string };
+  /** Status-history reasons planted for the appellant and for a guardian's verified ward. */
+  history: Record<string, string>;
 }
 
 /** Texts with identifiers planted in them, so MASKED cells are seen to mask something. */
@@ -103,10 +105,23 @@ const CASES: Record<string, TypeCase> = {
     silo: "health-code",
     target(_role, g, f) {
       const owner = resident(g, f.appeal.personId);
-      return { id: f.appeal.causeId, owner, raw: { detail: f.appeal.causeDetail } };
+      return { id: f.appeal.causeId, owner, raw: { detail: f.appeal.causeDetail, evidenceRef: f.appeal.causeEvidence, clearedReason: f.appeal.causeCleared } };
     },
     viewer: (role, target) => viewerFor(role, target),
     deniedHere: [],
+  },
+  // A status change has no key: it is read through its person's statusHistory, which only the
+  // person, their verified guardian, their community's officer and oversight reach at all.
+  StatusChange: {
+    silo: "health-code",
+    target(role, g, f) {
+      const owner = role === "GUARDIAN" ? resident(g, g.city.bindings.find((b) => b.faceVerified)!.wardId) : resident(g, f.appeal.personId);
+      return { id: owner.personId, owner, raw: { reason: f.history[owner.personId]! } };
+    },
+    viewer: (role, target) => viewerFor(role, target),
+    deniedHere: [],
+    unreachable: ["RESIDENT", "REGISTRAR", "SAMPLER", "LAB", "APP"],
+    via: { type: "Person", field: "statusHistory" },
   },
   Appeal: appealCase((f) => ({ reason: f.appeal.reason, decisionNote: f.appeal.decisionNote })),
   Evidence: appealCase((f) => ({ reference: f.appeal.reference }), { type: "Appeal", field: "evidence" }),
@@ -180,7 +195,19 @@ beforeAll(async () => {
     swabs[0]!.phone = "13800138000";
   }
   swabSite = swabs.find((s) => s.phone !== null)!.siteId;
-  fixtures = { swabs, appeal: await decidedAppeal() };
+  const appeal = await decidedAppeal();
+  // Officer-written text about the person (issue 12's fields): identifiers planted in each. The
+  // status-history rows are the newest of their persons, so statusHistory lists them first.
+  const ward = resident(graph, graph.city.bindings.find((b) => b.faceVerified)!.wardId);
+  const history: Record<string, string> = {};
+  for (const p of [resident(graph, appeal.personId), ward]) {
+    history[p.personId] = planted(p, "解除隔离");
+    await graph.databases["health-code"].sql.query(
+      `INSERT INTO status_change (id, person_id, at, from_colour, to_colour, change, reason, actor_role) VALUES (gen_random_uuid(), $1, now() + interval '1 minute', 'RED', 'GREEN', 'CLEARED', $2, 'COMMUNITY_OFFICER')`,
+      [p.personId, history[p.personId]],
+    );
+  }
+  fixtures = { swabs, appeal, history };
 }, 240_000);
 
 /** An appeal by a resident with a cause, decided by their officer, with identifiers in every text. */
@@ -190,7 +217,11 @@ async function decidedAppeal(): Promise<Fixtures["appeal"]> {
   const other = graph.city.residents.find((r) => r.personId !== owner.personId)!;
   // The cause's detail describes the person too: plant identifiers there as well.
   const causeDetail = planted(owner, cause!.detail);
-  await graph.databases["health-code"].sql.query(`UPDATE status_cause SET detail = $2 WHERE id = $1`, [cause!.id, causeDetail]);
+  // So are the evidence reference and the clearing reason an officer writes (set here on the open
+  // cause, so one record carries every free-text field of StatusCause).
+  const causeEvidence = planted(owner, "流调报告");
+  const causeCleared = planted(owner, "核酸阴性");
+  await graph.databases["health-code"].sql.query(`UPDATE status_cause SET detail = $2, evidence_ref = $3, cleared_reason = $4 WHERE id = $1`, [cause!.id, causeDetail, causeEvidence, causeCleared]);
   await waitFor("the appellant's community in the appeals replica", async () => (await graph.databases.appeals.sql.query(`SELECT 1 FROM cause_replica_person WHERE person_id = $1 AND community IS NOT NULL`, [owner.personId])).length > 0);
   const reason = planted(owner, "不是我");
   const reference = planted(other, "同行人");
@@ -201,7 +232,7 @@ async function decidedAppeal(): Promise<Fixtures["appeal"]> {
   const officer = graph.city.residents.find((r) => r.personId !== owner.personId && r.personId !== other.personId)!;
   const decided = await graph.query(`mutation($i: DecideAppealInput!) { decideAppeal(input: $i) { id } }`, { i: { id, approve: false, note: decisionNote } }, { role: "COMMUNITY_OFFICER", subject: officer.personId, community: owner.community });
   if (decided.body.errors) throw new Error(JSON.stringify(decided.body.errors));
-  return { id, personId: owner.personId, reason, decisionNote, reference, causeId: cause!.id, causeDetail };
+  return { id, personId: owner.personId, reason, decisionNote, reference, causeId: cause!.id, causeDetail, causeEvidence, causeCleared };
 }
 
 afterAll(async () => {
