@@ -2,7 +2,8 @@
 // query of the graph, deep, over the seeded demo city through the gateway, and assert that no
 // other person's full ID number, full name or full phone number appears anywhere in the answer
 // (data, errors or extensions) unless the policy lets that role see it. Identifiers are planted
-// in every free-text field (appeal reasons, evidence, decision notes, cause details) and in
+// in every free-text field (appeal reasons, evidence, decision notes, cause details, the
+// officer-written evidence references, clearing reasons and status-history reasons) and in
 // purposes, so the scan also proves free text and the audit log carry none beyond the policy.
 // Both run modes.
 import { DEMO_CASE } from "../../kernel/privacy/cases";
@@ -15,7 +16,8 @@ import { waitFor } from "../events/helpers/wait";
 
 const IDENTITY = `name documentNumber phone birthDate address disclosures { field disclosure }`;
 const PERSON_DEEP = `id ${IDENTITY}
-  healthCode { colour label causes { id kind detail disclosures { field disclosure } } }
+  healthCode { colour label causes { id kind detail evidenceRef clearedReason disclosures { field disclosure } } }
+  statusHistory { reason change disclosures { field disclosure } }
   tests { status swab { documentMasked phone person { ${IDENTITY} } tube { code swabs { documentMasked phone person { ${IDENTITY} } } } } }
   latestTest { status swab { documentMasked phone } }
   checkIns { venue { name } register { code checkIns { person { ${IDENTITY} } } } }
@@ -23,7 +25,8 @@ const PERSON_DEEP = `id ${IDENTITY}
 
 /** Every root field of the graph, read as deep as the schema goes toward personal data. */
 function operations(g: TestGraph, viewer: Viewer): Array<{ query: string; variables?: Record<string, unknown> }> {
-  const others = [g.city.residents[7]!, g.city.residents[12]!, ...g.city.bindings.map((b) => ({ personId: b.wardId }))];
+  // The appellants too: their causes, history and appeals carry the planted free text.
+  const others = [g.city.residents[7]!, g.city.residents[12]!, ...g.city.bindings.map((b) => ({ personId: b.wardId })), ...appellants.map((personId) => ({ personId }))];
   return [
     { query: `query Me { me { ${PERSON_DEEP} } }` },
     ...others.map((o) => ({ query: `query Person($id: ID!) { person(id: $id) { ${PERSON_DEEP} } }`, variables: { id: idFor(g, viewer, "Person", o.personId) } })),
@@ -74,7 +77,14 @@ async function plant(g: TestGraph): Promise<void> {
     const companion = g.city.residents.find((r) => r.community === owner.community && r.personId !== owner.personId) ?? owner;
     const [row] = await hc.query<{ id: string }>(`SELECT id FROM status_cause WHERE person_id = $1 AND cleared_at IS NULL LIMIT 1`, [owner.personId]);
     if (!row) continue;
-    await hc.query(`UPDATE status_cause SET detail = $2 WHERE id = $1`, [row.id, `${planted(owner, "密接")}；${planted(companion, "同住")}`]);
+    await hc.query(`UPDATE status_cause SET detail = $2, evidence_ref = $3, cleared_reason = $4 WHERE id = $1`, [
+      row.id, `${planted(owner, "密接")}；${planted(companion, "同住")}`, planted(companion, "流调报告"), planted(owner, "核酸阴性"),
+    ]);
+    // The officer-written reason of a status change, the person's newest.
+    await hc.query(
+      `INSERT INTO status_change (id, person_id, at, from_colour, to_colour, change, reason, actor_role) VALUES (gen_random_uuid(), $1, now() + interval '1 minute', 'RED', 'GREEN', 'CLEARED', $2, 'COMMUNITY_OFFICER')`,
+      [owner.personId, `${planted(owner, "解除")}；${planted(companion, "同住")}`],
+    );
     await waitFor("the appellant's community in the appeals replica", async () => (await g.databases.appeals.sql.query(`SELECT 1 FROM cause_replica_person WHERE person_id = $1 AND community IS NOT NULL`, [owner.personId])).length > 0);
     const submitted = await g.query(`mutation($input: SubmitAppealInput!) { submitAppeal(input: $input) { id } }`, {
       input: { causeId: row.id, reason: `${planted(owner, "不是我")}；${planted(companion, "同住人")}`, evidence: [{ kind: "OTHER", reference: planted(companion, "证明人") }] },
@@ -154,8 +164,10 @@ describe.each(MODES)("leak scan through the gateway (%s mode)", (mode) => {
     const res = await graph.query(`query { person(id: "${target.personId}") { name documentNumber phone } }`, {}, viewer);
     expect(res.body.data.person).toEqual({ name: target.name, documentNumber: target.idNumber, phone: target.phone });
     const author = graph.city.residents.find((r) => r.personId === appellants[0])!;
-    const own = await graph.query(`query { me { appeals { reason } } }`, {}, { role: "RESIDENT", subject: author.personId });
+    const own = await graph.query(`query { me { appeals { reason } statusHistory { reason } healthCode { causes { clearedReason } } } }`, {}, { role: "RESIDENT", subject: author.personId });
     expect(own.body.data.me.appeals[0].reason).toContain(author.idNumber);
+    expect(own.body.data.me.statusHistory[0].reason).toContain(author.idNumber);
+    expect(own.body.data.me.healthCode.causes.some((c: { clearedReason: string | null }) => c.clearedReason?.includes(author.idNumber))).toBe(true);
   });
 
   it("refuses free-text and blank purposes with BAD_USER_INPUT, and the audit logs hold only case references", async () => {
