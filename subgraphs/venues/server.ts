@@ -13,6 +13,8 @@ import { Venue } from "./resolvers/Venue";
 import { Register } from "./resolvers/Register";
 import { CheckIn } from "./resolvers/CheckIn";
 import { Person } from "./resolvers/Person";
+import { DisclosureAudit } from "./resolvers/DisclosureAudit";
+import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
 import { seedVenues } from "./seed";
 import { CONSUMER_GROUPS } from "./events/consumers";
 import { permissions } from "./permissions";
@@ -46,9 +48,16 @@ export function createVenues(deps: SiloDeps, options: VenuesOptions = {}): SiloI
   const server = buildSubgraphServer<VenuesContext>({
     name: "venues",
     typeDefs,
-    resolvers: { Query, Mutation, Venue, Register, CheckIn, Person },
+    resolvers: { Query, Mutation, Venue, Register, CheckIn, Person, DisclosureAudit },
     permissions,
-    entityIds: { types: ["Person", "CheckIn"] },
+    entityIds: { types: ["Person", "CheckIn"], fields: { ...AUDIT_ID_FIELDS } },
+    // A suspension's reason is about the register's registrar: an officer reads it for the venue's community only.
+    scope: async (_type, s: { venueId?: string }, ctx) => {
+      if (ctx.viewer.role !== "COMMUNITY_OFFICER") return undefined;
+      const venue = s.venueId ? await ctx.loaders.venue.load(s.venueId) : null;
+      return !!ctx.viewer.community && venue?.community === ctx.viewer.community;
+    },
+    audit: sqlAuditSink(prismaSql(prisma)),
   });
   const stopPurge = schedulePurge(prisma, config.retentionDays, config.purgeIntervalMinutes, (err) => console.warn("venues: retention purge failed; it runs again at the next interval", err instanceof Error ? err.message : err));
   return {

@@ -48,8 +48,10 @@ interface TypeCase {
   deniedHere: Role[];
   /** Roles refused the whole record (FORBIDDEN on the entity itself), so no field is reached. */
   unreachable?: Role[];
-  /** A type without a key of its own is read through its parent entity's list field. */
+  /** A type without a key of its own is read through its parent entity's field (the first of a list). */
   via?: { type: string; field: string };
+  /** The parent's key is the same for every audience (a register leads to no person). */
+  plainKey?: boolean;
 }
 
 interface Fixtures {
@@ -58,6 +60,8 @@ interface Fixtures {
   appeal: { id: string; personId: string; reason: string; decisionNote: string; reference: string; causeId: string; causeDetail: string; causeEvidence: string; causeCleared: string };
   /** Status-history reasons planted for the appellant and for a guardian's verified ward. */
   history: Record<string, string>;
+  /** A register an officer suspended with a reason naming its registrar. */
+  suspension: { registerId: string; registrarId: string; reason: string };
 }
 
 /** Texts with identifiers planted in them, so MASKED cells are seen to mask something. */
@@ -123,6 +127,18 @@ const CASES: Record<string, TypeCase> = {
     unreachable: ["RESIDENT", "REGISTRAR", "SAMPLER", "LAB", "APP"],
     via: { type: "Person", field: "statusHistory" },
   },
+  // An officer's reason for suspending a register describes its registrar (venues silo).
+  Suspension: {
+    silo: "venues",
+    target(_role, g, f) {
+      const owner = resident(g, f.suspension.registrarId);
+      return { id: f.suspension.registerId, owner, raw: { reason: f.suspension.reason } };
+    },
+    viewer: (role, target) => viewerFor(role, target),
+    deniedHere: [],
+    via: { type: "Register", field: "suspension" },
+    plainKey: true,
+  },
   Appeal: appealCase((f) => ({ reason: f.appeal.reason, decisionNote: f.appeal.decisionNote })),
   Evidence: appealCase((f) => ({ reference: f.appeal.reference }), { type: "Appeal", field: "evidence" }),
 };
@@ -171,15 +187,18 @@ function expectedValue(kind: PiiKind, disclosure: Disclosure, raw: string): stri
   }
 }
 
-async function fetchEntity(silo: Silo, type: string, id: string, fields: PiiField[], viewer: Viewer, via?: TypeCase["via"]) {
+async function fetchEntity(silo: Silo, type: string, id: string, fields: PiiField[], viewer: Viewer, via?: TypeCase["via"], plainKey = false) {
   const selection = `${fields.map((f) => f.field).join(" ")} disclosures { field kind disclosure }`;
   const entityType = via?.type ?? type;
   const inner = via ? `${via.field} { ${selection} }` : selection;
   const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${entityType} { ${inner} } } }`;
   const header = await signViewerHeader(viewer, graph.secrets.viewerKey);
-  const res = await postGraphQL(graph.subgraphs[silo].url, query, { r: [{ __typename: entityType, id: idFor(graph, viewer, entityType, id) }] }, { [VIEWER_HEADER]: header });
+  const res = await postGraphQL(graph.subgraphs[silo].url, query, { r: [{ __typename: entityType, id: plainKey ? id : idFor(graph, viewer, entityType, id) }] }, { [VIEWER_HEADER]: header });
   // Read through the parent: the record is the first of the parent's list.
-  if (via && res.body.data?._entities?.[0]) res.body.data._entities[0] = res.body.data._entities[0][via.field]?.[0] ?? null;
+  if (via && res.body.data?._entities?.[0]) {
+    const inner = res.body.data._entities[0][via.field];
+    res.body.data._entities[0] = (Array.isArray(inner) ? inner[0] : inner) ?? null;
+  }
   return res;
 }
 
@@ -207,7 +226,16 @@ beforeAll(async () => {
       [p.personId, history[p.personId]],
     );
   }
-  fixtures = { swabs, appeal, history };
+  // A register suspended by its venue's officer with a reason naming the registrar; the venue is
+  // placed in the registrar's community so the matrix's officer (of the owner's community) is in scope.
+  const register = graph.city.registers[0]!;
+  const registrarRow = resident(graph, register.registrarId);
+  const suspension = { registerId: register.id, registrarId: register.registrarId, reason: planted(registrarRow, "未查验健康码") };
+  await graph.databases.venues.sql.query(`UPDATE venue SET community = $2 WHERE id = $1`, [register.venueId, registrarRow.community]);
+  const suspended = await graph.query(`mutation($id: ID!, $reason: String!) { suspendRegister(id: $id, reason: $reason) { id } }`, { id: register.id, reason: suspension.reason },
+    { role: "COMMUNITY_OFFICER", subject: graph.city.residents.find((r) => r.personId !== register.registrarId)!.personId, community: registrarRow.community });
+  if (suspended.body.errors) throw new Error(JSON.stringify(suspended.body.errors));
+  fixtures = { swabs, appeal, history, suspension };
 }, 240_000);
 
 /** An appeal by a resident with a cause, decided by their officer, with identifiers in every text. */
@@ -260,7 +288,7 @@ describe.each(TYPES)("%s: each role sees another person's fields as the policy s
     const viewer = c.viewer(role, target.owner, fixtures);
     expect(viewer.subject).not.toBe(target.owner.personId); // these cells are about another person's data
     const row = c.deniedHere.includes(role) ? ALL_DENIED : EXPECTED[role];
-    const res = await fetchEntity(c.silo, type, target.id, fields, viewer, c.via);
+    const res = await fetchEntity(c.silo, type, target.id, fields, viewer, c.via, c.plainKey);
     const entity = res.body.data?._entities?.[0];
     if (c.unreachable?.includes(role)) {
       expect(entity ?? null).toBeNull();
