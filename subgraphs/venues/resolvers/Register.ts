@@ -1,6 +1,7 @@
 // A venue register (登记簿): the QR code a registrar shows or prints, and who scanned it.
 import type { Register as RegisterRow } from "../generated/prisma/client";
 import type { VenuesContext } from "../context";
+import { recordTrailRead } from "../trailAudit";
 import { SUSPENDED_ABNORMAL } from "../registrarStatus";
 import { verifyRegisterCode } from "../qr/registerCode";
 import { qrPngDataUrl, qrSvg } from "../qr/images";
@@ -57,5 +58,11 @@ export const Register = {
     r.status !== "SUSPENDED" ? null : { kind: r.suspendedBy === null && r.suspendedReason === SUSPENDED_ABNORMAL ? "REGISTRAR_STATUS" : "OFFICER", reason: r.suspendedReason ?? "", at: r.suspendedAt, personId: r.registrarId, venueId: r.venueId },
   venue: (r: RegisterRow, _: unknown, ctx: VenuesContext) => ctx.loaders.venue.load(r.venueId),
   // Who may list them: permissions.ts (listsVisitors, which calls mayListVisitors above).
-  checkIns: async (r: RegisterRow, args: { last: number }, ctx: VenuesContext) => ctx.loaders.registerCheckIns(args.last).load(r.id),
+  // Officers' and oversight's lists are audited per visitor; the register's own registrar's are
+  // audited where they read who a visitor is (health-code's masked identity).
+  checkIns: async (r: RegisterRow, args: { last: number }, ctx: VenuesContext) => {
+    const rows = await ctx.loaders.registerCheckIns(args.last).load(r.id);
+    if (ctx.viewer.role !== "REGISTRAR") recordTrailRead(ctx, new Set(rows.map((c) => c.personId)), "Register.checkIns");
+    return rows;
+  },
 };
