@@ -1,7 +1,8 @@
-// Reads of another person's movements are audited (issue 10, deliverable 4): an auditor's or an
-// epidemiologist's look at someone's check-ins, and an officer's list of a register's visitors,
-// each leave a record in venues' disclosure log even when no name is selected; a person's own
-// trail does not. Auditors read the log with the persons under their own audience's ids.
+// Reads of another person's movements and health are audited (issue 10, deliverable 4): an
+// auditor's or an epidemiologist's look at someone's check-ins, an officer's list of a register's
+// visitors, and anyone's read of another person's status colour, history or vaccinations each
+// leave a record in the owning silo's disclosure log even when no name is selected; a person's
+// own reads do not. Auditors read the logs with the persons under their own audience's ids.
 import { DEMO_CASE } from "../../kernel/privacy/cases";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { startTestGraph, type TestGraph } from "../support/graph";
@@ -48,6 +49,33 @@ describe.each(MODES)("movement reads are audited (%s mode)", (mode) => {
     const ids = log.body.data.disclosureAudit.venues.map((r: { personId: string }) => r.personId);
     expect(ids).toContain(idFor(graph, auditor, "Person", visitor.personId));
     expect(ids).not.toContain(visitor.personId);
+  });
+
+  test("another person's status, history and vaccinations are entered in health-code's log (a registrar's colour at check-in too); one's own are not", async () => {
+    const hcRows = (personId: string) =>
+      graph.databases["health-code"].sql.query<{ role: string; fields: string[] }>(`SELECT role, fields FROM disclosure_audit WHERE person_id = $1 ORDER BY at`, [personId]);
+    const target = graph.city.residents[13]!;
+    const own = await graph.query(`{ me { healthCode { colour } statusHistory { to } vaccinations { vaccine } } }`, {}, { role: "RESIDENT", subject: target.personId });
+    expect(own.body.errors).toBeUndefined();
+    expect(await hcRows(target.personId)).toEqual([]);
+    const auditor: Viewer = { role: "AUDITOR", subject: graph.city.residents[14]!.personId };
+    const read = await graph.query(`query($id: ID!) { person(id: $id) { healthCode { colour } statusHistory { to } vaccinations { vaccine } } }`, { id: idFor(graph, auditor, "Person", target.personId) }, auditor);
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.person.healthCode.colour).toBeTruthy();
+    // (The colour is resolved in a fetch of its own, after testing's input: one row per subgraph request.)
+    const entered = await hcRows(target.personId);
+    expect(new Set(entered.map((r) => r.role))).toEqual(new Set(["AUDITOR"]));
+    expect(entered.flatMap((r) => r.fields).sort()).toEqual(["Person.healthCode:PSEUDONYM", "Person.statusHistory:PSEUDONYM", "Person.vaccinations:PSEUDONYM"]);
+    // A registrar's check-in answer carries the visitor's colour: that read is entered too.
+    const register = graph.city.registers[1]!;
+    const code = (await graph.query(`{ myRegisters { id code } }`, {}, { role: "REGISTRAR", subject: register.registrarId })).body.data.myRegisters.find((r: { id: string }) => r.id === register.id).code;
+    const visitor = graph.city.residents[15]!;
+    const issued = await graph.query(`mutation { issueTestingCode { payload } }`, {}, { role: "RESIDENT", subject: visitor.personId });
+    const scanned = await graph.query(`mutation($r: ID!, $c: String!) { checkInByTestingCode(registerId: $r, testingCode: $c) { colour } }`, { r: register.id, c: issued.body.data.issueTestingCode.payload }, { role: "REGISTRAR", subject: register.registrarId });
+    expect(scanned.body.errors).toBeUndefined();
+    expect(scanned.body.data.checkInByTestingCode.colour).toBeTruthy();
+    expect((await hcRows(visitor.personId)).map((r) => [r.role, r.fields])).toContainEqual(["REGISTRAR", ["Person.healthCode:PSEUDONYM"]]);
+    expect(code).toBeTruthy();
   });
 
   test("an officer's list of a register's visitors enters each visitor", async () => {

@@ -4,6 +4,7 @@ import type { HealthCodeContext } from "../context";
 import { deriveStatus, LABELS } from "../status";
 import { fail } from "../../../kernel/runtime/errors";
 import { isMinor } from "../residents/minor";
+import { recordRead } from "../../../kernel/privacy/readAudit";
 
 type PersonRef = { id: string; latestNegativeResultAt?: string | null; resultsChecked?: boolean | null };
 /** The parent of every Person field: the key, and the resident row once loaded. */
@@ -46,12 +47,18 @@ export const Person = {
     const latestTestChecked = p.resultsChecked === true;
     const latest = latestTestChecked && p.latestNegativeResultAt ? new Date(p.latestNegativeResultAt) : null;
     const { colour, causes } = deriveStatus(open, latest);
+    // Another person's status is health data: the read is audited (only reached where permitted).
+    recordRead(ctx, [p.id], "Person.healthCode");
     // personId travels with the object so permissions.ts can tell whose causes these are.
     return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date(), latestTestChecked };
   },
-  vaccinations: (p: PersonParent, _: unknown, ctx: HealthCodeContext) => ctx.loaders.vaccinations.load(p.id),
+  vaccinations: (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    recordRead(ctx, [p.id], "Person.vaccinations");
+    return ctx.loaders.vaccinations.load(p.id);
+  },
   statusHistory: async (p: PersonParent, args: { last: number }, ctx: HealthCodeContext) => {
     if (!Number.isInteger(args.last) || args.last < 1 || args.last > 500) throw fail("BAD_USER_INPUT", "last must be from 1 to 500.", { field: "last" });
+    recordRead(ctx, [p.id], "Person.statusHistory");
     return (await ctx.loaders.history.load(p.id)).slice(0, args.last);
   },
 };
