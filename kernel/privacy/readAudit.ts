@@ -4,12 +4,17 @@
 // the request selects no name (kernel/privacy/audit.ts). A full view is entered as `Type.field`;
 // a view under pseudonymous ids (auditors, apps, registrars) as `Type.field:PSEUDONYM`. A
 // person's own data is not entered (an auditor's own is, as for personal fields).
-import type { PiiContext } from "./piiFields";
+import { assertPurpose, type PiiContext } from "./piiFields";
 
 const PSEUDONYMOUS = new Set(["AUDITOR", "APP", "REGISTRAR"]);
 
-/** Records that the viewer read `coordinate` of each person in `personIds`. */
-export function recordRead(ctx: PiiContext, personIds: Iterable<string>, coordinate: string): void {
+/**
+ * Records that the viewer read `coordinate` of each person in `personIds`; first refuses a stated
+ * purpose that names no open case (BAD_USER_INPUT), as personal fields do, so nothing is read
+ * under it and the log only ever holds case references.
+ */
+export async function recordRead(ctx: PiiContext, personIds: Iterable<string>, coordinate: string): Promise<void> {
+  await assertPurpose(ctx);
   const { role, subject } = ctx.viewer;
   const entry = PSEUDONYMOUS.has(role) ? `${coordinate}:PSEUDONYM` : coordinate;
   for (const personId of personIds) {

@@ -41,24 +41,24 @@ export const Person = {
     return r ? isMinor(r.birthDate) : null;
   },
   healthCode: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    // Another person's status is health data: the read is audited (only reached where permitted).
+    await recordRead(ctx, [p.id], "Person.healthCode");
     const open = await ctx.loaders.openCauses.load(p.id);
     // Testing could not answer (down, slow, or its database failing): derive from our own causes
     // as if there were no negative result, which can only keep a cause open, never clear one.
     const latestTestChecked = p.resultsChecked === true;
     const latest = latestTestChecked && p.latestNegativeResultAt ? new Date(p.latestNegativeResultAt) : null;
     const { colour, causes } = deriveStatus(open, latest);
-    // Another person's status is health data: the read is audited (only reached where permitted).
-    recordRead(ctx, [p.id], "Person.healthCode");
     // personId travels with the object so permissions.ts can tell whose causes these are.
     return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date(), latestTestChecked };
   },
-  vaccinations: (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
-    recordRead(ctx, [p.id], "Person.vaccinations");
+  vaccinations: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    await recordRead(ctx, [p.id], "Person.vaccinations");
     return ctx.loaders.vaccinations.load(p.id);
   },
   statusHistory: async (p: PersonParent, args: { last: number }, ctx: HealthCodeContext) => {
     if (!Number.isInteger(args.last) || args.last < 1 || args.last > 500) throw fail("BAD_USER_INPUT", "last must be from 1 to 500.", { field: "last" });
-    recordRead(ctx, [p.id], "Person.statusHistory");
+    await recordRead(ctx, [p.id], "Person.statusHistory");
     return (await ctx.loaders.history.load(p.id)).slice(0, args.last);
   },
 };

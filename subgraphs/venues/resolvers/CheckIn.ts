@@ -24,7 +24,7 @@ export const CheckIn = {
     const { role, subject } = ctx.viewer;
     if (subject === row.personId) return withColour;
     if (role === "EPIDEMIOLOGIST" || role === "AUDITOR") {
-      recordTrailRead(ctx, [row.personId], "CheckIn");
+      await recordTrailRead(ctx, [row.personId], "CheckIn");
       return withColour;
     }
     const register = await ctx.loaders.register.load(row.registerId);

@@ -9,7 +9,7 @@ export const Person = {
   // Own check-ins, or oversight's view (permissions.ts).
   checkIns: async (p: PersonRef, args: { last: number }, ctx: VenuesContext) => {
     const rows = await ctx.loaders.personCheckIns(args.last).load(p.id);
-    if (rows.length > 0) recordTrailRead(ctx, [p.id], "Person.checkIns");
+    if (rows.length > 0) await recordTrailRead(ctx, [p.id], "Person.checkIns");
     return rows;
   },
 };

@@ -62,7 +62,7 @@ export const Register = {
   // audited where they read who a visitor is (health-code's masked identity).
   checkIns: async (r: RegisterRow, args: { last: number }, ctx: VenuesContext) => {
     const rows = await ctx.loaders.registerCheckIns(args.last).load(r.id);
-    if (ctx.viewer.role !== "REGISTRAR") recordTrailRead(ctx, new Set(rows.map((c) => c.personId)), "Register.checkIns");
+    if (ctx.viewer.role !== "REGISTRAR") await recordTrailRead(ctx, new Set(rows.map((c) => c.personId)), "Register.checkIns");
     return rows;
   },
 };
