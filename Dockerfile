@@ -15,5 +15,5 @@ COPY subgraphs/appeals/prisma.config.ts ./subgraphs/appeals/
 RUN npm ci --no-audit --no-fund
 COPY . .
 ENV HOST=0.0.0.0
-EXPOSE 4000 4001 4002 4003 4004
+EXPOSE 4000 4001 4002 4003 4004 4005
 CMD ["npm", "run", "start:gateway"]

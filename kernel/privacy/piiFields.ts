@@ -73,7 +73,7 @@ const purposeChecks = new WeakMap<object, Promise<boolean>>();
  * closed), once per request: nothing personal is disclosed under it, and the audit log only ever
  * holds case references.
  */
-async function assertPurpose(ctx: PiiContext): Promise<void> {
+export async function assertPurpose(ctx: PiiContext): Promise<void> {
   const purpose = ctx.viewer.purpose;
   if (purpose === undefined) return;
   let open = purposeChecks.get(ctx);

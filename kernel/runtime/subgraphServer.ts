@@ -10,7 +10,7 @@ import type { IRules } from "graphql-shield";
 import { VIEWER_HEADER, verifyViewerHeader } from "../auth/viewerHeader";
 import type { Viewer } from "../auth/viewer";
 import { protectWith } from "../auth/rules";
-import { applyPiiDisclosure, type PiiContext, type ScopeCheck } from "../privacy/piiFields";
+import { applyPiiDisclosure, assertPurpose, type PiiContext, type ScopeCheck } from "../privacy/piiFields";
 import { clientOperationName, DisclosureLog, type AuditSink } from "../privacy/audit";
 import { applyEntityIds, type EntityIdSpec } from "../privacy/entityIds";
 import { serve, type Route, type RunningServer } from "../http/serve";
@@ -68,6 +68,17 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
         // response is replaced by an error, so nothing is ever shown without its audit record.
         async requestDidStart() {
           return {
+            // A mutation under a stated purpose that names no open case is refused before it
+            // runs, so nothing is written (a field-level refusal would come after the write).
+            async didResolveOperation({ contextValue, operation }) {
+              if (operation?.operation !== "mutation" || contextValue.viewer.purpose === undefined || !contextValue.openCase) return;
+              try {
+                await assertPurpose(contextValue);
+              } catch (e) {
+                const err = e as GraphQLError;
+                throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 400 } } });
+              }
+            },
             async willSendResponse({ contextValue, response, operationName }) {
               const log = contextValue.disclosed;
               if (!log || log.size === 0 || !def.audit || response.body.kind !== "single") return;

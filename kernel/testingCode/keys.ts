@@ -1,7 +1,9 @@
 // The testing-code key pair. Health-code signs with the private key; testing and venues verify
 // with the public key alone (configured once, or read once from `testingCodeKey`), so verifying a
 // code never calls back. Production: TESTING_CODE_PRIVATE_JWK (an EC P-256 JWK) is required.
-// Development: generated once into the data directory; under jest: a fresh key per process.
+// Development: generated once into the data directory; under jest: a fresh key per process (one
+// for every silo the process hosts, so the test graph's verifiers check health-code's codes).
+// A verifier needs only the public key: TESTING_CODE_PUBLIC_JWK (loadTestingCodeVerifyKey).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
@@ -55,17 +57,27 @@ export async function loadTestingCodeKeys(env: NodeJS.ProcessEnv, dataDir: strin
 }
 
 /**
- * The public key a verifier (testing, venues) needs: TESTING_CODE_PUBLIC_JWK when set (production
- * verifiers hold no private key), else the development or test key pair's public half.
+ * The key a verifier (testing, venues) checks codes with: TESTING_CODE_PUBLIC_JWK when set (an EC
+ * P-256 public JWK: all a verifier should hold in production), else the public half of the key
+ * health-code signs with (the same rules as loadTestingCodeKeys: its private JWK, the development
+ * file in the shared data directory, or the test process's key).
  */
-export async function loadTestingCodePublicKey(env: NodeJS.ProcessEnv, dataDir: string): Promise<CryptoKey> {
+export async function loadTestingCodeVerifyKey(env: NodeJS.ProcessEnv, dataDir: string): Promise<CryptoKey> {
   const raw = optionalEnv(env, "TESTING_CODE_PUBLIC_JWK");
-  if (!raw) return (await loadTestingCodeKeys(env, dataDir)).publicKey;
-  try {
-    const jwk = JSON.parse(raw) as JWK;
-    if (jwk.kty !== "EC" || jwk.crv !== "P-256" || jwk.d) throw new Error("an EC P-256 public key (kty EC, crv P-256, no d) is required");
-    return (await importJWK({ ...jwk, alg: ALGORITHM }, ALGORITHM)) as CryptoKey;
-  } catch (e) {
-    throw new ConfigError(`TESTING_CODE_PUBLIC_JWK is not a usable public JWK: ${(e as Error).message}`);
+  if (raw) {
+    try {
+      const jwk = JSON.parse(raw) as JWK;
+      if (jwk.kty !== "EC" || jwk.crv !== "P-256" || jwk.d) throw new ConfigError("TESTING_CODE_PUBLIC_JWK must be an EC P-256 public key in JWK form (kty EC, crv P-256, no d).");
+      return (await importJWK({ ...jwk, alg: ALGORITHM }, ALGORITHM)) as CryptoKey;
+    } catch (e) {
+      throw e instanceof ConfigError ? e : new ConfigError(`TESTING_CODE_PUBLIC_JWK is not a usable JWK: ${(e as Error).message}`);
+    }
   }
+  if (env.NODE_ENV === "production" && !optionalEnv(env, "TESTING_CODE_PRIVATE_JWK")) {
+    throw new ConfigError("TESTING_CODE_PUBLIC_JWK is required in production: health-code's testing-code public key (Query.testingCodeKey) as a JWK.");
+  }
+  return (await loadTestingCodeKeys(env, dataDir)).publicKey;
 }
+
+/** The same key under the name the testing silo uses. */
+export const loadTestingCodePublicKey = loadTestingCodeVerifyKey;

@@ -8,20 +8,23 @@ import type { CheckIn, Register } from "./generated/prisma/client";
 import type { VenuesContext } from "./context";
 import { SUSPENDED_ABNORMAL } from "./registrarStatus";
 
-/** Why a suspended register refuses scans, in words the visitor can pass on. */
+/**
+ * Why a suspended register refuses scans, in words the visitor can pass on. A visitor learns
+ * neither the registrar's health (a status suspension) nor the officer's text about them.
+ */
 function suspendedMessage(r: Register): string {
   if (r.suspendedBy === null && r.suspendedReason === SUSPENDED_ABNORMAL) {
-    return "This register is suspended because its registrar's health code is not green: ask the venue for another QR code.";
+    return "This register is out of service for now: ask the venue for another QR code.";
   }
-  return `This register was suspended by the community committee (${r.suspendedReason ?? "rule-breaking"}): ask the venue for another QR code.`;
+  return "This register was suspended by the community committee: ask the venue for another QR code.";
 }
 
-/** Why the register refused the scan (it is missing, deleted, replaced or suspended). */
-function refusal(register: Register | null, code: string) {
+/** Why the register refused the scan (it is missing, deleted, replaced or suspended); `code` null: not a register-code scan. */
+export function refusal(register: Register | null, code: string | null) {
   if (!register || register.status === "DELETED") {
     return fail("CONFLICT", "This register was deleted: ask the venue for its current QR code.", { reason: "REGISTER_DELETED" });
   }
-  if (register.code !== code) return fail("CONFLICT", "This QR code was replaced by a newer one: ask the venue for its current QR code.", { reason: "REGISTER_CODE_REPLACED" });
+  if (code !== null && register.code !== code) return fail("CONFLICT", "This QR code was replaced by a newer one: ask the venue for its current QR code.", { reason: "REGISTER_CODE_REPLACED" });
   return fail("CONFLICT", suspendedMessage(register), { reason: "REGISTER_SUSPENDED" });
 }
 

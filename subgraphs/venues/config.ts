@@ -8,6 +8,8 @@ export interface VenuesConfig {
   codeTtlDays: number;
   /** How often the retention job runs; 0 turns the schedule off (tests run it by hand). */
   purgeIntervalMinutes: number;
+  /** At how many registers one testing code (核酸码) may check its holder in before a further scan is a replay. */
+  testingCodeMaxRegisters: number;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, allowZero = false): number {
@@ -18,11 +20,12 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, allowZ
   return n;
 }
 
-/** Reads VENUES_RETENTION_DAYS (28), REGISTER_CODE_TTL_DAYS (365) and VENUES_PURGE_INTERVAL_MINUTES (60). */
+/** Reads VENUES_RETENTION_DAYS (28), REGISTER_CODE_TTL_DAYS (365), VENUES_PURGE_INTERVAL_MINUTES (60) and VENUES_TESTING_CODE_MAX_REGISTERS (1). */
 export function venuesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): VenuesConfig {
   return {
     retentionDays: positive(env, "VENUES_RETENTION_DAYS", 28),
     codeTtlDays: positive(env, "REGISTER_CODE_TTL_DAYS", 365),
     purgeIntervalMinutes: positive(env, "VENUES_PURGE_INTERVAL_MINUTES", 60, true),
+    testingCodeMaxRegisters: Math.floor(positive(env, "VENUES_TESTING_CODE_MAX_REGISTERS", 1)) || 1,
   };
 }

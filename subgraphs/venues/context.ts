@@ -6,6 +6,7 @@ import type { Loaders } from "./loaders";
 import type { VenuesConfig } from "./config";
 import type { RegisterCodeKeys } from "./qr/keys";
 import type { VerifiedCodeCache } from "./qr/registerCode";
+import type { CryptoKey } from "jose";
 
 /** What lives as long as the silo: settings, the QR key and its verified-code cache, the hint channel. */
 export interface VenuesServices {
@@ -15,6 +16,8 @@ export interface VenuesServices {
   keys: RegisterCodeKeys;
   codes: VerifiedCodeCache;
   hints: HintChannel;
+  /** health-code's public key for testing codes (kernel/testingCode): scans are verified offline. */
+  testingCodeKey: Promise<CryptoKey>;
 }
 
 export interface VenuesContext extends SubgraphContext {
@@ -23,4 +26,6 @@ export interface VenuesContext extends SubgraphContext {
   /** Wakes the silo's event relay after a transaction that appended events commits. */
   relay: { notify(): void };
   services: VenuesServices;
+  /** Whether a reference names an open case in the replica of the CDC's registry. */
+  openCase: (reference: string) => Promise<boolean>;
 }

@@ -1,8 +1,10 @@
 // CDC's exposure search (seed 004's cause 2: crossed a case's track in time and place): the
 // persons whose check-ins fall in any window of a case's track. Check-ins of deleted registers
-// count: that is the tracing copy retention keeps. An epidemiologist with a stated purpose gets
-// the persons (their names disclosed and audited by health-code); anyone else a count. Every
-// search is audited here. With raiseCauses, each person is named to health-code at most once per
+// count: that is the tracing copy retention keeps. The case and any stated purpose are references
+// to open cases in the replica of the CDC's registry (kernel/privacy/cases.ts), never free text:
+// a blank, malformed, unknown or closed one is refused before anything is read or written. An
+// epidemiologist with a purpose gets the persons (their names disclosed and audited by
+// health-code); anyone else a count. Every search is audited here. With raiseCauses, each person is named to health-code at most once per
 // case (exposure_notice), so overlapping windows or a repeated search raise one cause, not two.
 import { randomUUID } from "node:crypto";
 import { prismaSql } from "../../kernel/db/sql";
@@ -34,7 +36,12 @@ export async function exposureSearch(ctx: VenuesContext, args: ExposureArgs) {
   const seesPersons = role === "EPIDEMIOLOGIST" && !!purpose;
   if (args.raiseCauses && !seesPersons) throw fail("FORBIDDEN", "Only an epidemiologist with a stated purpose may raise risk-point causes.", { reason: "PURPOSE_REQUIRED" });
   const caseId = args.caseId.trim();
-  if (caseId.length < 1 || caseId.length > 64) throw fail("BAD_USER_INPUT", "A case id must be 1 to 64 characters long.", { field: "caseId" });
+  if (!(await ctx.openCase(caseId))) {
+    throw fail("BAD_USER_INPUT", "The case must be the reference of an open case in the CDC's case registry (like CASE-2022-0126); blank text, free text and unknown or closed cases are refused.", { field: "caseId" });
+  }
+  if (purpose !== undefined && !(await ctx.openCase(purpose))) {
+    throw fail("BAD_USER_INPUT", "The purpose must be the reference of an open case in the CDC's case registry (like CASE-2022-0126); blank text, free text and unknown or closed cases are refused.");
+  }
   if (args.track.length < 1 || args.track.length > TRACK_MAX) throw fail("BAD_USER_INPUT", `A track has 1 to ${TRACK_MAX} windows.`, { field: "track" });
   const now = new Date();
   for (const w of args.track) validate(w, now);

@@ -21,10 +21,15 @@ export async function purgeExpired(prisma: PrismaClient, retentionDays: number, 
 /** A background job may wait for a connection longer than a request would (Prisma's default is 2 s). */
 const PURGE_TX = { maxWait: 15_000, timeout: 120_000 };
 
+/** Forgets scanned testing codes an hour after they expired (a replay of one is refused as expired by then). */
+export async function purgeSpentTestingCodes(prisma: PrismaClient, now = new Date()): Promise<number> {
+  return (await prisma.testingCodeUse.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 3_600_000) } } })).count;
+}
+
 /** Runs the purge every `intervalMinutes` (0: never); returns the stop function. Failures wait for the next run. */
 export function schedulePurge(prisma: PrismaClient, retentionDays: number, intervalMinutes: number, onError: (err: unknown) => void): () => void {
   if (intervalMinutes <= 0) return () => undefined;
-  const timer = setInterval(() => void purgeExpired(prisma, retentionDays).catch(onError), intervalMinutes * 60_000);
+  const timer = setInterval(() => void purgeExpired(prisma, retentionDays).then(() => purgeSpentTestingCodes(prisma)).catch(onError), intervalMinutes * 60_000);
   timer.unref();
   return () => clearInterval(timer);
 }

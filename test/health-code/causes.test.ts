@@ -86,6 +86,12 @@ describe.each(MODES)("health-code causes (%s mode)", (mode) => {
     refused(await raise(p, "HOME_OBSERVATION", "x", residentOf(p)), "FORBIDDEN");
     refused(await graph.query(RAISE, { i: { personId: "no-such-person", kind: "CASE", detail: "d", evidenceRef: "e" } }, cdc(graph)), "NOT_FOUND");
     refused(await graph.query(RAISE, { i: { personId: p.personId, kind: "CASE", detail: "   ", evidenceRef: "e" } }, cdc(graph)), "BAD_USER_INPUT");
+    // A purpose that names no open case refuses the mutation before it runs: no cause, no history.
+    const histories = await historyRows();
+    for (const purpose of ["case management", " ", "CASE-2099-0001"]) {
+      refused(await raise(p, "CASE", "trace-9", { ...cdc(graph), purpose }), "BAD_USER_INPUT");
+    }
+    expect(await historyRows()).toBe(histories);
     expect(await causeRows()).toBe(before);
 
     // A community officer may raise and clear YELLOW in their own community; a RED cause only the CDC clears.

@@ -2,6 +2,7 @@
 // taken through the testing silo's own mutations (scan, register, record) so results reach
 // health-code by the real ResultRecorded event.
 import { randomBytes } from "node:crypto";
+import { DEMO_CASE } from "../../kernel/privacy/cases";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
 import type { TestGraph } from "../support/graph";
@@ -20,7 +21,7 @@ export function quietResidents(graph: TestGraph): DemoResident[] {
 }
 
 export const residentOf = (p: DemoResident): Viewer => ({ role: "RESIDENT", subject: p.personId });
-export const cdc = (graph: TestGraph): Viewer => ({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: "case management" });
+export const cdc = (graph: TestGraph): Viewer => ({ role: "EPIDEMIOLOGIST", subject: graph.city.residents[2]!.personId, purpose: DEMO_CASE });
 export const officerOf = (graph: TestGraph, community: string): Viewer => ({ role: "COMMUNITY_OFFICER", subject: graph.city.residents[3]!.personId, community });
 
 /** Asserts a response failed with one error of `code` (and `reason`, when given); returns it. */

@@ -2,7 +2,9 @@
 // query of the graph, deep, over the seeded demo city through the gateway, and assert that no
 // other person's full ID number, full name or full phone number appears anywhere in the answer
 // (data, errors or extensions) unless the policy lets that role see it. Identifiers are planted
-// in every free-text field (appeal reasons, evidence, attachments' names, officers' requests, decision notes, cause details) and in
+// in every free-text field (appeal reasons, evidence, attachments' names, officers' requests,
+// decision notes, cause details, the officer-written evidence references, clearing reasons,
+// status-history reasons and register suspension reasons) and in
 // purposes, so the scan also proves free text and the audit log carry none beyond the policy.
 // Both run modes.
 import { DEMO_CASE } from "../../kernel/privacy/cases";
@@ -15,7 +17,8 @@ import { waitFor } from "../events/helpers/wait";
 
 const IDENTITY = `name documentNumber phone birthDate address disclosures { field disclosure }`;
 const PERSON_DEEP = `id ${IDENTITY}
-  healthCode { colour label causes { id kind detail disclosures { field disclosure } } }
+  healthCode { colour label causes { id kind detail evidenceRef clearedReason disclosures { field disclosure } } }
+  statusHistory { reason change disclosures { field disclosure } }
   tests { status swab { documentMasked phone person { ${IDENTITY} } tube { code swabs { documentMasked phone person { ${IDENTITY} } } } } }
   latestTest { status swab { documentMasked phone } }
   checkIns { venue { name } register { code checkIns { person { ${IDENTITY} } } } }
@@ -23,17 +26,18 @@ const PERSON_DEEP = `id ${IDENTITY}
 
 /** Every root field of the graph, read as deep as the schema goes toward personal data. */
 function operations(g: TestGraph, viewer: Viewer): Array<{ query: string; variables?: Record<string, unknown> }> {
-  const others = [g.city.residents[7]!, g.city.residents[12]!, ...g.city.bindings.map((b) => ({ personId: b.wardId }))];
+  // The appellants too: their causes, history and appeals carry the planted free text.
+  const others = [g.city.residents[7]!, g.city.residents[12]!, ...g.city.bindings.map((b) => ({ personId: b.wardId })), ...appellants.map((personId) => ({ personId }))];
   return [
     { query: `query Me { me { ${PERSON_DEEP} } }` },
     ...others.map((o) => ({ query: `query Person($id: ID!) { person(id: $id) { ${PERSON_DEEP} } }`, variables: { id: idFor(g, viewer, "Person", o.personId) } })),
     { query: `query Wards { wards { ${PERSON_DEEP} } }` },
     { query: `query Counts { statusCounts { colour residents } resultCounts { agency { name } negative } appealCounts { community submitted } }` },
-    { query: `query Audit { disclosureAudit { healthCode { personId viewerId purpose fields operation } testing { personId viewerId purpose fields } appeals { personId viewerId purpose fields } sampleLookups { samplerId personId outcome } } }` },
+    { query: `query Audit { disclosureAudit { healthCode { personId viewerId purpose fields operation } testing { personId viewerId purpose fields } appeals { personId viewerId purpose fields } venues { personId viewerId purpose fields } sampleLookups { samplerId personId outcome } } }` },
     { query: `query Cases { openCases { reference } }` },
     { query: `query Agencies { agencies { name sites { id name } } }` },
     { query: `query Tube($code: String!) { tube(code: $code) { code box { code } result { outcome } swabs { documentMasked phone disclosures { field disclosure } person { ${PERSON_DEEP} } } } }`, variables: { code: g.city.tubes[0]!.code } },
-    { query: `query Venue($id: ID!) { venue(id: $id) { name registers { code checkIns { person { ${PERSON_DEEP} } } } } }`, variables: { id: g.city.venues[0]!.id } },
+    { query: `query Venue($id: ID!) { venue(id: $id) { name registers { code suspension { kind reason disclosures { field disclosure } } checkIns { person { ${PERSON_DEEP} } } } } }`, variables: { id: g.city.venues[0]!.id } },
     { query: `query Registers { myRegisters { code checkIns { checkedInAt person { ${IDENTITY} healthCode { colour } } } } }` },
     { query: `query Review { appealsToReview { id reason decisionNote contactPhone evidenceRequest evidence { reference } attachments { fileName } cause { detail } person { ${PERSON_DEEP} } } }` },
     { query: `query Escalated { escalatedAppeals { id reason contactPhone attachments { fileName } person { ${IDENTITY} } } }` },
@@ -76,7 +80,14 @@ async function plant(g: TestGraph): Promise<void> {
     const companion = g.city.residents.find((r) => r.community === owner.community && r.personId !== owner.personId) ?? owner;
     const [row] = await hc.query<{ id: string }>(`SELECT id FROM status_cause WHERE person_id = $1 AND cleared_at IS NULL LIMIT 1`, [owner.personId]);
     if (!row) continue;
-    await hc.query(`UPDATE status_cause SET detail = $2 WHERE id = $1`, [row.id, `${planted(owner, "密接")}；${planted(companion, "同住")}`]);
+    await hc.query(`UPDATE status_cause SET detail = $2, evidence_ref = $3, cleared_reason = $4 WHERE id = $1`, [
+      row.id, `${planted(owner, "密接")}；${planted(companion, "同住")}`, planted(companion, "流调报告"), planted(owner, "核酸阴性"),
+    ]);
+    // The officer-written reason of a status change, the person's newest.
+    await hc.query(
+      `INSERT INTO status_change (id, person_id, at, from_colour, to_colour, change, reason, actor_role) VALUES (gen_random_uuid(), $1, now() + interval '1 minute', 'RED', 'GREEN', 'CLEARED', $2, 'COMMUNITY_OFFICER')`,
+      [owner.personId, `${planted(owner, "解除")}；${planted(companion, "同住")}`],
+    );
     await waitFor("the appellant's community in the appeals replica", async () => (await g.databases.appeals.sql.query(`SELECT 1 FROM cause_replica_person WHERE person_id = $1 AND community IS NOT NULL`, [owner.personId])).length > 0);
     const submitted = await g.query(`mutation($input: SubmitAppealInput!) { submitAppeal(input: $input) { id } }`, {
       input: {
@@ -95,6 +106,16 @@ async function plant(g: TestGraph): Promise<void> {
     }
   }
   expect(appellants.length).toBeGreaterThan(0);
+
+  // An officer suspends a register of the scanned venue with a reason naming its registrar (the
+  // venue moved into the registrar's community, so the officer's scope and the registrar's agree).
+  const register = g.city.registers.find((r) => r.venueId === g.city.venues[0]!.id)!;
+  const registrar = g.city.residents.find((r) => r.personId === register.registrarId)!;
+  await g.databases.venues.sql.query(`UPDATE venue SET community = $2 WHERE id = $1`, [register.venueId, registrar.community]);
+  const officer = g.city.residents.find((r) => r.personId !== registrar.personId)!;
+  const suspended = await g.query(`mutation($id: ID!, $reason: String!) { suspendRegister(id: $id, reason: $reason) { id } }`, { id: register.id, reason: planted(registrar, "未查验健康码") },
+    { role: "COMMUNITY_OFFICER", subject: officer.personId, community: registrar.community });
+  expect(suspended.body.errors).toBeUndefined();
 }
 
 function viewers(g: TestGraph): Array<[string, Viewer]> {
@@ -161,8 +182,17 @@ describe.each(MODES)("leak scan through the gateway (%s mode)", (mode) => {
     const res = await graph.query(`query { person(id: "${target.personId}") { name documentNumber phone } }`, {}, viewer);
     expect(res.body.data.person).toEqual({ name: target.name, documentNumber: target.idNumber, phone: target.phone });
     const author = graph.city.residents.find((r) => r.personId === appellants[0])!;
-    const own = await graph.query(`query { me { appeals { reason } } }`, {}, { role: "RESIDENT", subject: author.personId });
+    const own = await graph.query(`query { me { appeals { reason } statusHistory { reason } healthCode { causes { clearedReason } } } }`, {}, { role: "RESIDENT", subject: author.personId });
     expect(own.body.data.me.appeals[0].reason).toContain(author.idNumber);
+    expect(own.body.data.me.statusHistory[0].reason).toContain(author.idNumber);
+    expect(own.body.data.me.healthCode.causes.some((c: { clearedReason: string | null }) => c.clearedReason?.includes(author.idNumber))).toBe(true);
+    // The registrar reads the officer's reason about them in full, and the epidemiologist reaches it through the scanned venue.
+    const register = graph.city.registers.find((r) => r.venueId === graph.city.venues[0]!.id)!;
+    const registrar = graph.city.residents.find((r) => r.personId === register.registrarId)!;
+    const mine = await graph.query(`query { myRegisters { id suspension { reason } } }`, {}, { role: "REGISTRAR", subject: registrar.personId });
+    expect(mine.body.data.myRegisters.find((r: { id: string }) => r.id === register.id).suspension.reason).toContain(registrar.idNumber);
+    const epi = await graph.query(`query($id: ID!) { venue(id: $id) { registers { id suspension { reason } } } }`, { id: register.venueId }, viewer);
+    expect(epi.body.data.venue.registers.find((r: { id: string }) => r.id === register.id).suspension.reason).toContain(registrar.idNumber);
   });
 
   it("refuses free-text and blank purposes with BAD_USER_INPUT, and the audit logs hold only case references", async () => {
@@ -171,7 +201,7 @@ describe.each(MODES)("leak scan through the gateway (%s mode)", (mode) => {
       expect(res.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
       expect(res.body.data?.person?.name ?? null).toBeNull();
     }
-    const audit = await graph.query(`query { disclosureAudit { healthCode(last: 1000) { purpose } testing(last: 1000) { purpose } appeals(last: 1000) { purpose } } }`, {}, { role: "AUDITOR" });
+    const audit = await graph.query(`query { disclosureAudit { healthCode(last: 1000) { purpose } testing(last: 1000) { purpose } appeals(last: 1000) { purpose } venues(last: 1000) { purpose } } }`, {}, { role: "AUDITOR" });
     expect(audit.body.errors).toBeUndefined();
     const purposes = new Set<string | null>(Object.values(audit.body.data.disclosureAudit).flatMap((rows: any) => rows.map((r: { purpose: string | null }) => r.purpose)));
     expect(purposes.has(DEMO_CASE)).toBe(true);

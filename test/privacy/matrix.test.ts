@@ -48,14 +48,20 @@ interface TypeCase {
   deniedHere: Role[];
   /** Roles refused the whole record (FORBIDDEN on the entity itself), so no field is reached. */
   unreachable?: Role[];
-  /** A type without a key of its own is read through its parent entity's list field. */
+  /** A type without a key of its own is read through its parent entity's field (the first of a list). */
   via?: { type: string; field: string };
+  /** The parent's key is the same for every audience (a register leads to no person). */
+  plainKey?: boolean;
 }
 
 interface Fixtures {
   swabs: Array<{ id: string; personId: string; documentMasked: string; phone: string | null; siteId: string }>;
   /** A decided appeal whose texts carry identifiers, and a cause of the same person. */
-  appeal: { id: string; personId: string; reason: string; decisionNote: string; reference: string; causeId: string; causeDetail: string; contactPhone: string; evidenceRequest: string; fileName: string };
+  appeal: { id: string; personId: string; reason: string; decisionNote: string; reference: string; causeId: string; causeDetail: string; causeEvidence: string; causeCleared: string; contactPhone: string; evidenceRequest: string; fileName: string };
+  /** Status-history reasons planted for the appellant and for a guardian's verified ward. */
+  history: Record<string, string>;
+  /** A register an officer suspended with a reason naming its registrar. */
+  suspension: { registerId: string; registrarId: string; reason: string };
 }
 
 /** Texts with identifiers planted in them, so MASKED cells are seen to mask something. */
@@ -103,10 +109,35 @@ const CASES: Record<string, TypeCase> = {
     silo: "health-code",
     target(_role, g, f) {
       const owner = resident(g, f.appeal.personId);
-      return { id: f.appeal.causeId, owner, raw: { detail: f.appeal.causeDetail } };
+      return { id: f.appeal.causeId, owner, raw: { detail: f.appeal.causeDetail, evidenceRef: f.appeal.causeEvidence, clearedReason: f.appeal.causeCleared } };
     },
     viewer: (role, target) => viewerFor(role, target),
     deniedHere: [],
+  },
+  // A status change has no key: it is read through its person's statusHistory, which only the
+  // person, their verified guardian, their community's officer and oversight reach at all.
+  StatusChange: {
+    silo: "health-code",
+    target(role, g, f) {
+      const owner = role === "GUARDIAN" ? resident(g, g.city.bindings.find((b) => b.faceVerified)!.wardId) : resident(g, f.appeal.personId);
+      return { id: owner.personId, owner, raw: { reason: f.history[owner.personId]! } };
+    },
+    viewer: (role, target) => viewerFor(role, target),
+    deniedHere: [],
+    unreachable: ["RESIDENT", "REGISTRAR", "SAMPLER", "LAB", "APP"],
+    via: { type: "Person", field: "statusHistory" },
+  },
+  // An officer's reason for suspending a register describes its registrar (venues silo).
+  Suspension: {
+    silo: "venues",
+    target(_role, g, f) {
+      const owner = resident(g, f.suspension.registrarId);
+      return { id: f.suspension.registerId, owner, raw: { reason: f.suspension.reason } };
+    },
+    viewer: (role, target) => viewerFor(role, target),
+    deniedHere: [],
+    via: { type: "Register", field: "suspension" },
+    plainKey: true,
   },
   Appeal: appealCase((f) => ({ reason: f.appeal.reason, decisionNote: f.appeal.decisionNote, contactPhone: f.appeal.contactPhone, evidenceRequest: f.appeal.evidenceRequest })),
   Evidence: appealCase((f) => ({ reference: f.appeal.reference }), { type: "Appeal", field: "evidence" }),
@@ -157,15 +188,18 @@ function expectedValue(kind: PiiKind, disclosure: Disclosure, raw: string): stri
   }
 }
 
-async function fetchEntity(silo: Silo, type: string, id: string, fields: PiiField[], viewer: Viewer, via?: TypeCase["via"]) {
+async function fetchEntity(silo: Silo, type: string, id: string, fields: PiiField[], viewer: Viewer, via?: TypeCase["via"], plainKey = false) {
   const selection = `${fields.map((f) => f.field).join(" ")} disclosures { field kind disclosure }`;
   const entityType = via?.type ?? type;
   const inner = via ? `${via.field} { ${selection} }` : selection;
   const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${entityType} { ${inner} } } }`;
   const header = await signViewerHeader(viewer, graph.secrets.viewerKey);
-  const res = await postGraphQL(graph.subgraphs[silo].url, query, { r: [{ __typename: entityType, id: idFor(graph, viewer, entityType, id) }] }, { [VIEWER_HEADER]: header });
+  const res = await postGraphQL(graph.subgraphs[silo].url, query, { r: [{ __typename: entityType, id: plainKey ? id : idFor(graph, viewer, entityType, id) }] }, { [VIEWER_HEADER]: header });
   // Read through the parent: the record is the first of the parent's list.
-  if (via && res.body.data?._entities?.[0]) res.body.data._entities[0] = res.body.data._entities[0][via.field]?.[0] ?? null;
+  if (via && res.body.data?._entities?.[0]) {
+    const inner = res.body.data._entities[0][via.field];
+    res.body.data._entities[0] = (Array.isArray(inner) ? inner[0] : inner) ?? null;
+  }
   return res;
 }
 
@@ -181,7 +215,28 @@ beforeAll(async () => {
     swabs[0]!.phone = "13800138000";
   }
   swabSite = swabs.find((s) => s.phone !== null)!.siteId;
-  fixtures = { swabs, appeal: await decidedAppeal() };
+  const appeal = await decidedAppeal();
+  // Officer-written text about the person (issue 12's fields): identifiers planted in each. The
+  // status-history rows are the newest of their persons, so statusHistory lists them first.
+  const ward = resident(graph, graph.city.bindings.find((b) => b.faceVerified)!.wardId);
+  const history: Record<string, string> = {};
+  for (const p of [resident(graph, appeal.personId), ward]) {
+    history[p.personId] = planted(p, "解除隔离");
+    await graph.databases["health-code"].sql.query(
+      `INSERT INTO status_change (id, person_id, at, from_colour, to_colour, change, reason, actor_role) VALUES (gen_random_uuid(), $1, now() + interval '1 minute', 'RED', 'GREEN', 'CLEARED', $2, 'COMMUNITY_OFFICER')`,
+      [p.personId, history[p.personId]],
+    );
+  }
+  // A register suspended by its venue's officer with a reason naming the registrar; the venue is
+  // placed in the registrar's community so the matrix's officer (of the owner's community) is in scope.
+  const register = graph.city.registers[0]!;
+  const registrarRow = resident(graph, register.registrarId);
+  const suspension = { registerId: register.id, registrarId: register.registrarId, reason: planted(registrarRow, "未查验健康码") };
+  await graph.databases.venues.sql.query(`UPDATE venue SET community = $2 WHERE id = $1`, [register.venueId, registrarRow.community]);
+  const suspended = await graph.query(`mutation($id: ID!, $reason: String!) { suspendRegister(id: $id, reason: $reason) { id } }`, { id: register.id, reason: suspension.reason },
+    { role: "COMMUNITY_OFFICER", subject: graph.city.residents.find((r) => r.personId !== register.registrarId)!.personId, community: registrarRow.community });
+  if (suspended.body.errors) throw new Error(JSON.stringify(suspended.body.errors));
+  fixtures = { swabs, appeal, history, suspension };
 }, 240_000);
 
 /** An appeal by a resident with a cause, with evidence requested and added, decided by their officer, with identifiers in every text. */
@@ -191,7 +246,11 @@ async function decidedAppeal(): Promise<Fixtures["appeal"]> {
   const other = graph.city.residents.find((r) => r.personId !== owner.personId)!;
   // The cause's detail describes the person too: plant identifiers there as well.
   const causeDetail = planted(owner, cause!.detail);
-  await graph.databases["health-code"].sql.query(`UPDATE status_cause SET detail = $2 WHERE id = $1`, [cause!.id, causeDetail]);
+  // So are the evidence reference and the clearing reason an officer writes (set here on the open
+  // cause, so one record carries every free-text field of StatusCause).
+  const causeEvidence = planted(owner, "流调报告");
+  const causeCleared = planted(owner, "核酸阴性");
+  await graph.databases["health-code"].sql.query(`UPDATE status_cause SET detail = $2, evidence_ref = $3, cleared_reason = $4 WHERE id = $1`, [cause!.id, causeDetail, causeEvidence, causeCleared]);
   await waitFor("the appellant's community in the appeals replica", async () => (await graph.databases.appeals.sql.query(`SELECT 1 FROM cause_replica_person WHERE person_id = $1 AND community IS NOT NULL`, [owner.personId])).length > 0);
   const reason = planted(owner, "不是我");
   const reference = planted(other, "同行人");
@@ -212,7 +271,7 @@ async function decidedAppeal(): Promise<Fixtures["appeal"]> {
   if (added.body.errors) throw new Error(JSON.stringify(added.body.errors));
   const decided = await graph.query(`mutation($i: DecideAppealInput!) { decideAppeal(input: $i) { id } }`, { i: { id, approve: false, note: decisionNote } }, { role: "COMMUNITY_OFFICER", subject: officer.personId, community: owner.community });
   if (decided.body.errors) throw new Error(JSON.stringify(decided.body.errors));
-  return { id, personId: owner.personId, reason, decisionNote, reference, causeId: cause!.id, causeDetail, contactPhone, evidenceRequest, fileName };
+  return { id, personId: owner.personId, reason, decisionNote, reference, causeId: cause!.id, causeDetail, causeEvidence, causeCleared, contactPhone, evidenceRequest, fileName };
 }
 
 afterAll(async () => {
@@ -240,7 +299,7 @@ describe.each(TYPES)("%s: each role sees another person's fields as the policy s
     const viewer = c.viewer(role, target.owner, fixtures);
     expect(viewer.subject).not.toBe(target.owner.personId); // these cells are about another person's data
     const row = c.deniedHere.includes(role) ? ALL_DENIED : EXPECTED[role];
-    const res = await fetchEntity(c.silo, type, target.id, fields, viewer, c.via);
+    const res = await fetchEntity(c.silo, type, target.id, fields, viewer, c.via, c.plainKey);
     const entity = res.body.data?._entities?.[0];
     if (c.unreachable?.includes(role)) {
       expect(entity ?? null).toBeNull();

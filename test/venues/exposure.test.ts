@@ -49,34 +49,34 @@ describe.each(MODES)("exposure search (%s mode)", (mode) => {
     ];
     expect(await openRiskCauses(x.personId)).toBe(0);
 
-    const res = await graph.query(SEARCH, { caseId: "case-2022-0126", track, raise: true }, epidemiologist(DEMO_CASE));
+    const res = await graph.query(SEARCH, { caseId: DEMO_CASE, track, raise: true }, epidemiologist(DEMO_CASE));
     expect(res.body.errors).toBeUndefined();
     const found = res.body.data.exposureSearch;
-    expect(found).toMatchObject({ caseId: "case-2022-0126", personCount: 2, causesRaised: 2 });
+    expect(found).toMatchObject({ caseId: DEMO_CASE, personCount: 2, causesRaised: 2 });
     expect(new Map(found.persons.map((p: { id: string; name: string }) => [p.id, p.name]))).toEqual(new Map([[x.personId, x.name], [y.personId, y.name]]));
     await waitFor("health-code to raise the causes", async () => (await openRiskCauses(x.personId)) === 1 && (await openRiskCauses(y.personId)) === 1);
     expect(await openRiskCauses(bystander.personId)).toBe(0);
 
     // The same case searched again (and wider): nobody is named twice, no event is emitted.
     const before = await reported();
-    const again = await graph.query(SEARCH, { caseId: "case-2022-0126", track: [{ ...track[0]!, to: iso(t1 + 5_000) }], raise: true }, epidemiologist(DEMO_CASE));
+    const again = await graph.query(SEARCH, { caseId: DEMO_CASE, track: [{ ...track[0]!, to: iso(t1 + 5_000) }], raise: true }, epidemiologist(DEMO_CASE));
     expect(again.body.data.exposureSearch).toMatchObject({ personCount: 1, causesRaised: 0 });
     expect(await reported()).toBe(before);
     expect(await openRiskCauses(x.personId)).toBe(1);
 
     // Counts only for an auditor and for an epidemiologist without a purpose.
     for (const viewer of [auditor(), epidemiologist()]) {
-      const counted = await graph.query(SEARCH, { caseId: "case-2022-0126", track, raise: false }, viewer);
+      const counted = await graph.query(SEARCH, { caseId: DEMO_CASE, track, raise: false }, viewer);
       expect(counted.body.errors).toBeUndefined();
       expect(counted.body.data.exposureSearch).toMatchObject({ personCount: 2, persons: null, causesRaised: 0 });
     }
     const audit = await graph.databases.venues.sql.query<{ role: string; purpose: string | null; persons: number; case_id: string }>(
       "SELECT role, purpose, persons, case_id FROM exposure_search_audit ORDER BY at");
     expect(audit.map((a) => [a.role, a.purpose, a.persons, a.case_id])).toEqual([
-      ["EPIDEMIOLOGIST", DEMO_CASE, 2, "case-2022-0126"],
-      ["EPIDEMIOLOGIST", DEMO_CASE, 1, "case-2022-0126"],
-      ["AUDITOR", null, 2, "case-2022-0126"],
-      ["EPIDEMIOLOGIST", null, 2, "case-2022-0126"],
+      ["EPIDEMIOLOGIST", DEMO_CASE, 2, DEMO_CASE],
+      ["EPIDEMIOLOGIST", DEMO_CASE, 1, DEMO_CASE],
+      ["AUDITOR", null, 2, DEMO_CASE],
+      ["EPIDEMIOLOGIST", null, 2, DEMO_CASE],
     ]);
   });
 
@@ -86,18 +86,69 @@ describe.each(MODES)("exposure search (%s mode)", (mode) => {
     const ok = { venueId, from: new Date(now - 3_600_000).toISOString(), to: new Date(now).toISOString() };
     const written = async () => [await count(graph, "exposure_search_audit"), await count(graph, "exposure_notice"), await count(graph, "outbox_event")];
     const before = await written();
+    const epi = epidemiologist(DEMO_CASE);
     const cases: Array<[Viewer, Record<string, unknown>, string]> = [
-      [epidemiologist("x"), { caseId: "c", track: [{ ...ok, from: ok.to, to: ok.from }], raise: true }, "BAD_USER_INPUT"],
-      [epidemiologist("x"), { caseId: "c", track: [{ ...ok, from: new Date(now - 20 * 86_400_000).toISOString() }], raise: true }, "BAD_USER_INPUT"],
-      [epidemiologist("x"), { caseId: "c", track: [], raise: true }, "BAD_USER_INPUT"],
-      [epidemiologist("x"), { caseId: "", track: [ok], raise: true }, "BAD_USER_INPUT"],
-      [epidemiologist("x"), { caseId: "c", track: [{ ...ok, venueId: "no-such-venue" }], raise: true }, "NOT_FOUND"],
-      [auditor(), { caseId: "c", track: [ok], raise: true }, "FORBIDDEN"],
-      [epidemiologist(), { caseId: "c", track: [ok], raise: true }, "FORBIDDEN"],
-      [registrar(graph.city.registers[0]!.registrarId), { caseId: "c", track: [ok], raise: false }, "FORBIDDEN"],
-      [resident(greens(graph)[5]!), { caseId: "c", track: [ok], raise: false }, "FORBIDDEN"],
+      [epi, { caseId: DEMO_CASE, track: [{ ...ok, from: ok.to, to: ok.from }], raise: true }, "BAD_USER_INPUT"],
+      [epi, { caseId: DEMO_CASE, track: [{ ...ok, from: new Date(now - 20 * 86_400_000).toISOString() }], raise: true }, "BAD_USER_INPUT"],
+      [epi, { caseId: DEMO_CASE, track: [], raise: true }, "BAD_USER_INPUT"],
+      [epi, { caseId: DEMO_CASE, track: [{ ...ok, venueId: "no-such-venue" }], raise: true }, "NOT_FOUND"],
+      [auditor(), { caseId: DEMO_CASE, track: [ok], raise: true }, "FORBIDDEN"],
+      [epidemiologist(), { caseId: DEMO_CASE, track: [ok], raise: true }, "FORBIDDEN"],
+      [registrar(graph.city.registers[0]!.registrarId), { caseId: DEMO_CASE, track: [ok], raise: false }, "FORBIDDEN"],
+      [resident(greens(graph)[5]!), { caseId: DEMO_CASE, track: [ok], raise: false }, "FORBIDDEN"],
     ];
     for (const [viewer, vars, code] of cases) expect([vars, errorOf(await graph.query(SEARCH, vars, viewer))?.code]).toEqual([vars, code]);
     expect(await written()).toEqual(before);
+  });
+
+  test("the case and the purpose are open cases' references from venues' replica of the CDC registry: blank, free text, unknown and closed refused, nothing written", async () => {
+    const venueId = graph.city.venues[0]!.id;
+    const now = Date.now();
+    const track = [{ venueId, from: new Date(now - 3_600_000).toISOString(), to: new Date(now).toISOString() }];
+    const written = async () => [await count(graph, "exposure_search_audit"), await count(graph, "exposure_notice"), await count(graph, "outbox_event")];
+    const resident0 = graph.city.residents[0]!;
+    const freeText = `${resident0.name} ${resident0.idNumber}`;
+    const before = await written();
+    // The CDC opens a case in health-code: venues learns of it through CaseRegistryChanged.
+    const cdc = epidemiologist();
+    const fresh = "CASE-2022-0777";
+    expect(errorOf(await graph.query(`mutation O($r: String!) { openCase(reference: $r) { reference } }`, { r: fresh }, cdc))).toBeUndefined();
+    await waitFor("venues replicates the opened case", async () => (await count(graph, "epi_case", "reference = $1 AND closed_at IS NULL", [fresh])) === 1, 30_000);
+    const found = await graph.query(SEARCH, { caseId: fresh, track, raise: false }, epidemiologist(fresh));
+    expect(found.body.errors).toBeUndefined();
+    expect(found.body.data.exposureSearch.caseId).toBe(fresh);
+    const afterGood = await written();
+    expect(afterGood[0]).toBe(before[0]! + 1);
+    // Closed: refused once venues' replica has the closing.
+    expect(errorOf(await graph.query(`mutation C($r: String!) { closeCase(reference: $r) { reference } }`, { r: fresh }, cdc))).toBeUndefined();
+    await waitFor("venues replicates the closing", async () => (await count(graph, "epi_case", "reference = $1 AND closed_at IS NOT NULL", [fresh])) === 1, 30_000);
+    const outboxNow = await written();
+    const refused: Array<[Viewer, string]> = [
+      [epidemiologist(DEMO_CASE), ""],
+      [epidemiologist(DEMO_CASE), "   "],
+      [epidemiologist(DEMO_CASE), freeText],
+      [epidemiologist(DEMO_CASE), "case-2022-0126"],
+      [epidemiologist(DEMO_CASE), "CASE-2099-0001"],
+      [epidemiologist(DEMO_CASE), fresh],
+      [auditor(), "CASE-2099-0001"],
+      // A purpose that is no open case's reference is refused too, whatever the case searched.
+      [epidemiologist(" "), DEMO_CASE],
+      [epidemiologist(freeText), DEMO_CASE],
+      [epidemiologist("CASE-2099-0001"), DEMO_CASE],
+      [epidemiologist(fresh), DEMO_CASE],
+    ];
+    for (const [viewer, caseId] of refused) {
+      const res = await graph.query(SEARCH, { caseId, track, raise: viewer.role === "EPIDEMIOLOGIST" && !!viewer.purpose }, viewer);
+      expect([caseId, viewer.purpose, errorOf(res)?.code]).toEqual([caseId, viewer.purpose, "BAD_USER_INPUT"]);
+      // The refusal does not echo what was typed (it may name a resident).
+      expect(JSON.stringify(res.body)).not.toContain(resident0.idNumber);
+    }
+    expect(await written()).toEqual(outboxNow);
+    // Only case references were ever written to venues' audit table.
+    const purposes = await graph.databases.venues.sql.query<{ purpose: string | null; case_id: string }>("SELECT purpose, case_id FROM exposure_search_audit");
+    for (const p of purposes) {
+      expect(p.case_id).toMatch(/^[A-Z]{2,8}-\d{4}-\d{2,6}$/);
+      if (p.purpose !== null) expect(p.purpose).toMatch(/^[A-Z]{2,8}-\d{4}-\d{2,6}$/);
+    }
   });
 });

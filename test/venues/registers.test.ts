@@ -126,6 +126,21 @@ describe.each(MODES)("venue registers (%s mode)", (mode) => {
     expect(errorOf(await graph.query(SUSPEND, { id: suspended.id, reason: "未查验健康码" }, { ...officer, community: "别的社区" }))?.reason).toBe("OUTSIDE_COMMUNITY");
     const s = await graph.query(SUSPEND, { id: suspended.id, reason: "未查验健康码" }, officer);
     expect(s.body.data.suspendRegister).toMatchObject({ status: "SUSPENDED", suspension: { kind: "OFFICER", reason: "未查验健康码" } });
+    // The reason describes the registrar: the officer's full view of it is audited in venues' log.
+    expect(await count(graph, "disclosure_audit", "role = 'COMMUNITY_OFFICER' AND person_id = $1 AND 'Suspension.reason' = ANY(fields)", [owner.personId])).toBe(1);
+    // Another venue's registrar learns neither why (the registrar's health, or the officer's text) nor the reason.
+    const nosy = await graph.query(`query V($id: ID!) { venue(id: $id) { registers { id suspension { kind reason } } } }`, { id: suspended.venue.id }, registrar(graph.city.registers[0]!.registrarId));
+    expect(JSON.stringify(nosy.body)).not.toContain("未查验健康码");
+    expect(nosy.body.data.venue.registers.find((r: { id: string }) => r.id === suspended.id)?.suspension ?? null).toBeNull();
+    // An officer of another community sees the register but not why it is suspended.
+    const elsewhere = await graph.query(`query V($id: ID!) { venue(id: $id) { registers { id status suspension { kind reason } } } }`, { id: suspended.venue.id }, { ...officer, community: "别的社区" });
+    expect(elsewhere.body.data.venue.registers.find((r: { id: string }) => r.id === suspended.id)).toEqual({ id: suspended.id, status: "SUSPENDED", suspension: null });
+    expect(JSON.stringify(elsewhere.body)).not.toContain("未查验健康码");
+    // An auditor gets the reason's length only.
+    const audited = await graph.query(`query V($id: ID!) { venue(id: $id) { registers { id suspension { kind reason disclosures { field disclosure } } } } }`, { id: suspended.venue.id }, { role: "AUDITOR", subject: graph.city.residents[1]!.personId });
+    const seen = audited.body.data.venue.registers.find((r: { id: string }) => r.id === suspended.id).suspension;
+    expect(seen).toMatchObject({ kind: "OFFICER", disclosures: [{ field: "reason", disclosure: "GENERALISED" }] });
+    expect(seen.reason).not.toContain("未查验健康码");
     cases.push(["an officer-suspended register", suspended.code, "CONFLICT", "REGISTER_SUSPENDED"]);
 
     const before = await count(graph, "check_in");
@@ -134,8 +149,10 @@ describe.each(MODES)("venue registers (%s mode)", (mode) => {
       expect([what, errorOf(res)?.code, errorOf(res)?.reason]).toEqual([what, expected, reason]);
       expect(res.body.data).toBeNull();
     }
+    // The visitor is told the committee suspended it, not the officer's text about the registrar.
     const refusal = await graph.query(CHECK_IN, { code: suspended.code }, visitor);
-    expect(refusal.body.errors?.[0]?.message).toContain("未查验健康码");
+    expect(refusal.body.errors?.[0]?.message).toContain("community committee");
+    expect(refusal.body.errors?.[0]?.message).not.toContain("未查验健康码");
     // The registrar cannot lift an officer's suspension.
     expect(errorOf(await graph.query(RESUME, { id: suspended.id }, registrar(owner.personId)))).toMatchObject({ code: "FORBIDDEN", reason: "SUSPENDED_BY_OFFICER" });
     expect(await count(graph, "check_in")).toBe(before);

@@ -4,6 +4,7 @@ import type { HealthCodeContext } from "../context";
 import { deriveStatus, LABELS } from "../status";
 import { fail } from "../../../kernel/runtime/errors";
 import { isMinor } from "../residents/minor";
+import { recordRead } from "../../../kernel/privacy/readAudit";
 
 type PersonRef = { id: string; latestNegativeResultAt?: string | null; resultsChecked?: boolean | null };
 /** The parent of every Person field: the key, and the resident row once loaded. */
@@ -40,6 +41,8 @@ export const Person = {
     return r ? isMinor(r.birthDate) : null;
   },
   healthCode: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    // Another person's status is health data: the read is audited (only reached where permitted).
+    await recordRead(ctx, [p.id], "Person.healthCode");
     const open = await ctx.loaders.openCauses.load(p.id);
     // Testing could not answer (down, slow, or its database failing): derive from our own causes
     // as if there were no negative result, which can only keep a cause open, never clear one.
@@ -49,9 +52,13 @@ export const Person = {
     // personId travels with the object so permissions.ts can tell whose causes these are.
     return { personId: p.id, colour, label: LABELS[colour], causes, asOf: new Date(), latestTestChecked };
   },
-  vaccinations: (p: PersonParent, _: unknown, ctx: HealthCodeContext) => ctx.loaders.vaccinations.load(p.id),
+  vaccinations: async (p: PersonParent, _: unknown, ctx: HealthCodeContext) => {
+    await recordRead(ctx, [p.id], "Person.vaccinations");
+    return ctx.loaders.vaccinations.load(p.id);
+  },
   statusHistory: async (p: PersonParent, args: { last: number }, ctx: HealthCodeContext) => {
     if (!Number.isInteger(args.last) || args.last < 1 || args.last > 500) throw fail("BAD_USER_INPUT", "last must be from 1 to 500.", { field: "last" });
+    await recordRead(ctx, [p.id], "Person.statusHistory");
     return (await ctx.loaders.history.load(p.id)).slice(0, args.last);
   },
 };

@@ -4,6 +4,7 @@ import type { CheckIn as CheckInRow } from "../generated/prisma/client";
 import type { VenuesContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
 import { mayListVisitors } from "./Register";
+import { recordTrailRead } from "../trailAudit";
 
 type Colour = "GREEN" | "YELLOW" | "RED" | "POPUP";
 /** A row, with the visitor's colour when the gateway supplied it (null: health-code gave none to this viewer). */
@@ -21,7 +22,11 @@ export const CheckIn = {
     if (!row) return null;
     const withColour: CheckInParent = { ...row, person: ref.person };
     const { role, subject } = ctx.viewer;
-    if (subject === row.personId || role === "EPIDEMIOLOGIST" || role === "AUDITOR") return withColour;
+    if (subject === row.personId) return withColour;
+    if (role === "EPIDEMIOLOGIST" || role === "AUDITOR") {
+      await recordTrailRead(ctx, [row.personId], "CheckIn");
+      return withColour;
+    }
     const register = await ctx.loaders.register.load(row.registerId);
     if (register && (await mayListVisitors(register, ctx))) return withColour;
     throw fail("FORBIDDEN", "You may not see this check-in.");

@@ -2,6 +2,7 @@
 // riskPoints, exposure), so each resolver stays one line.
 import type { VenuesContext } from "../context";
 import { checkIn } from "../checkIns";
+import { checkInByTestingCode } from "../testingCodeCheckIns";
 import * as registers from "../registers";
 import { reportRiskPoint, type RiskPointInput } from "../riskPoints";
 import { exposureSearch, type ExposureArgs } from "../exposure";
@@ -10,6 +11,7 @@ type Id = { id: string };
 
 export const Mutation = {
   checkIn: (_: unknown, args: { registerCode: string }, ctx: VenuesContext) => checkIn(ctx, args.registerCode),
+  checkInByTestingCode: (_: unknown, args: { registerId: string; testingCode: string }, ctx: VenuesContext) => checkInByTestingCode(ctx, args.registerId, args.testingCode),
   applyForRegister: (_: unknown, args: { venue: registers.VenueDetails; label: string }, ctx: VenuesContext) => registers.applyForRegister(ctx, args.venue, args.label),
   createRegister: (_: unknown, args: { venueId: string; label: string }, ctx: VenuesContext) => registers.createRegister(ctx, args.venueId, args.label),
   addRegistrar: (_: unknown, args: { venueId: string; documentNumber: string }, ctx: VenuesContext) => registers.addRegistrar(ctx, args.venueId, args.documentNumber),
