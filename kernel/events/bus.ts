@@ -45,8 +45,21 @@ export interface GroupReader {
   ack(deliveries: Delivery[]): Promise<void>;
   /** Moves a message to the group's dead letters with its error text, then acknowledges it. */
   deadLetter(delivery: Delivery, error: string, attempts: number): Promise<void>;
+  /**
+   * Streams on which this reader found its group missing and created it since the last call: on
+   * Redis, the group (and with it the stream) was lost, so the consumer asks its source to
+   * republish everything after its applied position. Optional.
+   */
+  takeCreatedStreams?(): string[];
   /** Stops reading; unacknowledged messages stay pending for another consumer to claim. */
   close(): Promise<void>;
+}
+
+/** A consumer group's request that a source republish positions `from` … `to` (open-ended without `to`). */
+export interface RepairRequest {
+  group: string;
+  from: number;
+  to?: number;
 }
 
 export interface GroupStats {
@@ -81,11 +94,15 @@ export interface EventBus {
   /** Records that the source's relay has replayed what the lost storage may have held. */
   confirmStorage(source: string): Promise<void>;
   /**
-   * The outbox seq of the newest event the bus holds for the source: null when it holds none,
-   * undefined when it cannot tell (entries from before seqs travelled, or a bus that keeps no
-   * history across restarts). Lets the relay notice a bus that came back with older data.
+   * The highest position the bus has accepted for the source (set atomically with each publish,
+   * so a restored snapshot or a lagging replica reports its own, older value): null when unknown.
+   * Lets the relay notice a bus that came back with older data. Optional.
    */
-  lastSeq?(source: string): Promise<number | null | undefined>;
+  highWater?(source: string): Promise<number | null>;
+  /** Leaves a repair request for the source's relay (one per group; a newer one replaces it). Optional. */
+  requestRepair?(source: string, request: RepairRequest): Promise<void>;
+  /** Takes (and removes) the repair requests left for the source's relay. Optional. */
+  takeRepairRequests?(source: string): Promise<RepairRequest[]>;
   /** Joins `group` as `consumer` on the given source streams (groups start at the stream's beginning). */
   openGroup(group: string, consumer: string, streams: string[]): GroupReader;
   /** Length, groups and dead letters of each source stream. */
