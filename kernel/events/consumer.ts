@@ -157,9 +157,10 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           if (reader.forgetIdleConsumers) counters.forgotten += await reader.forgetIdleConsumers(o.forgetIdleMs ?? 600_000);
         }
         if (batch.length === 0) batch = await reader.read(o.batchSize ?? 100, o.blockMs ?? 1_000);
-        await processBatch(batch);
+        // Before the batch: the applied position must be what the group had before the bus lost it.
         const recreated = reader.takeCreatedStreams?.() ?? [];
         if (recreated.length) await gaps.recreated(recreated);
+        await processBatch(batch);
         await gaps.tick();
         failures = 0;
       } catch (err) {
