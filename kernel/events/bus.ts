@@ -46,11 +46,12 @@ export interface GroupReader {
   /** Moves a message to the group's dead letters with its error text, then acknowledges it. */
   deadLetter(delivery: Delivery, error: string, attempts: number): Promise<void>;
   /**
-   * Streams on which this reader found its group missing and created it since the last call: on
-   * Redis, the group (and with it the stream) was lost, so the consumer asks its source to
-   * republish everything after its applied position. Optional.
+   * Streams on which this reader found its group missing and created it since the last call (on
+   * Redis: the group, and with it the stream, was lost). Reported in the log. Optional.
    */
   takeCreatedStreams?(): string[];
+  /** Entries of the stream not yet delivered to the group (null: the bus cannot tell). Optional. */
+  lag?(stream: string): Promise<number | null>;
   /** Stops reading; unacknowledged messages stay pending for another consumer to claim. */
   close(): Promise<void>;
 }
@@ -99,7 +100,7 @@ export interface EventBus {
    * Lets the relay notice a bus that came back with older data. Optional.
    */
   highWater?(source: string): Promise<number | null>;
-  /** Leaves a repair request for the source's relay (one per group; a newer one replaces it). Optional. */
+  /** Leaves a repair request for the source's relay (one per group and `from`; a newer one replaces it). Optional. */
   requestRepair?(source: string, request: RepairRequest): Promise<void>;
   /** Takes (and removes) the repair requests left for the source's relay. Optional. */
   takeRepairRequests?(source: string): Promise<RepairRequest[]>;

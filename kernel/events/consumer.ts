@@ -71,7 +71,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
     processed: 0, duplicates: 0, unknownType: 0, deadLettered: 0, retries: 0, claimed: 0, forgotten: 0, gapEvents: 0, repairRequests: 0, unrepairedGap: 0,
   };
   const gaps = new GapWatch({
-    db: o.db, bus: o.bus, group: o.group, streams: o.streams, logger, counters,
+    db: o.db, bus: o.bus, reader, group: o.group, streams: o.streams, logger, counters,
     checkEveryMs: o.gapCheckMs, graceMs: o.gapGraceMs, retryMs: o.gapRetryMs, lostAfterMs: o.gapLostAfterMs,
   });
   const sleeper = new Sleeper();
@@ -157,9 +157,8 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           if (reader.forgetIdleConsumers) counters.forgotten += await reader.forgetIdleConsumers(o.forgetIdleMs ?? 600_000);
         }
         if (batch.length === 0) batch = await reader.read(o.batchSize ?? 100, o.blockMs ?? 1_000);
-        // Before the batch: the applied position must be what the group had before the bus lost it.
         const recreated = reader.takeCreatedStreams?.() ?? [];
-        if (recreated.length) await gaps.recreated(recreated);
+        if (recreated.length) gaps.recreated(recreated);
         await processBatch(batch);
         await gaps.tick();
         failures = 0;

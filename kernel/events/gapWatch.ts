@@ -1,17 +1,19 @@
-// A consumer's watch over its positions per source stream (positions.ts). A hole that outlasts
-// `graceMs` (long enough for events merely in flight at another consumer of the group) is asked
-// of the source's relay, again every `retryMs` while it lasts; one still open after `lostAfterMs`
-// is logged at error level and shown as `unrepairedGap` until it closes. A group that Redis lost
-// (its reader had to create it again) asks at once for everything after its applied position.
+// A consumer's watch over its positions per source stream (positions.ts). A hole is asked of the
+// source's relay once it has outlasted `graceMs` (events merely in flight at another consumer of
+// the group) and the group has caught up with the stream (no undelivered entries: after a repair or
+// a reset, positions arrive out of order, and what is still queued is no gap). Each hole is its own
+// request, so only missing positions are republished; it is asked again every `retryMs` while it
+// lasts. A hole still open after `lostAfterMs` is logged at error level and shown as
+// `unrepairedGap` until it closes.
 import type { SqlDatabase } from "../db/sql";
-import type { EventBus } from "./bus";
+import type { EventBus, GroupReader } from "./bus";
 import { checkGaps, type Hole } from "./positions";
 import { logError, type Logger } from "./types";
 
 export interface GapCounters {
   /** Positions found missing (each hole counted once, when first asked for). */
   gapEvents: number;
-  /** Repair requests sent to source relays. */
+  /** Repair requests sent to source relays (one per hole and asking). */
   repairRequests: number;
   /** Positions missing past lostAfterMs right now (a gauge: 0 once repaired). */
   unrepairedGap: number;
@@ -20,6 +22,7 @@ export interface GapCounters {
 export interface GapWatchOptions {
   db: SqlDatabase;
   bus: EventBus;
+  reader: GroupReader;
   group: string;
   streams: string[];
   logger: Logger;
@@ -41,14 +44,19 @@ interface StreamState {
   reported: boolean;
 }
 
+// Holes asked for per stream and asking; later ones follow once these are filled.
+const MAX_HOLES_ASKED = 100;
+// Undelivered entries below which the group counts as caught up with its stream.
+const CAUGHT_UP_LAG = 100;
 const size = (holes: Hole[]) => holes.reduce((n, h) => n + h.to - h.from + 1, 0);
+const fresh = (): StreamState => ({ dirty: false, since: 0, missing: 0, reported: false });
 
 export class GapWatch {
   private readonly state = new Map<string, StreamState>();
   private lastCheck = 0;
 
   constructor(private readonly o: GapWatchOptions) {
-    for (const s of o.streams) this.state.set(s, { dirty: true, since: 0, missing: 0, reported: false });
+    for (const s of o.streams) this.state.set(s, { ...fresh(), dirty: true });
   }
 
   /** Something was handled on the stream: look for holes at the next check. */
@@ -57,20 +65,15 @@ export class GapWatch {
     if (s) s.dirty = true;
   }
 
-  /** Streams whose group the bus had lost: ask for everything after the applied position now. */
-  async recreated(streams: string[]): Promise<void> {
+  /** Streams whose group the bus had lost. The source's relay republishes its newest event, whose position shows the group what to ask for. */
+  recreated(streams: string[]): void {
     for (const stream of streams) {
-      const { appliedThrough } = await checkGaps(this.o.db, this.o.group, stream);
-      if (appliedThrough === null || !this.o.bus.requestRepair) continue;
-      await this.o.bus.requestRepair(stream, { group: this.o.group, from: appliedThrough + 1 });
-      this.o.counters.repairRequests++;
-      this.o.logger.warn("consumer group was missing on the bus (Redis lost it); asked the source to republish what follows", {
-        group: this.o.group, stream, from: appliedThrough + 1,
-      });
+      this.o.logger.warn("consumer group was missing on the bus (Redis lost it); missing events will be asked of the source", { group: this.o.group, stream });
+      this.touched(stream);
     }
   }
 
-  /** Folds positions and asks for holes that outlasted the grace period; cheap when nothing changed. */
+  /** Folds positions and asks for holes that outlasted the grace period; no statement when nothing changed. */
   async tick(now = Date.now()): Promise<void> {
     if (now - this.lastCheck < (this.o.checkEveryMs ?? 1_000)) return;
     this.lastCheck = now;
@@ -79,14 +82,16 @@ export class GapWatch {
       s.dirty = false;
       const { appliedThrough, holes } = await checkGaps(this.o.db, this.o.group, stream);
       if (holes.length === 0 || appliedThrough === null) {
-        if (s.reported) this.o.logger.warn("missing events arrived after all; the gap is closed", { group: this.o.group, stream, appliedThrough });
-        this.o.counters.unrepairedGap -= s.reported ? s.missing : 0;
-        this.state.set(stream, { dirty: false, since: 0, missing: 0, reported: false });
+        if (s.reported) {
+          this.o.counters.unrepairedGap -= s.missing;
+          this.o.logger.warn("missing events arrived after all, or were passed over; the gap is closed", { group: this.o.group, stream, appliedThrough });
+        }
+        this.state.set(stream, fresh());
         continue;
       }
       if (s.stuckAt !== appliedThrough) {
-        this.o.counters.unrepairedGap -= s.reported ? s.missing : 0;
-        Object.assign(s, { stuckAt: appliedThrough, since: now, askedAt: undefined, reported: false });
+        if (s.reported) this.o.counters.unrepairedGap -= s.missing;
+        Object.assign(s, { stuckAt: appliedThrough, since: now, askedAt: undefined, reported: false, missing: 0 });
       }
       const missing = size(holes);
       if (s.reported) this.o.counters.unrepairedGap += missing - s.missing;
@@ -96,15 +101,18 @@ export class GapWatch {
   }
 
   private async act(stream: string, s: StreamState, holes: Hole[], now: number): Promise<void> {
-    const fields = { group: this.o.group, stream, from: holes[0]!.from, to: holes[holes.length - 1]!.to, missing: s.missing };
-    if (now - s.since >= (this.o.graceMs ?? 5_000) && (s.askedAt === undefined || now - s.askedAt >= (this.o.retryMs ?? 30_000))) {
+    const fields = { group: this.o.group, stream, from: holes[0]!.from, to: holes[holes.length - 1]!.to, holes: holes.length, missing: s.missing };
+    const due = now - s.since >= (this.o.graceMs ?? 5_000) && (s.askedAt === undefined || now - s.askedAt >= (this.o.retryMs ?? 30_000));
+    // Still queued on the stream for this group is no gap yet (a null lag cannot tell: ask anyway).
+    // A short queue counts as caught up, or steady traffic would starve every repair.
+    if (due && this.o.bus.requestRepair && ((await this.o.reader.lag?.(stream)) ?? 0) <= CAUGHT_UP_LAG) {
       if (s.askedAt === undefined) {
         this.o.counters.gapEvents += s.missing;
         this.o.logger.warn("consumer found events its source published but it never received; asked the source to republish them", fields);
       }
       s.askedAt = now;
-      if (this.o.bus.requestRepair) {
-        await this.o.bus.requestRepair(stream, { group: this.o.group, from: fields.from, to: fields.to });
+      for (const h of holes.slice(0, MAX_HOLES_ASKED)) {
+        await this.o.bus.requestRepair(stream, { group: this.o.group, from: h.from, to: h.to });
         this.o.counters.repairRequests++;
       }
     }

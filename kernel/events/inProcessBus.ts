@@ -89,7 +89,7 @@ export class InProcessBus implements EventBus {
   async requestRepair(source: string, request: RepairRequest): Promise<void> {
     let bySource = this.repairs.get(source);
     if (!bySource) this.repairs.set(source, (bySource = new Map()));
-    bySource.set(request.group, { ...request });
+    bySource.set(`${request.group}|${request.from}`, { ...request });
   }
 
   /** Takes the requests left for the source's relay. */

@@ -50,6 +50,11 @@ export class InProcessReader implements GroupReader {
     g.pending.delete(delivery.messageId);
   }
 
+  async lag(stream: string): Promise<number | null> {
+    const s = this.bus.stream(stream);
+    return s.base + s.entries.length - this.bus.group(stream, this.groupName).next;
+  }
+
   takeCreatedStreams(): string[] {
     return this.created.splice(0);
   }

@@ -13,7 +13,7 @@ export const deadLetterKey = (source: string, group: string, prefix = ""): strin
 export const epochKey = (source: string, prefix = ""): string => `${prefix}events-epoch:${source}`;
 /** The highest position accepted on the source's stream, written atomically with each publish. */
 export const highWaterKey = (source: string, prefix = ""): string => `${prefix}events-high:${source}`;
-/** Repair requests for the source's relay: a hash, one field per consumer group, value "from:to" ("from:" open-ended). */
+/** Repair requests for the source's relay: a hash, field "<group>|<from>", value `to` (empty: open-ended). */
 export const repairKey = (source: string, prefix = ""): string => `${prefix}events-repair:${source}`;
 
 /** The fields of a stream entry: id and type for operators reading the stream, the event as JSON. */

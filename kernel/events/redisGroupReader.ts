@@ -86,6 +86,12 @@ export class RedisGroupReader implements GroupReader {
     for (const [err] of results ?? []) if (err) throw err;
   }
 
+  async lag(stream: string): Promise<number | null> {
+    const infos = (await this.guard(() => this.bus.redis.xinfo("GROUPS", this.bus.streamKey(stream)))) as unknown[];
+    const mine = infos.map(pairs).find((g) => g.name === this.group);
+    return mine?.lag === null || mine?.lag === undefined ? null : Number(mine.lag);
+  }
+
   takeCreatedStreams(): string[] {
     return this.created.splice(0);
   }

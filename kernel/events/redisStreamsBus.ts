@@ -84,23 +84,23 @@ export class RedisStreamsBus implements EventBus {
     return value === null ? null : Number(value);
   }
 
-  /** HSETs the group's request; a later request of the same group replaces an untaken one. */
+  /** HSETs the request under "<group>|<from>"; the value is `to` (empty: open-ended). */
   async requestRepair(source: string, r: RepairRequest): Promise<void> {
-    await this.redis.hset(repairKey(source, this.keyPrefix), r.group, `${r.from}:${r.to ?? ""}`);
+    await this.redis.hset(repairKey(source, this.keyPrefix), `${r.group}|${r.from}`, r.to === undefined ? "" : String(r.to));
   }
 
   /** HGETALL, then HDEL of exactly the fields read (a request replaced in between is lost, and asked again). */
   async takeRepairRequests(source: string): Promise<RepairRequest[]> {
     const key = repairKey(source, this.keyPrefix);
     const all = await this.redis.hgetall(key);
-    const groups = Object.keys(all);
-    if (groups.length === 0) return [];
-    await this.redis.hdel(key, ...groups);
-    return groups.flatMap((group) => {
-      const [from, to] = (all[group] ?? "").split(":");
-      const r: RepairRequest = { group, from: Number(from) };
-      if (to) r.to = Number(to);
-      return Number.isSafeInteger(r.from) && r.from > 0 && (r.to === undefined || Number.isSafeInteger(r.to)) ? [r] : [];
+    const fields = Object.keys(all);
+    if (fields.length === 0) return [];
+    await this.redis.hdel(key, ...fields);
+    return fields.flatMap((field) => {
+      const cut = field.lastIndexOf("|");
+      const r: RepairRequest = { group: field.slice(0, cut), from: Number(field.slice(cut + 1)) };
+      if (all[field]) r.to = Number(all[field]);
+      return cut > 0 && Number.isSafeInteger(r.from) && r.from > 0 && (r.to === undefined || Number.isSafeInteger(r.to)) ? [r] : [];
     });
   }
 

@@ -163,13 +163,13 @@ test("a new bus (process restart) gets only what the group lacks republished; ef
   const r2 = relay(second);
   const c2 = consume(second);
   await waitFor("6 effects", async () => (await effectCounts(db)).counter === 6);
-  // Republished: the newest event (it shows how far the source got) and the positions the group
-  // had not applied, which it asked for; never the events it had applied.
+  // Republished: the newest event (it shows how far the source got) and the positions below it
+  // that the group had not applied, which it asked for; never the events it had applied.
   const twice = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox_event WHERE attempts = 2"))[0]!.n;
   await waitFor("the lacking events republished", async () => (await twice()) === Math.max(1, 6 - applied));
   expect(await effectCounts(db)).toEqual({ rows: 6, distinct: 6, counter: 6 });
   expect(r2.counters()).toMatchObject({ lossesDetected: 1, republished: 1, unrepairable: 0 });
-  expect(c2.counters().repairRequests).toBe(1);
+  expect(c2.counters().repairRequests).toBe(applied < 5 ? 1 : 0);
   const positions = await db.query<{ p: string }>("SELECT position::text AS p FROM outbox_event ORDER BY seq");
   expect(positions.map((r) => Number(r.p))).toEqual([1, 2, 3, 4, 5, 6]);
 });
