@@ -9,7 +9,8 @@ export interface PublishAck {
    * True when the bus refused the publish (nothing was appended) because it has no record of this
    * source's earlier publishes: its storage was lost (Redis restarted without persistence, or a new
    * in-process bus), so messages published earlier but not yet consumed may be gone. The relay
-   * replays its recent rows, calls confirmStorage, and publishes again, in seq order.
+   * republishes its newest event (consumer groups then ask for the positions they lack), calls
+   * confirmStorage, and publishes again.
    */
   storageReset: boolean;
 }
@@ -92,7 +93,7 @@ export interface EventBus {
   publish(source: string, events: EventEnvelope[]): Promise<PublishAck>;
   /** Whether the source's storage was lost since confirmStorage was last called (see PublishAck). */
   storageReset(source: string): Promise<boolean>;
-  /** Records that the source's relay has replayed what the lost storage may have held. */
+  /** Records that the source's relay has handled the loss of its storage (see PublishAck). */
   confirmStorage(source: string): Promise<void>;
   /**
    * The highest position the bus has accepted for the source (set atomically with each publish,

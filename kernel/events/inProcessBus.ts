@@ -67,7 +67,7 @@ export class InProcessBus implements EventBus {
     return !this.confirmed.has(source);
   }
 
-  /** Records that the source's relay replayed its recent events into this bus. */
+  /** Records that the source's relay has handled the loss of this (new) bus's storage. */
   async confirmStorage(source: string): Promise<void> {
     this.confirmed.add(source);
   }

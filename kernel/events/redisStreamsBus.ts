@@ -9,7 +9,7 @@ import { errorText } from "./timing";
 import { silentLogger, type EventEnvelope, type Logger } from "./types";
 
 // Checking the epoch key and appending in one atomic step means nothing is appended after a reset
-// until the relay has replayed older events, so the stream stays in seq order across the reset.
+// until the relay has handled the reset (republished its newest event), so nothing new slips in before it.
 // The high-water key moves in the same step, so any snapshot or replica holds a value that matches
 // its own stream (ARGV[2] is the batch's highest position, 0 when its events carry none).
 const PUBLISH_SCRIPT = `
@@ -73,7 +73,7 @@ export class RedisStreamsBus implements EventBus {
     return (await this.redis.exists(epochKey(source, this.keyPrefix))) === 0;
   }
 
-  /** Sets the source's epoch key once its relay has replayed recent events. */
+  /** Sets the source's epoch key once its relay has handled the loss of storage. */
   async confirmStorage(source: string): Promise<void> {
     await this.redis.set(epochKey(source, this.keyPrefix), new Date().toISOString());
   }
