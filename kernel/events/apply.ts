@@ -1,6 +1,7 @@
 // Exactly-once effects over at-least-once delivery: the processed_event row and the handler's
 // effect commit in one transaction, so a redelivered event finds its row and is skipped.
 import type { SqlDatabase } from "../db/sql";
+import { recordReceipt } from "./positions";
 import type { EventEnvelope, EventHandler } from "./types";
 
 /** Wraps an error thrown by a handler, so its own message (not the wrapper's) goes to the dead letter. */
@@ -18,7 +19,7 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
 }
 
-/** Applies the event once for `group`; returns false (doing nothing) if the group already applied it. */
+/** Applies the event once for `group` and records its position; returns false (applying nothing) if the group already applied it. */
 export async function applyOnce(db: SqlDatabase, group: string, event: EventEnvelope, handler: EventHandler): Promise<boolean> {
   return db.transaction(async (tx) => {
     // A concurrent duplicate (claimed from a consumer that is still working on it) blocks here on
@@ -27,6 +28,8 @@ export async function applyOnce(db: SqlDatabase, group: string, event: EventEnve
       `INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING RETURNING event_id`,
       [group, event.id],
     );
+    // The receipt commits with the effect (or with the skip), so the group's position never runs ahead of it.
+    await recordReceipt(tx, group, event.source, event.position);
     if (inserted.length === 0) return false;
     try {
       await handler(event, tx);

@@ -9,7 +9,8 @@ export interface PublishAck {
    * True when the bus refused the publish (nothing was appended) because it has no record of this
    * source's earlier publishes: its storage was lost (Redis restarted without persistence, or a new
    * in-process bus), so messages published earlier but not yet consumed may be gone. The relay
-   * replays its recent rows, calls confirmStorage, and publishes again, in seq order.
+   * republishes its newest event (consumer groups then ask for the positions they lack), calls
+   * confirmStorage, and publishes again.
    */
   storageReset: boolean;
 }
@@ -45,8 +46,22 @@ export interface GroupReader {
   ack(deliveries: Delivery[]): Promise<void>;
   /** Moves a message to the group's dead letters with its error text, then acknowledges it. */
   deadLetter(delivery: Delivery, error: string, attempts: number): Promise<void>;
+  /**
+   * Streams on which this reader found its group missing and created it since the last call (on
+   * Redis: the group, and with it the stream, was lost). Reported in the log. Optional.
+   */
+  takeCreatedStreams?(): string[];
+  /** Entries of the stream not yet delivered to the group (null: the bus cannot tell). Optional. */
+  lag?(stream: string): Promise<number | null>;
   /** Stops reading; unacknowledged messages stay pending for another consumer to claim. */
   close(): Promise<void>;
+}
+
+/** A consumer group's request that a source republish positions `from` … `to` (open-ended without `to`). */
+export interface RepairRequest {
+  group: string;
+  from: number;
+  to?: number;
 }
 
 export interface GroupStats {
@@ -78,14 +93,18 @@ export interface EventBus {
   publish(source: string, events: EventEnvelope[]): Promise<PublishAck>;
   /** Whether the source's storage was lost since confirmStorage was last called (see PublishAck). */
   storageReset(source: string): Promise<boolean>;
-  /** Records that the source's relay has replayed what the lost storage may have held. */
+  /** Records that the source's relay has handled the loss of its storage (see PublishAck). */
   confirmStorage(source: string): Promise<void>;
   /**
-   * The outbox seq of the newest event the bus holds for the source: null when it holds none,
-   * undefined when it cannot tell (entries from before seqs travelled, or a bus that keeps no
-   * history across restarts). Lets the relay notice a bus that came back with older data.
+   * The highest position the bus has accepted for the source (set atomically with each publish,
+   * so a restored snapshot or a lagging replica reports its own, older value): null when unknown.
+   * Lets the relay notice a bus that came back with older data. Optional.
    */
-  lastSeq?(source: string): Promise<number | null | undefined>;
+  highWater?(source: string): Promise<number | null>;
+  /** Leaves a repair request for the source's relay (one per group and `from`; a newer one replaces it). Optional. */
+  requestRepair?(source: string, request: RepairRequest): Promise<void>;
+  /** Takes (and removes) the repair requests left for the source's relay. Optional. */
+  takeRepairRequests?(source: string): Promise<RepairRequest[]>;
   /** Joins `group` as `consumer` on the given source streams (groups start at the stream's beginning). */
   openGroup(group: string, consumer: string, streams: string[]): GroupReader;
   /** Length, groups and dead letters of each source stream. */

@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { SqlDatabase } from "../db/sql";
 import type { Delivery, EventBus } from "./bus";
 import { applyOnce, HandlerError, isUuid } from "./apply";
+import { GapWatch, type GapCounters } from "./gapWatch";
+import { recordReceipt } from "./positions";
 import { backoffMs, errorText, Sleeper } from "./timing";
 import { silentLogger, type EventHandler, type Logger } from "./types";
 
@@ -30,10 +32,15 @@ export interface ConsumerOptions {
   forgetIdleMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Missing positions (gapWatch.ts): how often to look (1 s), how long a hole may be in flight before it is asked for (5 s), how often to ask again (30 s), when to log it as lost (60 s). */
+  gapCheckMs?: number;
+  gapGraceMs?: number;
+  gapRetryMs?: number;
+  gapLostAfterMs?: number;
   logger?: Logger;
 }
 
-export interface ConsumerCounters {
+export interface ConsumerCounters extends GapCounters {
   processed: number;
   duplicates: number;
   unknownType: number;
@@ -60,7 +67,13 @@ export function startConsumer(o: ConsumerOptions): Consumer {
   const claimIdleMs = o.claimIdleMs ?? 30_000;
   const retry = (n: number) => backoffMs(n, o.retryBaseMs ?? 100, o.retryMaxMs ?? 5_000);
   const reader = o.bus.openGroup(o.group, name, o.streams);
-  const counters: ConsumerCounters = { processed: 0, duplicates: 0, unknownType: 0, deadLettered: 0, retries: 0, claimed: 0, forgotten: 0 };
+  const counters: ConsumerCounters = {
+    processed: 0, duplicates: 0, unknownType: 0, deadLettered: 0, retries: 0, claimed: 0, forgotten: 0, gapEvents: 0, repairRequests: 0, unrepairedGap: 0,
+  };
+  const gaps = new GapWatch({
+    db: o.db, bus: o.bus, reader, group: o.group, streams: o.streams, logger, counters,
+    checkEveryMs: o.gapCheckMs, graceMs: o.gapGraceMs, retryMs: o.gapRetryMs, lostAfterMs: o.gapLostAfterMs,
+  });
   const sleeper = new Sleeper();
   const warnedTypes = new Set<string>();
   let toAck: Delivery[] = [];
@@ -74,6 +87,8 @@ export function startConsumer(o: ConsumerOptions): Consumer {
 
   async function deadLetter(d: Delivery, error: string, attempts: number): Promise<void> {
     await flushAcks();
+    // Handled, though not applied: its position is no gap (a redrive applies it later).
+    await recordReceipt(o.db, o.group, d.stream, d.envelope?.position);
     await reader.deadLetter(d, error, attempts);
     counters.deadLettered++;
     logger.warn("event dead-lettered", { group: o.group, stream: d.stream, eventId: d.envelope?.id, attempts });
@@ -87,6 +102,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       counters.unknownType++;
       if (!warnedTypes.has(e.type)) logger.warn("no handler for event type; acknowledging", { group: o.group, type: e.type });
       warnedTypes.add(e.type);
+      await recordReceipt(o.db, o.group, d.stream, e.position);
       toAck.push(d);
       return;
     }
@@ -125,6 +141,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
     );
     for (const r of results) if (r.status === "rejected") throw r.reason;
     await flushAcks();
+    for (const d of batch) gaps.touched(d.stream);
   }
 
   const loop = (async () => {
@@ -140,7 +157,10 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           if (reader.forgetIdleConsumers) counters.forgotten += await reader.forgetIdleConsumers(o.forgetIdleMs ?? 600_000);
         }
         if (batch.length === 0) batch = await reader.read(o.batchSize ?? 100, o.blockMs ?? 1_000);
+        const recreated = reader.takeCreatedStreams?.() ?? [];
+        if (recreated.length) gaps.recreated(recreated);
         await processBatch(batch);
+        await gaps.tick();
         failures = 0;
       } catch (err) {
         toAck = [];

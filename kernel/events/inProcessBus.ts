@@ -1,7 +1,7 @@
 // Embedded mode's bus: Redis Streams' consumer-group semantics in memory (pending lists, claims,
 // acknowledgements, dead letters), so the same relay and consumer code runs without Redis.
 // Messages are stored as JSON, as on Redis, so every group gets its own decoded copy.
-import type { EventBus, GroupReader, PublishAck, StreamStats } from "./bus";
+import type { EventBus, GroupReader, PublishAck, RepairRequest, StreamStats } from "./bus";
 import { InProcessReader } from "./inProcessReader";
 import type { EventEnvelope } from "./types";
 import type { Sleeper } from "./timing";
@@ -12,7 +12,7 @@ export interface Entry { id: string; json: string }
 export interface Pending { entry: Entry; consumer: string; deliveredAt: number; deliveries: number }
 export interface DeadLetter { messageId: string; json: string; error: string; attempts: number; at: string }
 /** A consumer group on one stream: `next` is the absolute index of the first message not yet handed out. */
-export interface Group { next: number; pending: Map<string, Pending>; consumers: Set<string>; dead: DeadLetter[] }
+export interface Group { next: number; pending: Map<string, Pending>; consumers: Set<string>; dead: DeadLetter[]; opened?: boolean }
 /** One source's stream: `entries[0]` has absolute index `base`. */
 export interface Stream { base: number; entries: Entry[]; groups: Map<string, Group> }
 
@@ -27,6 +27,7 @@ export interface InProcessBusOptions {
 export class InProcessBus implements EventBus {
   private readonly streams = new Map<string, Stream>();
   private readonly confirmed = new Set<string>();
+  private readonly repairs = new Map<string, Map<string, RepairRequest>>();
   private readonly sleepers = new Set<Sleeper>();
   private readonly maxLen: number;
   readonly maxDeadLetters: number;
@@ -66,15 +67,36 @@ export class InProcessBus implements EventBus {
     return !this.confirmed.has(source);
   }
 
-  /** Records that the source's relay replayed its recent events into this bus. */
+  /** Records that the source's relay has handled the loss of this (new) bus's storage. */
   async confirmStorage(source: string): Promise<void> {
     this.confirmed.add(source);
   }
 
-  /** Joins a group on the given streams. */
+  /** Joins a group on the given streams; the first reader of a group on this bus reports its streams as created. */
   openGroup(group: string, consumer: string, streams: string[]): GroupReader {
-    for (const s of streams) this.group(s, group).consumers.add(consumer);
-    return new InProcessReader(this, group, consumer, streams);
+    const created: string[] = [];
+    for (const s of streams) {
+      const g = this.group(s, group);
+      g.consumers.add(consumer);
+      // A new bus is a new process: the group starts empty here, whatever it had applied before.
+      if (!g.opened) created.push(s);
+      g.opened = true;
+    }
+    return new InProcessReader(this, group, consumer, streams, created);
+  }
+
+  /** Keeps the group's request for the source's relay (replacing an untaken one). */
+  async requestRepair(source: string, request: RepairRequest): Promise<void> {
+    let bySource = this.repairs.get(source);
+    if (!bySource) this.repairs.set(source, (bySource = new Map()));
+    bySource.set(`${request.group}|${request.from}`, { ...request });
+  }
+
+  /** Takes the requests left for the source's relay. */
+  async takeRepairRequests(source: string): Promise<RepairRequest[]> {
+    const bySource = this.repairs.get(source);
+    this.repairs.delete(source);
+    return bySource ? [...bySource.values()] : [];
   }
 
   /** Length, groups and dead letters of each stream. */

@@ -16,6 +16,7 @@ export class InProcessReader implements GroupReader {
     private readonly groupName: string,
     private readonly consumer: string,
     private readonly streams: string[],
+    private created: string[] = [],
   ) {
     this.unwatch = bus.watch(this.sleeper);
   }
@@ -47,6 +48,15 @@ export class InProcessReader implements GroupReader {
     g.dead.push({ messageId: delivery.messageId, json, error, attempts, at: new Date().toISOString() });
     if (g.dead.length > this.bus.maxDeadLetters) g.dead.shift();
     g.pending.delete(delivery.messageId);
+  }
+
+  async lag(stream: string): Promise<number | null> {
+    const s = this.bus.stream(stream);
+    return s.base + s.entries.length - this.bus.group(stream, this.groupName).next;
+  }
+
+  takeCreatedStreams(): string[] {
+    return this.created.splice(0);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,9 @@ export type { NewEvent, OutboxEvent, EventEnvelope, EventHandler, Logger } from 
 export { EVENTS_DDL, eventsDdlStatements, installEventTables } from "./ddl";
 export { appendEvents } from "./outbox";
 export { startRelay, relayNotifier, type Relay, type RelayOptions, type RelayNotifier } from "./relay";
-export type { EventBus, GroupReader, Delivery, PublishAck, StreamStats, GroupStats, DeadLetterStats } from "./bus";
+export type { EventBus, GroupReader, Delivery, PublishAck, RepairRequest, StreamStats, GroupStats, DeadLetterStats } from "./bus";
+export { pruneOutbox } from "./repair";
+export { checkGaps, type GapCheck, type Hole } from "./positions";
 export { InProcessBus, type InProcessBusOptions } from "./inProcessBus";
 export { RedisStreamsBus, type RedisStreamsBusOptions } from "./redisStreamsBus";
 export { streamKey, deadLetterKey } from "./redisCodec";

@@ -32,8 +32,14 @@ const FAMILIES: Family[] = [
   { name: "events_consumer_retries_total", type: "counter", help: "Handler failures retried.", samples: (s) => byGroup(s, "retries") },
   { name: "events_consumer_claimed_total", type: "counter", help: "Messages claimed from stalled consumers.", samples: (s) => byGroup(s, "claimed") },
   { name: "events_consumer_forgotten_total", type: "counter", help: "Dead consumers (idle, nothing pending) removed from the group.", samples: (s) => byGroup(s, "forgotten") },
+  { name: "events_consumer_gap_events_total", type: "counter", help: "Positions the group found missing on a source stream and asked the source to republish.", samples: (s) => byGroup(s, "gapEvents") },
+  { name: "events_consumer_repair_requests_total", type: "counter", help: "Repair requests the group sent to source relays.", samples: (s) => byGroup(s, "repairRequests") },
+  { name: "events_consumer_unrepaired_gap_events", type: "gauge", help: "Positions missing for longer than the repair deadline (events lost unless the source still holds them); alert above 0.", samples: (s) => byGroup(s, "unrepairedGap") },
   { name: "events_relay_bus_losses_total", type: "counter", help: "Times the relay found the bus holding less than it had accepted (reset, restored snapshot, lagging replica).", samples: (s) => (s.relays ?? []).map((r) => [{ stream: r.source }, r.lossesDetected]) },
   { name: "events_relay_republished_total", type: "counter", help: "Events the relay republished because the bus had lost them.", samples: (s) => (s.relays ?? []).map((r) => [{ stream: r.source }, r.republished]) },
+  { name: "events_relay_repair_requests_total", type: "counter", help: "Repair requests from consumer groups served by the relay.", samples: (s) => (s.relays ?? []).map((r) => [{ stream: r.source }, r.repairRequests ?? 0]) },
+  { name: "events_relay_repair_republished_total", type: "counter", help: "Events re-queued for consumer groups' repair requests.", samples: (s) => (s.relays ?? []).map((r) => [{ stream: r.source }, r.repairRepublished ?? 0]) },
+  { name: "events_relay_unrepairable_total", type: "counter", help: "Positions a consumer group lacked that the outbox no longer held (lost for good); alert on any increase.", samples: (s) => (s.relays ?? []).map((r) => [{ stream: r.source }, r.unrepairable ?? 0]) },
 ];
 
 /**

@@ -11,6 +11,10 @@ export const streamKey = (source: string, prefix = ""): string => `${prefix}even
 export const deadLetterKey = (source: string, group: string, prefix = ""): string => `${prefix}dlq:${source}:${group}`;
 /** Present while Redis still holds everything the source published (see PublishAck.storageReset). */
 export const epochKey = (source: string, prefix = ""): string => `${prefix}events-epoch:${source}`;
+/** The highest position accepted on the source's stream, written atomically with each publish. */
+export const highWaterKey = (source: string, prefix = ""): string => `${prefix}events-high:${source}`;
+/** Repair requests for the source's relay: a hash, field "<group>|<from>", value `to` (empty: open-ended). */
+export const repairKey = (source: string, prefix = ""): string => `${prefix}events-repair:${source}`;
 
 /** The fields of a stream entry: id and type for operators reading the stream, the event as JSON. */
 export function encodeEntry(e: EventEnvelope): string[] {

@@ -12,6 +12,7 @@ export class RedisGroupReader implements GroupReader {
   private groupsReady = false;
   private ownBacklog = true;
   private readonly claimCursor = new Map<string, string>();
+  private created: string[] = [];
   private readonly sourceOf: Map<string, string>;
 
   constructor(
@@ -85,6 +86,16 @@ export class RedisGroupReader implements GroupReader {
     for (const [err] of results ?? []) if (err) throw err;
   }
 
+  async lag(stream: string): Promise<number | null> {
+    const infos = (await this.guard(() => this.bus.redis.xinfo("GROUPS", this.bus.streamKey(stream)))) as unknown[];
+    const mine = infos.map(pairs).find((g) => g.name === this.group);
+    return mine?.lag === null || mine?.lag === undefined ? null : Number(mine.lag);
+  }
+
+  takeCreatedStreams(): string[] {
+    return this.created.splice(0);
+  }
+
   async close(): Promise<void> {
     this.release();
     await this.conn.quit().catch(() => this.conn.disconnect());
@@ -125,9 +136,14 @@ export class RedisGroupReader implements GroupReader {
     if (this.groupsReady) return;
     for (const stream of this.streams) {
       // From 0, not $: events published before this group first existed are still delivered.
-      await this.bus.redis.xgroup("CREATE", this.bus.streamKey(stream), this.group, "0", "MKSTREAM").catch((err: Error) => {
-        if (!/BUSYGROUP/.test(err.message)) throw err;
-      });
+      const made = await this.bus.redis.xgroup("CREATE", this.bus.streamKey(stream), this.group, "0", "MKSTREAM").then(
+        () => true,
+        (err: Error) => {
+          if (!/BUSYGROUP/.test(err.message)) throw err;
+          return false;
+        },
+      );
+      if (made) this.created.push(stream);
     }
     this.groupsReady = true;
   }

@@ -1,21 +1,25 @@
 // Services mode's bus: one Redis stream per source silo, consumer groups per consuming purpose,
 // dead-letter streams per (source, group). Publishes are MULTI/EXEC so a batch is accepted whole.
 import Redis, { type RedisOptions } from "ioredis";
-import type { EventBus, GroupReader, PublishAck, StreamStats } from "./bus";
-import { deadLetterKey, decodeEntry, encodeEntry, epochKey, streamKey } from "./redisCodec";
+import type { EventBus, GroupReader, PublishAck, RepairRequest, StreamStats } from "./bus";
+import { deadLetterKey, encodeEntry, epochKey, highWaterKey, repairKey, streamKey } from "./redisCodec";
 import { RedisGroupReader } from "./redisGroupReader";
 import { redisStreamStats } from "./redisStats";
 import { errorText } from "./timing";
 import { silentLogger, type EventEnvelope, type Logger } from "./types";
 
 // Checking the epoch key and appending in one atomic step means nothing is appended after a reset
-// until the relay has replayed older events, so the stream stays in seq order across the reset.
+// until the relay has handled the reset (republished its newest event), so nothing new slips in before it.
+// The high-water key moves in the same step, so any snapshot or replica holds a value that matches
+// its own stream (ARGV[2] is the batch's highest position, 0 when its events carry none).
 const PUBLISH_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
-for i = 2, #ARGV, 6 do
+for i = 3, #ARGV, 6 do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5])
 end
-return (#ARGV - 1) / 6`;
+local top = tonumber(ARGV[2])
+if top > 0 and top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], ARGV[2]) end
+return (#ARGV - 2) / 6`;
 
 export interface RedisStreamsBusOptions {
   /** Connection URL (used when `redis` is not given), e.g. redis://127.0.0.1:6379. */
@@ -58,7 +62,9 @@ export class RedisStreamsBus implements EventBus {
   /** XADDs the events (with approximate trimming) in one script, unless the source's epoch key is gone. */
   async publish(source: string, events: EventEnvelope[]): Promise<PublishAck> {
     const args = events.flatMap((e) => encodeEntry(e));
-    const appended = await this.redis.eval(PUBLISH_SCRIPT, 2, this.streamKey(source), epochKey(source, this.keyPrefix), this.maxLen, ...args);
+    const top = events.reduce((m, e) => Math.max(m, typeof e.position === "number" ? e.position : 0), 0);
+    const keys = [this.streamKey(source), epochKey(source, this.keyPrefix), highWaterKey(source, this.keyPrefix)];
+    const appended = await this.redis.eval(PUBLISH_SCRIPT, keys.length, ...keys, this.maxLen, top, ...args);
     return { storageReset: appended === -1 };
   }
 
@@ -67,17 +73,35 @@ export class RedisStreamsBus implements EventBus {
     return (await this.redis.exists(epochKey(source, this.keyPrefix))) === 0;
   }
 
-  /** Sets the source's epoch key once its relay has replayed recent events. */
+  /** Sets the source's epoch key once its relay has handled the loss of storage. */
   async confirmStorage(source: string): Promise<void> {
     await this.redis.set(epochKey(source, this.keyPrefix), new Date().toISOString());
   }
 
-  /** The seq of the stream's newest entry (XREVRANGE … COUNT 1); see EventBus.lastSeq. */
-  async lastSeq(source: string): Promise<number | null | undefined> {
-    const [last] = await this.redis.xrevrange(this.streamKey(source), "+", "-", "COUNT", 1);
-    if (!last) return null;
-    const seq = decodeEntry(source, [last[0], last[1]], 1).envelope?.seq;
-    return typeof seq === "number" && Number.isFinite(seq) ? seq : undefined;
+  /** The highest position this Redis accepted for the source (see EventBus.highWater). */
+  async highWater(source: string): Promise<number | null> {
+    const value = await this.redis.get(highWaterKey(source, this.keyPrefix));
+    return value === null ? null : Number(value);
+  }
+
+  /** HSETs the request under "<group>|<from>"; the value is `to` (empty: open-ended). */
+  async requestRepair(source: string, r: RepairRequest): Promise<void> {
+    await this.redis.hset(repairKey(source, this.keyPrefix), `${r.group}|${r.from}`, r.to === undefined ? "" : String(r.to));
+  }
+
+  /** HGETALL, then HDEL of exactly the fields read (a request replaced in between is lost, and asked again). */
+  async takeRepairRequests(source: string): Promise<RepairRequest[]> {
+    const key = repairKey(source, this.keyPrefix);
+    const all = await this.redis.hgetall(key);
+    const fields = Object.keys(all);
+    if (fields.length === 0) return [];
+    await this.redis.hdel(key, ...fields);
+    return fields.flatMap((field) => {
+      const cut = field.lastIndexOf("|");
+      const r: RepairRequest = { group: field.slice(0, cut), from: Number(field.slice(cut + 1)) };
+      if (all[field]) r.to = Number(all[field]);
+      return cut > 0 && Number.isSafeInteger(r.from) && r.from > 0 && (r.to === undefined || Number.isSafeInteger(r.to)) ? [r] : [];
+    });
   }
 
   /** The Redis key of a source's stream (with this bus's prefix). */

@@ -3,10 +3,11 @@
 // the bus is down it backs off and the backlog simply waits in the table.
 import type { SqlDatabase } from "../db/sql";
 import type { EventBus } from "./bus";
-import { replayRecent, takeBatch } from "./relayBatch";
+import { takeBatch } from "./relayBatch";
 import { repairLostTail } from "./highWater";
+import { requeueNewest, requeueRange } from "./repair";
 import { backoffMs, errorText, Sleeper } from "./timing";
-import { silentLogger, type Logger } from "./types";
+import { logError, silentLogger, type Logger } from "./types";
 
 /** Lets a silo wake its relay right after committing events, instead of waiting for the next poll. */
 export interface RelayNotifier {
@@ -26,7 +27,10 @@ export interface RelayOptions {
   /** Backoff bounds while the bus or database fails (defaults 100 ms … 10 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** How far back to republish when the bus lost its storage (default 24 h; consumers dedupe). */
+  /**
+   * Ignored since positions: after the bus lost its storage the relay republishes only its newest
+   * event, and consumer groups ask for exactly what they lack (docs/events.md). Kept for callers.
+   */
   replayWindowMs?: number;
   logger?: Logger;
 }
@@ -36,6 +40,12 @@ export interface RelayCounters {
   lossesDetected: number;
   /** Events marked for republishing because the bus lost them. */
   republished: number;
+  /** Repair requests from consumer groups that found positions missing. */
+  repairRequests: number;
+  /** Events re-queued for those requests. */
+  repairRepublished: number;
+  /** Positions a group asked for that the outbox no longer holds (pruned before it applied them). */
+  unrepairable: number;
 }
 
 export interface Relay {
@@ -60,38 +70,63 @@ export function startRelay(options: RelayOptions): Relay {
   const { db, source, bus } = options;
   const batchSize = options.batchSize ?? 500;
   const logger = options.logger ?? silentLogger;
-  const replayWindowMs = options.replayWindowMs ?? 24 * 3600_000;
   const pollSleeper = new Sleeper();
   const backoffSleeper = new Sleeper();
   let stopped = false;
   let busy: Promise<unknown> = Promise.resolve();
   let lastStorageCheck = 0;
-  const counters: RelayCounters = { lossesDetected: 0, republished: 0 };
+  const counters: RelayCounters = { lossesDetected: 0, republished: 0, repairRequests: 0, repairRepublished: 0, unrepairable: 0 };
 
   // If the bus lost its storage, messages it had accepted may be gone before anyone consumed
-  // them: republish the recent window (consumers dedupe), and only then confirm the storage.
-  // If it kept its storage but came back older (highWater.ts), republish exactly the lost tail.
+  // them: republish the newest event (its position shows every group how far the source got, and
+  // each asks for what it lacks), and only then confirm the storage. If the bus kept its storage
+  // but came back older (highWater.ts), republish exactly the lost tail. Then serve repair requests.
   async function checkStorage(): Promise<number> {
     lastStorageCheck = Date.now();
+    let requeued = 0;
     if (!(await bus.storageReset(source))) {
       const hw = await repairLostTail(db, source, bus);
-      if (hw.republish === 0) return 0;
-      counters.lossesDetected++;
-      counters.republished += hw.republish;
-      logger.warn("event bus lost events it had accepted (restored snapshot or lagging replica); republishing them", {
-        source, publishedSeq: hw.published, streamSeq: hw.onStream, count: hw.republish,
-      });
-      return hw.republish;
+      if (hw.republish > 0) {
+        counters.lossesDetected++;
+        counters.republished += hw.republish;
+        logger.warn("event bus lost events it had accepted (restored snapshot or lagging replica); republishing them", {
+          source, publishedPosition: hw.published, busPosition: hw.onBus, count: hw.republish,
+        });
+        requeued += hw.republish;
+      }
+    } else {
+      const n = await requeueNewest(db);
+      // A first start also finds no epoch key; only a reset with something published is a loss.
+      if (n > 0) {
+        logger.warn("event bus lost its storage; republishing the newest event so consumer groups ask for what they lack", { source });
+        counters.lossesDetected++;
+        counters.republished += n;
+      }
+      await bus.confirmStorage(source);
+      requeued += n;
     }
-    const n = await replayRecent(db, replayWindowMs);
-    // A first start also finds no epoch key; only a reset with events to replay is a loss.
-    if (n > 0) {
-      logger.warn("event bus lost its storage; republishing recent events", { source, count: n });
-      counters.lossesDetected++;
-      counters.republished += n;
+    return requeued + (await serveRepairs());
+  }
+
+  // Consumer groups that found positions missing ask for them (consumer.ts); each request is
+  // served from the outbox, and what the outbox no longer holds is reported as lost for good.
+  async function serveRepairs(): Promise<number> {
+    if (!bus.takeRepairRequests) return 0;
+    let requeued = 0;
+    for (const r of await bus.takeRepairRequests(source)) {
+      counters.repairRequests++;
+      const done = await requeueRange(db, r.from, r.to);
+      if (!done) continue;
+      counters.repairRepublished += done.requeued;
+      requeued += done.requeued;
+      if (done.missing > 0) {
+        counters.unrepairable += done.missing;
+        logError(logger, "events a consumer group lacks are no longer in the outbox (pruned before it applied them); they cannot be republished", {
+          source, group: r.group, from: done.from, to: done.to, missing: done.missing,
+        });
+      }
     }
-    await bus.confirmStorage(source);
-    return n;
+    return requeued;
   }
 
   async function drain(fromLoop: boolean): Promise<number> {

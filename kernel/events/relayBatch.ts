@@ -8,6 +8,7 @@ import type { EventEnvelope } from "./types";
 interface OutboxRow {
   id: string;
   seq: string | number;
+  position: string | number | null;
   type: string;
   version: number;
   aggregate_id: string;
@@ -27,6 +28,7 @@ function toEnvelope(source: string, r: OutboxRow): EventEnvelope {
     occurredAt: new Date(r.occurred_at).toISOString(),
     source,
     seq: Number(r.seq),
+    position: Number(r.position),
     payload: typeof r.payload === "string" ? (JSON.parse(r.payload) as Record<string, unknown>) : r.payload,
   };
 }
@@ -49,12 +51,13 @@ export async function takeBatch(db: SqlDatabase, source: string, bus: EventBus, 
     // ORDER BY published_at, seq (published_at is NULL throughout) lets the (published_at, seq)
     // index deliver rows in order; ORDER BY seq alone would sort the whole backlog.
     const rows = await tx.query<OutboxRow>(
-      `SELECT id, seq, type, version, aggregate_id, occurred_at, payload FROM outbox_event
+      `SELECT id, seq, position, type, version, aggregate_id, occurred_at, payload FROM outbox_event
         WHERE published_at IS NULL ORDER BY published_at, seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     if (rows.length === 0) return { published: 0, storageReset: false };
     const ids = rows.map((r) => r.id);
+    await assignPositions(tx, rows);
     try {
       const ack = await bus.publish(source, rows.map((r) => toEnvelope(source, r)));
       if (ack.storageReset) return { published: 0, storageReset: true };
@@ -70,14 +73,23 @@ export async function takeBatch(db: SqlDatabase, source: string, bus: EventBus, 
   return result;
 }
 
-/** Marks rows published within the window as unpublished again, so the relay republishes them. */
-export async function replayRecent(db: SqlDatabase, windowMs: number): Promise<number> {
-  const [row] = await db.query<{ n: number }>(
-    `WITH replayed AS (
-       UPDATE outbox_event SET published_at = NULL
-        WHERE published_at >= now() - ($1::double precision * interval '1 millisecond') RETURNING 1)
-     SELECT count(*)::int AS n FROM replayed`,
-    [windowMs],
-  );
-  return row?.n ?? 0;
+/**
+ * Gives rows publishing for the first time the next positions after the highest ever assigned, in
+ * seq order (a republished row keeps its own). Runs under the relay lock, so positions are dense;
+ * they commit even when the publish fails (the failure is recorded in the same transaction).
+ */
+async function assignPositions(tx: Sql, rows: OutboxRow[]): Promise<void> {
+  const fresh = rows.filter((r) => r.position === null);
+  if (fresh.length === 0) return;
+  // The unique position index read backwards gives the maximum at once. Retention must keep the
+  // newest published row (pruneOutbox does), or numbering would start again.
+  const [top] = await tx.query<{ p: string | null }>(`SELECT max(position)::text AS p FROM outbox_event`);
+  let next = Number(top?.p ?? 0);
+  const params: unknown[] = [];
+  const values = fresh.map((r, i) => {
+    r.position = ++next;
+    params.push(r.id, r.position);
+    return `($${i * 2 + 1}::uuid, $${i * 2 + 2}::bigint)`;
+  });
+  await tx.query(`UPDATE outbox_event o SET position = v.position FROM (VALUES ${values.join(", ")}) AS v(id, position) WHERE o.id = v.id`, params);
 }

@@ -10,6 +10,7 @@ CREATE TABLE "outbox_event" (
     "published_at" TIMESTAMPTZ(3),
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "last_error" TEXT,
+    "position" BIGINT,
 
     CONSTRAINT "outbox_event_pkey" PRIMARY KEY ("id")
 );
@@ -23,8 +24,30 @@ CREATE TABLE "processed_event" (
     CONSTRAINT "processed_event_pkey" PRIMARY KEY ("consumer","event_id")
 );
 
+-- CreateTable
+CREATE TABLE "consumer_position" (
+    "consumer" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "applied_through" BIGINT NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "consumer_position_pkey" PRIMARY KEY ("consumer","source")
+);
+
+-- CreateTable
+CREATE TABLE "event_receipt" (
+    "consumer" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "position" BIGINT NOT NULL,
+
+    CONSTRAINT "event_receipt_pkey" PRIMARY KEY ("consumer","source","position")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "outbox_event_seq_key" ON "outbox_event"("seq");
 
 -- CreateIndex
 CREATE INDEX "outbox_event_unpublished_idx" ON "outbox_event"("published_at", "seq");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "outbox_event_position_key" ON "outbox_event"("position");

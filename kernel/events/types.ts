@@ -30,6 +30,11 @@ export interface EventEnvelope extends OutboxEvent {
   source: string;
   /** The event's position in its source's outbox (increasing, with gaps); lets a relay see what its stream lost. */
   seq?: number;
+  /**
+   * The event's publication number on its stream: 1, 2, 3 … per source with no holes, assigned by
+   * the relay at first publish and kept on republish. Consumers track it to find lost events.
+   */
+  position?: number;
 }
 
 /** Applies one event's effect inside the consumer's transaction (`tx`). */
@@ -38,6 +43,14 @@ export type EventHandler = (event: EventEnvelope, tx: Sql) => Promise<void>;
 /** Where the kernel reports trouble; fields carry ids and counts, never payloads. */
 export interface Logger {
   warn(msg: string, fields?: object): void;
+  /** Losses an operator must act on (events gone for good); falls back to warn when absent. */
+  error?(msg: string, fields?: object): void;
+}
+
+/** Logs at error level when the logger has one, else as a warning. */
+export function logError(logger: Logger, msg: string, fields?: object): void {
+  if (logger.error) logger.error(msg, fields);
+  else logger.warn(msg, fields);
 }
 
 /** A logger that drops everything (the default). */

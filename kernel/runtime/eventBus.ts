@@ -12,5 +12,8 @@ export function busFromEnv(env: NodeJS.ProcessEnv, logger?: Logger): EventBus {
 
 /** Warnings of the event kernel on stderr; its fields are ids, counts and error texts, never payloads. */
 export function consoleLogger(name: string): Logger {
-  return { warn: (msg, fields) => console.warn(`${name}: ${msg}`, fields ? JSON.stringify(fields) : "") };
+  return {
+    warn: (msg, fields) => console.warn(`${name}: ${msg}`, fields ? JSON.stringify(fields) : ""),
+    error: (msg, fields) => console.error(`${name}: ${msg}`, fields ? JSON.stringify(fields) : ""),
+  };
 }

@@ -38,11 +38,6 @@ export interface SiloEvents {
   metrics(): Promise<string>;
 }
 
-// An in-process bus starts empty with every process, so the relay's replay after a storage reset
-// must cover the whole retained outbox, not the last 24 h: an event published just before a crash
-// and not yet consumed may be days old by the next start. Consumers skip what they had applied.
-const WHOLE_OUTBOX_MS = 10 * 365 * 24 * 3600_000;
-
 /** Creates every group on an in-process bus before any relay publishes, so no group starts after messages it needed were trimmed. */
 export function declareGroups(bus: EventBus, groups: ConsumerGroupSpec[]): void {
   if (!(bus instanceof InProcessBus)) return; // Redis keeps messages until MAXLEN, and groups start from 0.
@@ -57,7 +52,6 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
   declareGroups(o.bus, o.groups);
   const relay = startRelay({
     db: o.db, source: o.silo, bus: o.bus, notify: o.notifier, pollMs: o.pollMs, logger: o.logger,
-    replayWindowMs: o.bus instanceof InProcessBus ? WHOLE_OUTBOX_MS : undefined,
   });
   const consumers: Consumer[] = o.groups.map((g) =>
     startConsumer({ bus: o.bus, db: o.db, group: g.group, streams: g.streams, handlers: g.handlers, logger: o.logger }),

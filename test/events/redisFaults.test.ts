@@ -46,7 +46,7 @@ describeReal("events on real PostgreSQL + Redis: consumer faults (skipped unless
 
   afterEach(async () => {
     await Promise.all(loops.splice(0).map((l) => l.stop()));
-    await pg.db.query("TRUNCATE outbox_event, processed_event, effect, effect_counter");
+    await pg.db.query("TRUNCATE outbox_event, processed_event, consumer_position, event_receipt, effect, effect_counter");
   });
 
   afterAll(async () => {
