@@ -91,4 +91,30 @@ describe.each(MODES)("movement reads are audited (%s mode)", (mode) => {
       `SELECT person_id FROM disclosure_audit WHERE role = 'COMMUNITY_OFFICER' AND 'Register.checkIns' = ANY(fields)`);
     for (const v of visitors) if (v !== officer.subject) expect(entered.map((r) => r.person_id)).toContain(v);
   });
+
+  test("another person's tests are entered in testing's log (pseudonymous for an auditor, with the case for an epidemiologist); one's own are not", async () => {
+    const tested = graph.city.residents.find((r) => graph.city.swabs.some((s) => s.personId === r.personId))!;
+    const other = graph.city.residents.find((r) => r.personId !== tested.personId)!;
+    const auditor: Viewer = { role: "AUDITOR", subject: other.personId };
+    const epi: Viewer = { role: "EPIDEMIOLOGIST", subject: other.personId, purpose: DEMO_CASE };
+    const testingRows = () =>
+      graph.databases.testing.sql.query<{ role: string; purpose: string | null; fields: string[] }>(`SELECT role, purpose, fields FROM disclosure_audit WHERE person_id = $1 ORDER BY at`, [tested.personId]);
+
+    const own = await graph.query(`{ me { tests { status } latestTest { status } negativeTest { valid } } }`, {}, { role: "RESIDENT", subject: tested.personId });
+    expect(own.body.errors).toBeUndefined();
+    expect(own.body.data.me.tests.length).toBeGreaterThan(0);
+    expect(await testingRows()).toEqual([]);
+
+    const TESTS = `query($id: ID!) { person(id: $id) { tests { status } latestTest { status } } }`;
+    const a = await graph.query(TESTS, { id: idFor(graph, auditor, "Person", tested.personId) }, auditor);
+    expect(a.body.errors).toBeUndefined();
+    expect(a.body.data.person.tests.length).toBeGreaterThan(0);
+    const e = await graph.query(TESTS, { id: tested.personId }, epi);
+    expect(e.body.errors).toBeUndefined();
+    const rows = (await testingRows()).map((r) => [r.role, r.purpose, [...r.fields].sort()]);
+    expect(rows).toEqual([
+      ["AUDITOR", null, ["Person.latestTest:PSEUDONYM", "Person.tests:PSEUDONYM"]],
+      ["EPIDEMIOLOGIST", DEMO_CASE, ["Person.latestTest", "Person.tests"]],
+    ]);
+  });
 });
