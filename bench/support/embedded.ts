@@ -38,14 +38,22 @@ function childrenOf(pid: number, needle: string): number[] {
   return out;
 }
 
-/** Runs the scenario; returns per query the median req/s and CPU ms per request of each process. */
-export async function embeddedScenario(o: EmbeddedOptions): Promise<Array<Record<string, unknown>>> {
+export interface EmbeddedGraph {
+  gatewayUrl: string;
+  silosPid: number;
+  gatewayPid: number | undefined;
+  keys: { token: string; viewer: string; pepper: string };
+  stop(): Promise<void>;
+}
+
+/** Starts `npm start` (scripts/start.ts) on a throwaway data directory and free ports, with fresh keys. */
+export async function startEmbeddedGraph(o: { residents: number; freePort: () => Promise<number>; env?: Record<string, string> }): Promise<EmbeddedGraph> {
   const dataDir = mkdtempSync(join(tmpdir(), "bench-embedded-"));
   const keys = { token: randomBytes(32).toString("base64url"), viewer: randomBytes(32).toString("base64url"), pepper: randomBytes(32).toString("base64url") };
   const env: Record<string, string> = {
     DATA_DIR: dataDir, AUTH_TOKEN_SECRET: keys.token, VIEWER_HEADER_SECRET: keys.viewer, PERSON_ID_PEPPER: keys.pepper,
     DEMO_RESIDENTS: String(o.residents), HOST: "127.0.0.1", LOG_LEVEL: "warn", REDIS_URL: "",
-    GATEWAY_PORT: String(await o.freePort()), FEED_PORT: String(await o.freePort()),
+    GATEWAY_PORT: String(await o.freePort()), FEED_PORT: String(await o.freePort()), ...o.env,
   };
   for (const silo of SILOS) {
     env[`${envPrefix(silo)}_PORT`] = String(await o.freePort());
@@ -54,10 +62,27 @@ export async function embeddedScenario(o: EmbeddedOptions): Promise<Array<Record
   }
   const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}`;
   const services: Service[] = [];
+  const stop = async () => {
+    closeAgent();
+    // npm start stops its gateway child itself on SIGTERM.
+    await stopServices(services);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     services.push(await startService("embedded", "scripts/start.ts", env, `${gatewayUrl}/graphql`, answers200(`${gatewayUrl}/ready`)));
-    const silosPid = services[0]!.proc.pid!;
-    const gatewayPid = childrenOf(silosPid, "gateway/index.ts")[0];
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const silosPid = services[0]!.proc.pid!;
+  return { gatewayUrl, silosPid, gatewayPid: childrenOf(silosPid, "gateway/index.ts")[0], keys, stop };
+}
+
+/** Runs the scenario; returns per query the median req/s and CPU ms per request of each process. */
+export async function embeddedScenario(o: EmbeddedOptions): Promise<Array<Record<string, unknown>>> {
+  const g = await startEmbeddedGraph(o);
+  const { gatewayUrl, silosPid, gatewayPid, keys } = g;
+  try {
     const city = buildCity(Buffer.from(keys.pepper), o.residents);
     const tokens = await Promise.all(city.residents.slice(0, 8).map((r) => signToken({ role: "RESIDENT", subject: r.personId }, Buffer.from(keys.token), 3600)));
     const once = (q: string) => (i: number) => post(`${gatewayUrl}/graphql`, { query: q }, { authorization: `Bearer ${tokens[i % tokens.length]}` });
@@ -79,9 +104,6 @@ export async function embeddedScenario(o: EmbeddedOptions): Promise<Array<Record
       cpuMs: { silos: r2(median(list.map((s) => s.silos))), gateway: gatewayPid ? r2(median(list.map((s) => s.gateway))) : null },
     }));
   } finally {
-    closeAgent();
-    // npm start stops its gateway child itself on SIGTERM.
-    await stopServices(services);
-    rmSync(dataDir, { recursive: true, force: true });
+    await g.stop();
   }
 }
