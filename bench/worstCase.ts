@@ -138,9 +138,17 @@ async function endToEnd() {
       "README resident query, as an epidemiologist": `query R { person(id: "${visited[0]!.personId}") { name healthCode { colour label causes { kind howToClear } } latestTest { status resultAt } checkIns(last: 3) { checkedInAt venue { name } } } }`,
     };
     console.log(`\nend to end through npm start's gateway (${residents} residents), slowest of 3: request ms, slowest /health ms while it ran, response bytes`);
-    for (const name of [...passing.filter((n) => real[n]), "README resident query, as an epidemiologist"]) {
+    const registrar = await signToken({ role: "REGISTRAR", subject: city.registers[0]!.registrarId, venueIds: [city.registers[0]!.venueId] }, Buffer.from(g.keys.token), 3600);
+    const auditor = await signToken({ role: "AUDITOR", subject: city.residents[2]!.personId }, Buffer.from(g.keys.token), 3600);
+    const more: Record<string, [string, string]> = {
+      "registrar: visitors, 200 a register, names, colours": [`{ myRegisters { code checkIns(last: 200) { checkedInAt person { name documentNumber healthCode { colour } } } } }`, registrar],
+      "epidemiologist: a venue's visitors, 200 a register": [`{ venue(id: "${city.venues[0]!.id}") { registers { checkIns(last: 200) { checkedInAt person { name phone healthCode { colour causes { kind } } } } } } }`, epi],
+      "auditor: four disclosure logs, 1,000 rows each": [`{ disclosureAudit { healthCode(last: 1000) { personId viewerId role purpose fields operation } testing(last: 1000) { personId viewerId role purpose fields operation } appeals(last: 1000) { personId viewerId role purpose fields operation } venues(last: 1000) { personId viewerId role purpose fields operation } } }`, auditor],
+    };
+    for (const name of [...passing.filter((n) => real[n]), "README resident query, as an epidemiologist", ...Object.keys(more)]) {
+      const [query, token] = more[name] ?? [real[name]!, epi];
       const runs = [];
-      for (let k = 0; k < 3; k++) runs.push(await probed(g.gatewayUrl, real[name]!, epi));
+      for (let k = 0; k < 3; k++) runs.push(await probed(g.gatewayUrl, query, token));
       const worst = runs.reduce((a, b) => (b.healthMs > a.healthMs ? b : a));
       console.log(`${name.padEnd(44)} ${runs.every((r) => r.ok) ? "ok " : "ERR"} request ${Math.max(...runs.map((r) => r.ms)).toFixed(0).padStart(6)} ms  /health ${worst.healthMs.toFixed(1).padStart(7)} ms  ${String(worst.bytes).padStart(9)} B`);
     }

@@ -1,7 +1,9 @@
-// Operation limits at the gateway: the defaults sit far above anything the apps send (a
-// registrar's visitors with names: depth 5, no aliases, cost about 5,500; the deepest query in the
-// test suite, the leak scan's venue → visitors → tests, check-ins and appeals: depth 11, cost
-// about 11.8 million) and far below what makes planning or validation expensive.
+// Operation limits at the gateway: the defaults sit above anything the apps send (a registrar's
+// visitors with names: depth 5, no aliases, cost about 5,500; an auditor's four disclosure logs,
+// 1,000 rows each: cost about 29,000) and below what makes planning, validation or assembling the
+// answer hold the event loop for long (docs/hardening.md: a venue → visitors → their check-ins →
+// visitors query of cost 16 million answered 1.9 MB and held it for half a second; the leak scan
+// test, which reads everything, raises the cost limit for itself).
 import { ConfigError } from "../../kernel/config/env";
 
 export interface OperationLimits {
@@ -43,7 +45,7 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxRootFields: 12,
   maxDirectives: 30,
   maxOperations: 10,
-  maxCost: 25_000_000,
+  maxCost: 100_000,
   maxEntityHops: 60,
   entityHopCost: 2,
   defaultListSize: 10,

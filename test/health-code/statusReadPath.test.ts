@@ -33,12 +33,19 @@ const BY_ID = `query($id: ID!) { person(id: $id) { healthCode { colour label } }
     await graph?.stop();
   });
 
-  /** The statements of one request, relay and consumer traffic left out. */
+  /** The audit writes of the last request (a read of another person's status is audited, issue 10). */
+  let audits: string[] = [];
+
+  /** The statements of one request, relay and consumer traffic left out, the audit write apart. */
   async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
     await run(); // warm: plans, caches and keys are not what is measured
     seen.length = 0;
     await run();
-    return seen.filter((s) => !/outbox_event|processed_event|pg_notify|LISTEN|pg_advisory/i.test(s)).map((s) => s.replace(/\s+/g, " ").trim());
+    const own = seen
+      .filter((s) => !/outbox_event|processed_event|event_receipt|consumer_position|pg_notify|LISTEN|advisory|^\s*(BEGIN|COMMIT)\s*$/i.test(s))
+      .map((s) => s.replace(/\s+/g, " ").trim());
+    audits = own.filter((s) => /^INSERT INTO disclosure_audit/.test(s));
+    return own.filter((s) => !/^INSERT INTO disclosure_audit/.test(s));
   }
 
   /** The plan of a recorded statement with its parameters bound, sequential scans priced out (one connection). */
@@ -72,7 +79,7 @@ const BY_ID = `query($id: ID!) { person(id: $id) { healthCode { colour label } }
     expect(causesPlan).toMatch(/Index Cond: .*cleared_at IS NULL/);
   });
 
-  test("an app's look-up of a person's colour (by its own audience's id): the same two reads, nothing else", async () => {
+  test("an app's look-up of a person's colour (by its own audience's id): the same two reads, and one audit write", async () => {
     const person = graph.city.residents[10]!;
     const app: Viewer = { role: "APP", subject: "status-gate", scopes: ["persons:read", "status:read"] };
     const id = entityKeyring(graph.secrets.pepper).encode("app", "Person", person.personId);
@@ -82,6 +89,8 @@ const BY_ID = `query($id: ID!) { person(id: $id) { healthCode { colour label } }
       expect(res.body.data.person.healthCode.colour).toMatch(/GREEN|YELLOW|RED|POPUP/);
     });
     expect(statements.map((s) => /FROM "public"\."(\w+)"/.exec(s)?.[1] ?? s)).toEqual(["resident", "status_cause"]);
+    // And the read is audited in one write.
+    expect(audits).toHaveLength(1);
   });
 
   test("a community officer's look-up: the scope check and the person share one batched resident read per subgraph request", async () => {
@@ -96,6 +105,7 @@ const BY_ID = `query($id: ID!) { person(id: $id) { healthCode { colour label } }
     // person(id:) reads the resident once (scope and record); the entity fetch of healthCode
     // reads it again for its own scope check, then the open causes.
     expect(tables).toEqual(["resident", "resident", "status_cause"]);
+    expect(audits).toHaveLength(1);
   });
 
   test("a registrar's visitors with their colours (seed 003's door check): all visitors' causes in one statement", async () => {
@@ -115,5 +125,8 @@ const BY_ID = `query($id: ID!) { person(id: $id) { healthCode { colour label } }
     expect(colours).toBeGreaterThan(3);
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/FROM "public"\."status_cause" WHERE \("public"\."status_cause"\."person_id" IN \(\$1,\$2,\$3,\$4/);
+    // Every visitor's colour read is audited, in one multi-row write.
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.match(/::uuid/g)!.length).toBeGreaterThan(3);
   });
 });
