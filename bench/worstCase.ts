@@ -105,7 +105,7 @@ const freePort = () =>
   });
 
 /** Sends `query` while probing /health back to back; the slowest probe and the request's own time. */
-async function probed(gatewayUrl: string, query: string, token: string): Promise<{ ms: number; healthMs: number; bytes: number; ok: boolean }> {
+async function probed(gatewayUrl: string, query: string, token: string): Promise<{ ms: number; healthMs: number; bytes: number; ok: boolean; outcome: string }> {
   let settled = false;
   const started = performance.now();
   const request = fetch(`${gatewayUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) })
@@ -121,7 +121,8 @@ async function probed(gatewayUrl: string, query: string, token: string): Promise
   const body = JSON.parse(text);
   const ok = status === 200 && !body.errors;
   if (!ok && process.env.WORST_DEBUG) console.log(status, JSON.stringify(body.errors?.slice(0, 3)));
-  return { ms: performance.now() - started, healthMs, bytes: text.length, ok };
+  const outcome = ok ? "ok" : status === 400 ? `refused (${body.errors?.[0]?.extensions?.limit ?? body.errors?.[0]?.extensions?.code})` : `errors (${body.errors?.[0]?.extensions?.code})`;
+  return { ms: performance.now() - started, healthMs, bytes: text.length, ok, outcome };
 }
 
 async function endToEnd() {
@@ -150,7 +151,7 @@ async function endToEnd() {
       const runs = [];
       for (let k = 0; k < 3; k++) runs.push(await probed(g.gatewayUrl, query, token));
       const worst = runs.reduce((a, b) => (b.healthMs > a.healthMs ? b : a));
-      console.log(`${name.padEnd(44)} ${runs.every((r) => r.ok) ? "ok " : "ERR"} request ${Math.max(...runs.map((r) => r.ms)).toFixed(0).padStart(6)} ms  /health ${worst.healthMs.toFixed(1).padStart(7)} ms  ${String(worst.bytes).padStart(9)} B`);
+      console.log(`${name.padEnd(52)} ${runs[0]!.outcome.padEnd(16)} request ${Math.max(...runs.map((r) => r.ms)).toFixed(0).padStart(6)} ms  /health ${worst.healthMs.toFixed(1).padStart(7)} ms  ${String(worst.bytes).padStart(9)} B`);
     }
   } finally {
     await g.stop();
