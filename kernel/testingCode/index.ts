@@ -4,4 +4,4 @@ export * from "./format";
 export { signTestingCode, type IssuedTestingCode } from "./sign";
 export { verifyTestingCode, testingCodeRefusal, type VerifyOptions } from "./verify";
 export { MemoryReplayGuard, type ReplayGuard } from "./replay";
-export { loadTestingCodeKeys, loadTestingCodePublicKey, loadTestingCodeVerifyKey, type TestingCodeKeys } from "./keys";
+export { loadTestingCodeKeys, loadTestingCodeVerifyKey, type TestingCodeKeys } from "./keys";

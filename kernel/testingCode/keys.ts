@@ -78,6 +78,3 @@ export async function loadTestingCodeVerifyKey(env: NodeJS.ProcessEnv, dataDir: 
   }
   return (await loadTestingCodeKeys(env, dataDir)).publicKey;
 }
-
-/** The same key under the name the testing silo uses. */
-export const loadTestingCodePublicKey = loadTestingCodeVerifyKey;

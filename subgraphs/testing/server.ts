@@ -19,7 +19,7 @@ import { CustodyStep } from "./resolvers/SampleTube";
 import { RecordResultsPayload } from "./resolvers/RecordResultsPayload";
 import { OrphanCandidate, OrphanResult } from "./resolvers/OrphanResult";
 import { Campaign } from "./resolvers/Campaign";
-import { loadTestingCodePublicKey } from "../../kernel/testingCode";
+import { loadTestingCodeVerifyKey } from "../../kernel/testingCode";
 import { dataDirFromEnv } from "../../kernel/config/secrets";
 import { negativeWindowFromEnv } from "./validity";
 import { bindingsFromEnv } from "./access";
@@ -41,7 +41,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const openCase = openCaseCheck(prismaSql(prisma));
   const negativeWindowHours = negativeWindowFromEnv(process.env);
   const enforceBindings = bindingsFromEnv(process.env);
-  const codes = { publicKey: loadTestingCodePublicKey(process.env, dataDirFromEnv(process.env)) };
+  const codes = { publicKey: loadTestingCodeVerifyKey(process.env, dataDirFromEnv(process.env)) };
   codes.publicKey.catch(() => undefined); // a bad key surfaces on first use, with its message
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
