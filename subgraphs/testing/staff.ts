@@ -59,8 +59,8 @@ export async function revokeStaffBinding(prisma: PrismaClient, agencyId: string,
   // Another agency's binding is answered like an unknown one: its existence is not the caller's to learn.
   if (!binding || (await agencyOfBinding(prisma, binding)) !== agencyId) throw fail("NOT_FOUND", "No staff binding of your agency has this id.", { field: "id", reason: "UNKNOWN_BINDING" });
   if (binding.revokedAt) return binding;
-  const updated = await prisma.staffBinding.updateMany({ where: { id: binding.id, revokedAt: null }, data: { revokedAt: new Date(), revokedBy: actorId } });
-  if (updated.count === 0) return (await prisma.staffBinding.findUnique({ where: { id: binding.id } }))!;
+  // Conditional on still being live, so a concurrent revocation keeps its own time and actor.
+  await prisma.staffBinding.updateMany({ where: { id: binding.id, revokedAt: null }, data: { revokedAt: new Date(), revokedBy: actorId } });
   return (await prisma.staffBinding.findUnique({ where: { id: binding.id } }))!;
 }
 
