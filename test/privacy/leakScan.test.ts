@@ -23,7 +23,7 @@ const PERSON_DEEP = `id ${IDENTITY}
   tests { status swab { documentMasked phone person { ${IDENTITY} } tube { code swabs { documentMasked phone person { ${IDENTITY} } } } } }
   latestTest { status swab { documentMasked phone } }
   checkIns { venue { name } register { code checkIns { person { ${IDENTITY} } } } }
-  appeals { id reason decisionNote contactPhone evidenceRequest evidence { reference disclosures { field disclosure } } attachments { fileName disclosures { field disclosure } } person { ${IDENTITY} } }`;
+  appeals { id reason decisionNote contactPhone evidenceRequest evidence { reference disclosures { field disclosure } } attachments { fileName disclosures { field disclosure } } history { action note disclosures { field disclosure } } person { ${IDENTITY} } }`;
 
 /** Every root field of the graph, read as deep as the schema goes toward personal data. */
 function operations(g: TestGraph, viewer: Viewer): Array<{ query: string; variables?: Record<string, unknown> }> {
@@ -40,7 +40,7 @@ function operations(g: TestGraph, viewer: Viewer): Array<{ query: string; variab
     { query: `query Tube($code: String!) { tube(code: $code) { code box { code } result { outcome } swabs { documentMasked phone disclosures { field disclosure } person { ${PERSON_DEEP} } } } }`, variables: { code: g.city.tubes[0]!.code } },
     { query: `query Venue($id: ID!) { venue(id: $id) { name registers { code suspension { kind reason disclosures { field disclosure } } checkIns { person { ${PERSON_DEEP} } } } } }`, variables: { id: g.city.venues[0]!.id } },
     { query: `query Registers { myRegisters { code checkIns { checkedInAt person { ${IDENTITY} healthCode { colour } } } } }` },
-    { query: `query Review { appealsToReview { id reason decisionNote contactPhone evidenceRequest evidence { reference } attachments { fileName } cause { detail } person { ${PERSON_DEEP} } } }` },
+    { query: `query Review { appealsToReview { id reason decisionNote contactPhone evidenceRequest evidence { reference } attachments { fileName } history { note } cause { detail } person { ${PERSON_DEEP} } } }` },
     { query: `query Escalated { escalatedAppeals { id reason contactPhone attachments { fileName } person { ${IDENTITY} } } }` },
     { query: `query Figures { appealFigures { community district open overdue decided medianHoursToDecision } }` },
     ...(viewer.role === "SAMPLER"

@@ -49,7 +49,8 @@ interface TypeCase {
   /** Roles refused the whole record (FORBIDDEN on the entity itself), so no field is reached. */
   unreachable?: Role[];
   /** A type without a key of its own is read through its parent entity's field (the first of a list). */
-  via?: { type: string; field: string };
+  /** Read through a parent's field; `last` takes the list's last record instead of its first. */
+  via?: { type: string; field: string; last?: boolean };
   /** The parent's key is the same for every audience (a register leads to no person). */
   plainKey?: boolean;
 }
@@ -142,6 +143,8 @@ const CASES: Record<string, TypeCase> = {
   Appeal: appealCase((f) => ({ reason: f.appeal.reason, decisionNote: f.appeal.decisionNote, contactPhone: f.appeal.contactPhone, evidenceRequest: f.appeal.evidenceRequest })),
   Evidence: appealCase((f) => ({ reference: f.appeal.reference }), { type: "Appeal", field: "evidence" }),
   Attachment: appealCase((f) => ({ fileName: f.appeal.fileName }), { type: "Appeal", field: "attachments" }),
+  // The appeal's last step is the rejection, stored with the officer's decision note.
+  AppealStep: appealCase((f) => ({ note: f.appeal.decisionNote }), { type: "Appeal", field: "history", last: true }),
 };
 
 let graph: TestGraph;
@@ -195,10 +198,10 @@ async function fetchEntity(silo: Silo, type: string, id: string, fields: PiiFiel
   const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${entityType} { ${inner} } } }`;
   const header = await signViewerHeader(viewer, graph.secrets.viewerKey);
   const res = await postGraphQL(graph.subgraphs[silo].url, query, { r: [{ __typename: entityType, id: plainKey ? id : idFor(graph, viewer, entityType, id) }] }, { [VIEWER_HEADER]: header });
-  // Read through the parent: the record is the first of the parent's list.
+  // Read through the parent: the record is the first (or, with `last`, the last) of the parent's list.
   if (via && res.body.data?._entities?.[0]) {
     const inner = res.body.data._entities[0][via.field];
-    res.body.data._entities[0] = (Array.isArray(inner) ? inner[0] : inner) ?? null;
+    res.body.data._entities[0] = (Array.isArray(inner) ? inner[via.last ? inner.length - 1 : 0] : inner) ?? null;
   }
   return res;
 }

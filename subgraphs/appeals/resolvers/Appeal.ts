@@ -63,5 +63,5 @@ export const Appeal = {
   evidence: async (a: AppealRow, _: unknown, ctx: AppealsContext) => (await ctx.loaders.evidence.load(a.id)).map((e) => ({ ...e, ...owned(a) })),
   attachments: async (a: AppealRow, _: unknown, ctx: AppealsContext) => (await ctx.loaders.attachments.load(a.id)).map((f) => ({ ...f, ...owned(a) })),
   history: async (a: AppealRow, _: unknown, ctx: AppealsContext) =>
-    (await ctx.loaders.transitions.load(a.id)).map((t) => ({ action: t.action, from: t.fromStatus, to: t.toStatus, actorRole: t.actorRole, at: t.at })),
+    (await ctx.loaders.transitions.load(a.id)).map((t) => ({ action: t.action, from: t.fromStatus, to: t.toStatus, actorRole: t.actorRole, at: t.at, note: t.note, ...owned(a) })),
 };
