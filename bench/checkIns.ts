@@ -180,6 +180,21 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     await new Promise((r) => setTimeout(r, 1000));
     sentAt.clear();
 
+    // What the processes burn with no check-ins at all (event consumers, relays, pollers, the
+    // feed's 5-second polls): at a low rate it is a large share of the CPU per check-in below.
+    const idleBefore = await cpu();
+    const idleStarted = performance.now();
+    await new Promise((r) => setTimeout(r, o.seconds * 1000));
+    const idleAfter = await cpu();
+    const idleSeconds = (performance.now() - idleStarted) / 1000;
+    const idleCpuMsPerS: Record<string, number> = { postgres: 0 };
+    for (const k of Object.keys(idleAfter)) {
+      const ms = ((idleAfter[k]! - (idleBefore[k] ?? 0)) * 1000) / idleSeconds;
+      if (k.startsWith("pg:")) idleCpuMsPerS.postgres! += ms;
+      else idleCpuMsPerS[k] = Math.round(ms);
+    }
+    idleCpuMsPerS.postgres = Math.round(idleCpuMsPerS.postgres!);
+
     const samples: Record<string, Array<Record<string, number>>> = {};
     for (let round = 0; round < o.rounds; round++) {
       for (const v of variants) {
@@ -218,7 +233,7 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    return report(o, variants.map((v) => ({ name: v.name, concurrency: v.concurrency })), samples);
+    return report(o, variants.map((v) => ({ name: v.name, concurrency: v.concurrency })), samples, idleCpuMsPerS);
   } finally {
     for (const c of clients) c.dispose();
     closeAgent();
@@ -229,7 +244,7 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
   }
 }
 
-function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurrency: number }>, samples: Record<string, Array<Record<string, number>>>): Record<string, unknown> {
+function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurrency: number }>, samples: Record<string, Array<Record<string, number>>>, idleCpuMsPerS: Record<string, number>): Record<string, unknown> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const rows = variants.map((v) => {
     const list = samples[v.name]!;
@@ -250,8 +265,8 @@ function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurre
   for (const r of rows) {
     console.log(`${r.variant} | ${r.concurrency} | ${r.checkInsPerS.median} [${r.checkInsPerS.min}-${r.checkInsPerS.max}] | ${r.requestP50Ms}/${r.requestP99Ms} | ${r.feed.delivered}/${r.feed.watched}, ${r.feed.p50Ms}/${r.feed.p99Ms} | ${Object.entries(r.cpuMsPerCheckIn).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${r.totalCpuMsPerCheckIn}`);
   }
-  console.log(`answer selection: { ${SELECTION} }`);
-  const out = { scenario: "check-ins", mode: "services", selection: SELECTION, ...o, loadAverage: (require("node:os") as typeof import("node:os")).loadavg(), variants: rows };
+  console.log(`answer selection: { ${SELECTION} }; idle CPU ms per second (no check-ins): ${Object.entries(idleCpuMsPerS).map(([p, ms]) => `${p} ${ms}`).join(", ")}`);
+  const out = { scenario: "check-ins", mode: "services", selection: SELECTION, idleCpuMsPerS, ...o, loadAverage: (require("node:os") as typeof import("node:os")).loadavg(), variants: rows };
   console.log(JSON.stringify(out));
   return out;
 }
