@@ -6,7 +6,10 @@
 // excluded). Bulk results: 5,000-result uploads through the gateway against one INSERT … SELECT
 // FROM unnest of as many rows into the same table. Prints a table and one JSON line; asserts nothing.
 // Then the embedded scenario (npm start's one process on PGlite; --embedded 0 skips it).
-//   npm run bench -- [--rounds 3] [--seconds 3] [--concurrency 8] [--residents 300] [--embedded 1]
+// `--checkins 1` adds the check-in scenario (bench/checkIns.ts: check-ins/s through the gateway,
+// single and batched, with the live feed's delivery latency; its own flags, e.g. --batch 50, pass
+// through); `--checkins only` runs that scenario alone.
+//   npm run bench -- [--rounds 3] [--seconds 3] [--concurrency 8] [--residents 300] [--embedded 1] [--checkins 0|1|only]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -21,6 +24,7 @@ import { closeAgent, drive, post } from "./support/load";
 import { bulkUploads } from "./support/bulk";
 import { embeddedScenario } from "./support/embedded";
 import { benchProviderEnv } from "./support/productionEnv";
+import { checkInBench, checkInOptionsFromArgs } from "./checkIns";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -207,8 +211,19 @@ function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples
   console.log(JSON.stringify({ mode: "services", rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, scenarios: rows, bulk }));
 }
 
+const checkInsFlag = process.argv.indexOf("--checkins");
+const CHECKINS = checkInsFlag > 0 ? process.argv[checkInsFlag + 1] ?? "1" : "0";
+
 async function runAll() {
+  if (CHECKINS === "only") {
+    await checkInBench(checkInOptionsFromArgs());
+    return;
+  }
   await main();
+  if (CHECKINS === "1") {
+    console.log("");
+    await checkInBench(checkInOptionsFromArgs());
+  }
   if (!EMBEDDED) return;
   const rows = await embeddedScenario({ rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, residents: RESIDENTS, freePort, queries: { "resident query": RESIDENT, "me { name }": NAME } });
   console.log(`\nembedded mode (npm start: the silos in one process on PGlite, the gateway its own process)`);

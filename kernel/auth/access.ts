@@ -76,6 +76,7 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.registerCodeKeys": { roles: EVERYONE },
   "Mutation.checkIn": { roles: ["RESIDENT"] },
   "Mutation.checkInByTestingCode": { roles: ["REGISTRAR"] },
+  "Mutation.checkInBatch": { roles: ["REGISTRAR"] },
   "Mutation.applyForRegister": { roles: ["RESIDENT", "REGISTRAR"] },
   "Mutation.createRegister": { roles: ["REGISTRAR"] },
   "Mutation.addRegistrar": { roles: ["REGISTRAR"] },

@@ -32,6 +32,7 @@ export const permissions = {
   Mutation: {
     checkIn: rootRule("Mutation.checkIn"),
     checkInByTestingCode: rootRule("Mutation.checkInByTestingCode"),
+    checkInBatch: rootRule("Mutation.checkInBatch"),
     applyForRegister: rootRule("Mutation.applyForRegister"),
     createRegister: rootRule("Mutation.createRegister"),
     addRegistrar: rootRule("Mutation.addRegistrar"),
@@ -51,6 +52,8 @@ export const permissions = {
   DisclosureAudit: { id: allow, venues: auditorsOnly },
   DisclosureRecord: allow,
   CheckIn: allow,
+  CheckInBatchItem: allow,
+  CheckInRefusal: allow,
   CheckInPage: allow,
   CheckInEdge: allow,
   RiskPointReport: allow,

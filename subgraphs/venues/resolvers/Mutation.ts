@@ -3,6 +3,7 @@
 import type { VenuesContext } from "../context";
 import { checkIn } from "../checkIns";
 import { checkInByTestingCode } from "../testingCodeCheckIns";
+import { checkInBatch } from "../checkInBatch";
 import * as registers from "../registers";
 import { reportRiskPoint, type RiskPointInput } from "../riskPoints";
 import { exposureSearch, type ExposureArgs } from "../exposure";
@@ -12,6 +13,7 @@ type Id = { id: string };
 export const Mutation = {
   checkIn: (_: unknown, args: { registerCode: string }, ctx: VenuesContext) => checkIn(ctx, args.registerCode),
   checkInByTestingCode: (_: unknown, args: { registerId: string; testingCode: string }, ctx: VenuesContext) => checkInByTestingCode(ctx, args.registerId, args.testingCode),
+  checkInBatch: (_: unknown, args: { registerId: string; testingCodes: string[] }, ctx: VenuesContext) => checkInBatch(ctx, args.registerId, args.testingCodes),
   applyForRegister: (_: unknown, args: { venue: registers.VenueDetails; label: string }, ctx: VenuesContext) => registers.applyForRegister(ctx, args.venue, args.label),
   createRegister: (_: unknown, args: { venueId: string; label: string }, ctx: VenuesContext) => registers.createRegister(ctx, args.venueId, args.label),
   addRegistrar: (_: unknown, args: { venueId: string; documentNumber: string }, ctx: VenuesContext) => registers.addRegistrar(ctx, args.venueId, args.documentNumber),
