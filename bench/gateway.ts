@@ -199,8 +199,13 @@ async function main() {
         }
       }
     }
-    const bulk = SCENARIOS.includes("bulk") && BULK_ROUNDS > 0 ? await bulkUploads({ admin, testingDb: dbs.testing!, healthCodeDb: dbs["health-code"]!, gatewayUrl: url("gateway"), tokenSecret: secrets.tokenSecret, city, rounds: BULK_ROUNDS }) : { skipped: true };
-    report(scenarios, samples, bulk);
+    const rows = report(scenarios, samples);
+    // A failed upload (e.g. a subgraph call over its deadline on a loaded machine) is reported, not thrown: the table above stands.
+    const bulk = SCENARIOS.includes("bulk") && BULK_ROUNDS > 0
+      ? await bulkUploads({ admin, testingDb: dbs.testing!, healthCodeDb: dbs["health-code"]!, gatewayUrl: url("gateway"), tokenSecret: secrets.tokenSecret, city, rounds: BULK_ROUNDS }).catch((err: unknown) => ({ failed: String(err instanceof Error ? err.message : err).slice(0, 300) }))
+      : { skipped: true };
+    console.log(`bulk results (load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}): ${JSON.stringify(bulk)}`);
+    console.log(JSON.stringify({ mode: "services", loadAverage: loadavg(), rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, peers: PEERS, baseline: BASELINE ?? null, scenarios: rows, bulk }));
   } finally {
     closeAgent();
     await stopServices(services);
@@ -239,7 +244,7 @@ const counts = (variant: string, proc: string) => {
   return proc.endsWith("@base") === base;
 };
 
-function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples: Map<string, Sample[]>, bulk: Record<string, unknown>) {
+function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples: Map<string, Sample[]>): Array<Record<string, unknown>> {
   const rows: Array<Record<string, unknown>> = [];
   console.log(`services mode, ${CONCURRENCY} concurrent clients, ${ROUNDS} interleaved rounds of ${SECONDS} s, 8 distinct residents; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(["scenario", "variant", "req/s median [min-max]", "CPU ms/request median [min-max]: front (gateway or peer)", "per process (median)", "stack total median [min-max]"].join(" | "));
@@ -272,8 +277,7 @@ function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples
     }
     if (ratios.length) console.log(`${sc.name} | ratios | ${ratios.join("; ")}`);
   }
-  console.log(`bulk results: ${JSON.stringify(bulk)}`);
-  console.log(JSON.stringify({ mode: "services", loadAverage: loadavg(), rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, peers: PEERS, baseline: BASELINE ?? null, scenarios: rows, bulk }));
+  return rows;
 }
 
 async function runAll() {
