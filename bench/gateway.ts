@@ -184,7 +184,9 @@ async function main() {
     for (const sc of scenarios) for (const v of sc.variants) for (let i = 0; i < 40; i++) await v.once(i); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       for (const sc of scenarios) {
-        for (const v of sc.variants) {
+        // Each round starts at the next variant, so no variant always runs right after the same other one.
+        const order = sc.variants.map((_, k) => sc.variants[(k + round) % sc.variants.length]!);
+        for (const v of order) {
           const before = await cpu();
           const run = await drive(v.once, SECONDS, CONCURRENCY);
           const after = await cpu();
