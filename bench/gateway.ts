@@ -62,7 +62,7 @@ const COLOUR = `{ me { healthCode { colour } } }`;
 const VISITORS = `{ myRegisters { code checkIns(last: 20) { checkedInAt person { name } } } }`;
 
 type Variant = { name: string; once: (i: number) => Promise<unknown> };
-type Sample = { rps: number; cpuMs: Record<string, number> };
+type Sample = { rps: number; cpuMs: Record<string, number>; errors: number; firstError?: string };
 
 async function main() {
   const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
@@ -181,7 +181,7 @@ async function main() {
     };
 
     const samples = new Map<string, Sample[]>();
-    for (const sc of scenarios) for (const v of sc.variants) for (let i = 0; i < 40; i++) await v.once(i); // warm-up
+    for (const sc of scenarios) for (const v of sc.variants) for (let i = 0; i < 40; i++) await v.once(i).catch(() => undefined); // warm-up (failures show in the rounds)
     for (let round = 0; round < ROUNDS; round++) {
       for (const sc of scenarios) {
         // Each round starts at the next variant, so no variant always runs right after the same other one.
@@ -192,12 +192,12 @@ async function main() {
           const after = await cpu();
           const cpuMs: Record<string, number> = { postgres: 0 };
           for (const k of Object.keys(after)) {
-            const ms = ((after[k]! - (before[k] ?? 0)) * 1000) / run.requests;
+            const ms = ((after[k]! - (before[k] ?? 0)) * 1000) / Math.max(1, run.requests);
             if (k.startsWith("pg:")) cpuMs.postgres! += ms;
             else cpuMs[k] = ms;
           }
           const key = `${sc.name}|${v.name}`;
-          samples.set(key, [...(samples.get(key) ?? []), { rps: run.requests / run.seconds, cpuMs }]);
+          samples.set(key, [...(samples.get(key) ?? []), { rps: run.requests / run.seconds, cpuMs, errors: run.errors, firstError: run.firstError }]);
         }
       }
     }
@@ -259,8 +259,10 @@ function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples
       const cpuMs = Object.fromEntries(procs.map((p) => [p, r2(median(list.map((s) => s.cpuMs[p] ?? 0)))]).filter(([, ms]) => (ms as number) > 0.005));
       const front = FRONTS.has(v.name) ? stat(list.map((s) => s.cpuMs[v.name] ?? 0)) : undefined;
       const total = stat(list.map((s) => procs.reduce((a, p) => a + (s.cpuMs[p] ?? 0), 0)));
-      rows.push({ scenario: sc.name, variant: v.name, rps, frontCpuMs: front, cpuMs, totalCpuMs: total, gatewayOverThis: r2(base / rps.median) });
-      console.log(`${sc.name} | ${v.name} | ${rps.median} [${rps.min}-${rps.max}] | ${front ? `${front.median} [${front.min}-${front.max}]` : "-"} | ${Object.entries(cpuMs).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${total.median} [${total.min}-${total.max}]`);
+      const errors = list.reduce((a, x) => a + x.errors, 0);
+      const firstError = list.find((x) => x.firstError)?.firstError;
+      rows.push({ scenario: sc.name, variant: v.name, rps, frontCpuMs: front, cpuMs, totalCpuMs: total, gatewayOverThis: r2(base / rps.median), errors, ...(firstError ? { firstError } : {}) });
+      console.log(`${sc.name} | ${v.name} | ${rps.median} [${rps.min}-${rps.max}] | ${front ? `${front.median} [${front.min}-${front.max}]` : "-"} | ${Object.entries(cpuMs).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${total.median} [${total.min}-${total.max}]${errors ? ` | ${errors} FAILED requests (first: ${firstError})` : ""}`);
     }
     // The ratios the targets are stated in, from the medians of this run.
     const med = (variant: string, f: (s: Sample) => number) => (samples.has(`${sc.name}|${variant}`) ? median(samples.get(`${sc.name}|${variant}`)!.map(f)) : undefined);
