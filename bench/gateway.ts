@@ -15,6 +15,7 @@
 //                    [--baseline DIR]  a second stack (gateway and subgraphs) started from another checkout
 //                                      (e.g. a git worktree of an older commit) over the same databases,
 //                                      measured in the same interleaved rounds: "gateway@base", "direct@base"
+//                    [--root DIR]      run the main stack from another checkout (swap with --baseline to cancel position bias)
 //                    [--profile DIR]   the gateways and subgraphs write V8 CPU profiles (--cpu-prof) into DIR
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
@@ -45,6 +46,10 @@ const PEERS = (argText("peers") ?? (LONG ? ALL_PEERS.join(",") : "hive-rust")).s
 const SCENARIOS = (argText("scenarios") ?? "resident,name,colour,visitors,bulk").split(",");
 const BASELINE = argText("baseline");
 const PROFILE = argText("profile");
+// --root DIR runs the main stack (gateway and subgraphs) from another checkout too: with --baseline
+// swapped (--root OLD --baseline NEW) it measures the same pair in the other position, so a bias
+// of the position cancels out (see docs/bench.md).
+const ROOT = argText("root");
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -92,7 +97,7 @@ async function main() {
       env[`${envPrefix(silo)}_URL`] = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}/graphql`;
     }
     // One at a time: the first start migrates and seeds.
-    const prof = { profileDir: PROFILE };
+    const prof = { profileDir: PROFILE, ...(ROOT ? { root: ROOT } : {}) };
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
       services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`), prof));
@@ -109,11 +114,11 @@ async function main() {
       }
       for (const silo of SILOS) {
         const base = `http://127.0.0.1:${baseEnv[`${envPrefix(silo)}_PORT`]}`;
-        services.push(await startService(`${silo}@base`, `subgraphs/${silo}/index.ts`, baseEnv, `${base}/graphql`, answers200(`${base}/ready`), { ...prof, root: BASELINE }));
+        services.push(await startService(`${silo}@base`, `subgraphs/${silo}/index.ts`, baseEnv, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: PROFILE, root: BASELINE }));
       }
       baseEnv.GATEWAY_PORT = String(await freePort());
       const bgw = `http://127.0.0.1:${baseEnv.GATEWAY_PORT}`;
-      services.push(await startService("gateway@base", "gateway/index.ts", baseEnv, `${bgw}/graphql`, answers200(`${bgw}/ready`), { ...prof, root: BASELINE }));
+      services.push(await startService("gateway@base", "gateway/index.ts", baseEnv, `${bgw}/graphql`, answers200(`${bgw}/ready`), { profileDir: PROFILE, root: BASELINE }));
     }
     const peerEnv = { ...env, PEER_SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SILOS.map((s) => [graphName(s), env[`${envPrefix(s)}_URL`]]))) };
     const peerFiles: Record<string, [string, Record<string, string>]> = {
