@@ -186,7 +186,7 @@ async function main() {
     };
 
     const samples = new Map<string, Sample[]>();
-    for (const sc of scenarios) for (const v of sc.variants) for (let i = 0; i < 40; i++) await v.once(i).catch(() => undefined); // warm-up (failures show in the rounds)
+    for (const sc of scenarios) for (const v of sc.variants) for (let i = 0; i < (LONG ? 40 : 24); i++) await v.once(i).catch(() => undefined); // warm-up (failures show in the rounds)
     for (let round = 0; round < ROUNDS; round++) {
       for (const sc of scenarios) {
         // Each round starts at the next variant, so no variant always runs right after the same other one.
@@ -209,7 +209,7 @@ async function main() {
     const rows = report(scenarios, samples);
     // A failed upload (e.g. a subgraph call over its deadline on a loaded machine) is reported, not thrown: the table above stands.
     const bulk = SCENARIOS.includes("bulk") && BULK_ROUNDS > 0
-      ? await bulkUploads({ admin, testingDb: dbs.testing!, healthCodeDb: dbs["health-code"]!, gatewayUrl: url("gateway"), tokenSecret: secrets.tokenSecret, city, rounds: BULK_ROUNDS }).catch((err: unknown) => ({ failed: String(err instanceof Error ? err.message : err).slice(0, 300) }))
+      ? await bulkUploads({ admin, testingDb: dbs.testing!, healthCodeDb: dbs["health-code"]!, gatewayUrl: url("gateway"), tokenSecret: secrets.tokenSecret, city, rounds: BULK_ROUNDS, drainSeconds: LONG ? 20 : 8 }).catch((err: unknown) => ({ failed: String(err instanceof Error ? err.message : err).slice(0, 300) }))
       : { skipped: true };
     console.log(`bulk results (load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}): ${JSON.stringify(bulk)}`);
     console.log(JSON.stringify({ mode: "services", loadAverage: loadavg(), rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, peers: PEERS, baseline: BASELINE ?? null, scenarios: rows, bulk }));
