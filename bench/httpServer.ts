@@ -28,6 +28,7 @@ async function main() {
       for (const s of r % 2 === 0 ? services : [...services].reverse()) {
         const cpu0 = cpuSeconds(s.proc.pid!);
         const run = await drive(once(s.url), SECONDS, CONCURRENCY);
+        if (run.errors > 0) throw new Error(`${run.errors} failed requests: ${run.firstError}`);
         const cpu = cpuSeconds(s.proc.pid!) - cpu0;
         results[s.name]!.push({ rps: run.requests / run.seconds, cpuUsPerReq: (cpu / run.requests) * 1e6, p99Ms: run.p99Ms });
       }

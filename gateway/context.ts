@@ -1,10 +1,10 @@
-// Per-request context of the gateway: the verified Viewer and its signed header, signed once per
-// request however many subgraph calls the query plan makes, the request's deadline and its id.
+// Per-request context of the gateway: the verified Viewer and its signed header (signed once and
+// reused by the same client token for a few seconds, however many subgraph calls each plan makes), the request's deadline and its id.
 // The header is signed to outlive the deadline, so a request that waited (for a socket, a slow
 // subgraph) is never refused as UNAUTHENTICATED by the subgraph it finally reaches.
 import type { IncomingMessage } from "node:http";
 import type { Viewer } from "../kernel/auth/viewer";
-import { signViewerHeader } from "../kernel/auth/viewerHeader";
+import { signViewerHeaderSync } from "../kernel/auth/viewerHeader";
 import { requestIdOf } from "../kernel/observability";
 import type { GatewayRateLimiter } from "./rateLimit/limiter";
 
@@ -21,6 +21,10 @@ export interface GatewayContext {
 
 /** Seconds of Viewer-header life beyond the deadline, for clock skew between gateway and subgraphs. */
 export const HEADER_SKEW_SECONDS = 5;
+/** How long one signed Viewer header serves the same client token's later requests. */
+export const HEADER_REUSE_SECONDS = 10;
+/** Client tokens whose signed header is remembered (the oldest forgotten first). */
+const SIGNED_HEADERS_MAX = 10_000;
 
 /** The client's address as the socket sees it (no proxy headers are trusted). */
 export function clientAddress(req: IncomingMessage): string {
@@ -40,7 +44,25 @@ export interface ContextTiming {
 export function contextFactory(verify: (authorization: string | undefined) => Promise<Viewer>, viewerKey: Uint8Array, timing: ContextTiming, limiter?: GatewayRateLimiter) {
   const { deadlineMs } = timing;
   const fetchTimeoutMs = timing.fetchTimeoutMs ?? deadlineMs;
-  const ttlSeconds = Math.ceil(deadlineMs / 1000) + HEADER_SKEW_SECONDS;
+  // A header must outlive any request that uses it: `needSeconds` left at its last use. It is
+  // signed for HEADER_REUSE_SECONDS more than that and reused by the same client token meanwhile,
+  // so a client's requests within those seconds share one header (one HMAC, and one verification
+  // per subgraph, which remembers it), instead of signing on every request.
+  const needSeconds = Math.ceil(deadlineMs / 1000) + HEADER_SKEW_SECONDS;
+  const ttlSeconds = needSeconds + HEADER_REUSE_SECONDS;
+  const signed = new Map<string, { header: string; exp: number }>();
+  const headerFor = (authorization: string | undefined, viewer: Viewer): string => {
+    const now = Math.floor(Date.now() / 1000);
+    const hit = authorization ? signed.get(authorization) : undefined;
+    if (hit && hit.exp - now >= needSeconds) return hit.header;
+    const header = signViewerHeaderSync(viewer, viewerKey, ttlSeconds);
+    if (authorization) {
+      if (hit) signed.delete(authorization);
+      else if (signed.size >= SIGNED_HEADERS_MAX) signed.delete(signed.keys().next().value as string);
+      signed.set(authorization, { header, exp: now + ttlSeconds });
+    }
+    return header;
+  };
   return async (req: IncomingMessage): Promise<GatewayContext> => {
     const deadline = Date.now() + deadlineMs;
     const requestId = requestIdOf(req);
@@ -53,6 +75,7 @@ export function contextFactory(verify: (authorization: string | undefined) => Pr
     }
     if (viewer.subject) await limiter?.chargeSubject(viewer.subject);
     let header: Promise<string> | undefined;
-    return { viewer, deadline, fetchTimeoutMs, requestId, viewerHeader: () => (header ??= signViewerHeader(viewer, viewerKey, ttlSeconds)) };
+    const authorization = req.headers.authorization;
+    return { viewer, deadline, fetchTimeoutMs, requestId, viewerHeader: () => (header ??= Promise.resolve(headerFor(authorization, viewer))) };
   };
 }

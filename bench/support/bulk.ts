@@ -18,6 +18,8 @@ interface BulkOptions {
   tokenSecret: Uint8Array;
   city: DemoCity;
   rounds: number;
+  /** How long to wait for health-code's consumers to apply an upload's events before reporting null (default 20). */
+  drainSeconds?: number;
 }
 
 /** Creates `n` tubes with one swab each in a new box of `siteId`; returns their codes. */
@@ -56,8 +58,9 @@ export async function bulkUploads(o: BulkOptions): Promise<Record<string, unknow
       const uploaded = performance.now();
       gateway.push(N / ((uploaded - t) / 1000));
       if (res.data.recordResults.recorded !== N) throw new Error(`bulk upload recorded ${res.data.recordResults.recorded} of ${N}`);
-      // Drain: until health-code's groups have applied the upload's events (20 s at most, then null: not drained).
-      while ((await processed(healthCode)) < before + N && performance.now() - uploaded < 20_000) await new Promise((r) => setTimeout(r, 50));
+      // Drain: until health-code's groups have applied the upload's events (drainSeconds at most, then null: not drained).
+      const drainMs = (o.drainSeconds ?? 20) * 1000;
+      while ((await processed(healthCode)) < before + N && performance.now() - uploaded < drainMs) await new Promise((r) => setTimeout(r, 50));
       drain.push((await processed(healthCode)) >= before + N ? (performance.now() - uploaded) / 1000 : Number.NaN);
       t = performance.now();
       await testing.query(

@@ -92,6 +92,7 @@ export async function embeddedScenario(o: EmbeddedOptions): Promise<Array<Record
       for (const [name, q] of Object.entries(o.queries)) {
         const before = [cpuSeconds(silosPid), gatewayPid ? cpuSeconds(gatewayPid) : 0];
         const run = await drive(once(q), o.seconds, o.concurrency);
+        if (run.errors > 0) throw new Error(`embedded ${name}: ${run.errors} failed requests: ${run.firstError}`);
         const after = [cpuSeconds(silosPid), gatewayPid ? cpuSeconds(gatewayPid) : 0];
         (samples[name] ??= []).push({ rps: run.requests / run.seconds, silos: ((after[0]! - before[0]!) * 1000) / run.requests, gateway: ((after[1]! - before[1]!) * 1000) / run.requests });
       }

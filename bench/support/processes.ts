@@ -27,10 +27,18 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+export interface StartOptions {
+  /** The checkout to run `file` from (default: this one); a baseline stack runs from another. */
+  root?: string;
+  /** Write a V8 CPU profile (--cpu-prof) into this directory when the process exits. */
+  profileDir?: string;
+}
+
 /** Starts `file` (relative to the repository) as a Node process with `env`; resolves once `ready()` is true. */
-export async function startService(name: string, file: string, env: Record<string, string>, url: string, ready: () => Promise<boolean>): Promise<Service> {
-  const root = join(__dirname, "..", "..");
-  const proc = spawn(process.execPath, ["--import", "tsx", join(root, file)], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+export async function startService(name: string, file: string, env: Record<string, string>, url: string, ready: () => Promise<boolean>, opts: StartOptions = {}): Promise<Service> {
+  const root = opts.root ?? join(__dirname, "..", "..");
+  const profile = opts.profileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.profileDir, "--cpu-prof-name", `${name}.${Date.now()}.cpuprofile`] : [];
+  const proc = spawn(process.execPath, [...profile, "--import", "tsx", join(root, file)], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr!.on("data", (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4000)));
   const deadline = Date.now() + 120_000;

@@ -4,7 +4,7 @@
 // with a deadline: an operation whose plan takes longer than the budget (or that the planner
 // refuses as too large) is answered with OPERATION_LIMIT_EXCEEDED and the worker is replaced; the
 // gateway itself plans only operations whose plan is known to fit in the budget. Operations seen
-// before cost a hash and a map look-up.
+// before cost a map look-up (long documents a SHA-256 first).
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -38,6 +38,19 @@ interface Job {
   done: (v: PlanningVerdict) => void;
 }
 
+/** Documents up to this length are remembered by their text; longer ones by a SHA-256 of it. */
+const TEXT_KEY_MAX = 4096;
+
+/**
+ * The key an operation is remembered by. A known short document (every client's usual query) is
+ * its own key: a Map look-up hashes the string once, far cheaper than a SHA-256 per request. The
+ * remembered keys are bounded in number (`remember`), so text keys cost at most remember × 4 KB.
+ */
+export function planKey(query: string, operationName: string | null | undefined): string {
+  if (query.length <= TEXT_KEY_MAX) return `${operationName ?? ""}\0${query}`;
+  return `#${createHash("sha256").update(query).update("\0").update(operationName ?? "").digest("base64")}`;
+}
+
 /** Plans unseen operations in a worker thread under a deadline; remembers what fits. */
 export class PlanningGuard {
   private worker?: Worker;
@@ -61,7 +74,7 @@ export class PlanningGuard {
 
   /** Whether the gateway may plan this operation itself. */
   check(query: string, operationName: string | null | undefined): Promise<PlanningVerdict> {
-    const key = createHash("sha256").update(query).update("\0").update(operationName ?? "").digest("base64");
+    const key = planKey(query, operationName);
     const planMs = this.admitted.get(key);
     if (planMs !== undefined) {
       // Refresh its place in the LRU order.

@@ -106,8 +106,8 @@ function observe(obs: Observability, req: IncomingMessage, res: ServerResponse, 
     obs.metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
     obs.metrics.httpDuration.observe({ method, route }, seconds);
     const line = { requestId, method, route, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, bytes: Number(res.getHeader("content-length") ?? 0) || undefined };
-    if (res.statusCode >= 500) obs.log.error(line, "request failed");
-    else obs.log.info(line, "request");
+    if (res.statusCode >= 500) obs.access.error(line, "request failed");
+    else obs.access.info(line, "request");
   });
 }
 

@@ -15,16 +15,26 @@ export interface LoggingOptions {
   destination?: DestinationStream;
 }
 
-function build(options: LoggingOptions = {}): Logger {
+function build(options: LoggingOptions = {}, redact = true): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? "silent" : "info");
-  return pino({ level, base: { pid: process.pid }, redact: { paths: REDACT, censor: "[redacted]" }, timestamp: pino.stdTimeFunctions.isoTime }, options.destination);
+  return pino({ level, base: { pid: process.pid }, ...(redact ? { redact: { paths: REDACT, censor: "[redacted]" } } : {}), timestamp: pino.stdTimeFunctions.isoTime }, options.destination);
 }
 
 let root: Logger = build();
+// The access log's own root: same level and destination, no redaction pass. Its lines are built
+// by kernel/http/serve.ts from fixed fields only (request id, method, route label, status, time,
+// size), none of which can hold personal data, so the per-line redaction walk is skipped.
+let accessRoot: Logger = build({}, false);
 
 /** Replaces the process's root logger (tests capture logs this way); loggers made later use it. */
 export function configureLogging(options: LoggingOptions): void {
   root = build(options);
+  accessRoot = build(options, false);
+}
+
+/** The access-log logger of one service: only for lines of fixed, non-personal fields. */
+export function accessLogger(service: string): Logger {
+  return accessRoot.child({ service });
 }
 
 /** The logger of one service in this process (gateway, health-code, …). */

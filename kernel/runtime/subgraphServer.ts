@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { GraphQLError, parse, type GraphQLSchema } from "graphql";
 import type { IRules } from "graphql-shield";
-import { VIEWER_HEADER, verifyViewerHeader } from "../auth/viewerHeader";
+import { VIEWER_HEADER, viewerHeaderVerifier } from "../auth/viewerHeader";
 import type { Viewer } from "../auth/viewer";
 import { protectWith } from "../auth/rules";
 import { applyPiiDisclosure, assertPurpose, type PiiContext, type ScopeCheck } from "../privacy/piiFields";
@@ -118,13 +118,14 @@ export async function startSubgraph<C extends SubgraphContext>(server: ApolloSer
   await server.start();
   const observability = observabilityOf(server) ?? createObservability("subgraph");
   opts.registerMetrics?.(observability.metrics.registry);
+  const verifyViewer = viewerHeaderVerifier(opts.viewerKey);
   return serve(server, {
     port: opts.port,
     host: opts.host,
     observability,
     context: async (req: IncomingMessage) => {
       const header = req.headers[VIEWER_HEADER];
-      const viewer = await verifyViewerHeader(Array.isArray(header) ? header[0] : header, opts.viewerKey);
+      const viewer = await verifyViewer(Array.isArray(header) ? header[0] : header);
       return { ...opts.context(viewer), disclosed: new DisclosureLog(), requestId: requestIdOf(req) };
     },
     routes: {
