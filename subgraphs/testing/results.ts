@@ -4,14 +4,14 @@
 // nothing (UNCHANGED), and a different outcome for a resulted tube is a CONFLICT, never written.
 // Results are written only here, never through the health-code silo (seed 004's outage came
 // from every upload funnelling through the status endpoint): status is derived at read time.
-// Each newly recorded result is also a ResultRecorded event, appended in the same transaction.
+// The newly recorded results are also ResultsRecorded events (up to 1,000 tubes each), appended in the same transaction.
 // How large an upload may be is the gateway's limit (docs/testing.md), checked before planning.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, TestResult, TestOutcome } from "./generated/prisma/client";
 import { fail } from "../../kernel/runtime/errors";
 import { prismaSql } from "../../kernel/db/sql";
 import { appendEvents } from "../../kernel/events";
-import { resultRecordedEvents } from "./events/resultRecorded";
+import { resultsRecordedEvents } from "./events/resultRecorded";
 import { classifyUpload, type ItemAnswer, type TubeRow } from "./resultItems";
 import { claimOrphan, keepOrphans } from "./orphans";
 import type { Actor } from "./custody";
@@ -90,7 +90,7 @@ async function recordAll(tx: Tx, agencyId: string, recordedBy: string | null, in
     );
     // Pooled tubes (capacity above one): health-code raises POOLED_POSITIVE on their positives.
     const pooled = new Set(tubes.filter((t) => Number(t.capacity) > 1).map((t) => t.tubeId));
-    await appendEvents(prismaSql(tx), resultRecordedEvents(recorded, swabs.map((s) => ({ ...s, swabbedAt: s.swabbedAt instanceof Date ? s.swabbedAt : new Date(s.swabbedAt) })), pooled));
+    await appendEvents(prismaSql(tx), resultsRecordedEvents(recorded, swabs.map((s) => ({ ...s, swabbedAt: s.swabbedAt instanceof Date ? s.swabbedAt : new Date(s.swabbedAt) })), pooled));
   }
   return answers;
 }
