@@ -17,6 +17,8 @@ import { recordResults } from "../subgraphs/testing/results";
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const UPLOAD = 20_000;
 const UPLOADS = Number(process.env.BENCH_INGEST_UPLOADS ?? 5);
+// BENCH_INGEST_VIA=prisma runs the transaction through Prisma (as recordResult does) instead of the pg pool (as the resolver does).
+const VIA_PRISMA = process.env.BENCH_INGEST_VIA === "prisma";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -49,7 +51,7 @@ async function main() {
     const rate = { fresh: [] as number[], retry: [] as number[], mixed: [] as number[] };
     const time = async (key: keyof typeof rate, items: Array<{ tubeCode: string; outcome: "NEGATIVE" | "POSITIVE" }>, expectRecorded: number) => {
       const t = performance.now();
-      const answer = await recordResults(prisma, site.agencyId, items);
+      const answer = await recordResults(prisma, site.agencyId, items, undefined, null, VIA_PRISMA ? undefined : db.sql);
       const s = (performance.now() - t) / 1000;
       if (answer.recorded !== expectRecorded) throw new Error(`${key}: recorded ${answer.recorded}, expected ${expectRecorded}`);
       rate[key].push(items.length / s);
@@ -67,7 +69,7 @@ async function main() {
       }
     }
     const summary = Object.fromEntries(Object.entries(rate).filter(([, v]) => v.length > 0).map(([k, v]) => [k, { medianItemsPerSecond: Math.round(median(v)), runs: v.length }]));
-    console.log(JSON.stringify({ bench: "ingest", uploadItems: UPLOAD, uploads: UPLOADS, loadavg: (await import("node:os")).loadavg().map((x) => Number(x.toFixed(2))), ...summary }));
+    console.log(JSON.stringify({ bench: "ingest", via: VIA_PRISMA ? "prisma" : "pg", uploadItems: UPLOAD, uploads: UPLOADS, loadavg: (await import("node:os")).loadavg().map((x) => Number(x.toFixed(2))), ...summary }));
   } finally {
     await prisma.$disconnect();
     await db.close();

@@ -106,7 +106,8 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     const before = { results: await results(), events: await events(), rows: await eventRows() };
     const fresh = bulkCodes.slice(0, BULK - 100);
     const upload = fresh.map((tubeCode, i) => ({ tubeCode: i % 2 ? tubeCode.toLowerCase() : tubeCode, outcome: i % 10 === 0 ? ("POSITIVE" as const) : ("NEGATIVE" as const) }));
-    expect(await recordResults(prisma, agencyId, upload)).toMatchObject({ recorded: fresh.length, unchanged: 0, refused: 0 });
+    // On the silo's own database handle, as the resolver calls it (the other test goes through Prisma).
+    expect(await recordResults(prisma, agencyId, upload, undefined, null, db.sql)).toMatchObject({ recorded: fresh.length, unchanged: 0, refused: 0 });
     expect(await results()).toBe(before.results + fresh.length);
     expect(await events()).toBe(before.events + fresh.length);
     // 1,100 tubes: two events (1,000 and 100), not one per tube.
@@ -128,9 +129,14 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect(event!.payload.tubeId).toBe(bulkCodes[7]);
     expect(event!.payload.outcome).toBe("NEGATIVE");
     expect(event!.payload.persons.map((p) => p.personId)).toEqual(["p-bulk-7"]);
+    // Times as the stored rows have them (ISO 8601 UTC), built by PostgreSQL in the same statement.
+    const item = event!.payload as unknown as { recordedAt: string; agencyId: string; pooled: boolean; persons: Array<{ swabbedAt: string }> };
+    expect(item.recordedAt).toBe(stored.find((r) => r.tubeId === bulkCodes[7])!.recordedAt.toISOString());
+    expect(item.persons[0]!.swabbedAt).toBe((await prisma.swab.findFirst({ where: { tubeId: bulkCodes[7]! } }))!.swabbedAt.toISOString());
+    expect(item).toMatchObject({ agencyId, pooled: false });
 
     // Retry: idempotent; a different outcome for a resulted tube is a CONFLICT and never overwrites.
-    expect(await recordResults(prisma, agencyId, upload)).toMatchObject({ recorded: 0, unchanged: fresh.length, refused: 0 });
+    expect(await recordResults(prisma, agencyId, upload, undefined, null, db.sql)).toMatchObject({ recorded: 0, unchanged: fresh.length, refused: 0 });
     expect(await events()).toBe(before.events + fresh.length);
     expect(await eventRows()).toBe(before.rows + Math.ceil(fresh.length / 1000));
     const conflict = await recordResults(prisma, agencyId, [{ tubeCode: bulkCodes[1]!, outcome: "POSITIVE" }]);
