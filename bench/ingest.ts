@@ -13,10 +13,16 @@ import { openSiloDatabase } from "../kernel/db/open";
 import { PrismaClient } from "../subgraphs/testing/generated/prisma/client";
 import { seedTesting } from "../subgraphs/testing/seed";
 import { recordResults } from "../subgraphs/testing/results";
+import { recordResults as legacyRecordResults } from "./legacy/results";
 
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const UPLOAD = 20_000;
 const UPLOADS = Number(process.env.BENCH_INGEST_UPLOADS ?? 5);
+// BENCH_INGEST_VIA=prisma runs the transaction through Prisma (as recordResult does) instead of the pg pool (as the resolver does).
+const VIA_PRISMA = process.env.BENCH_INGEST_VIA === "prisma";
+// BENCH_INGEST_COMPARE=1: each upload also run through the old path (bench/legacy/results.ts, as of
+// 4545b94: one outbox row per tube, through Prisma) on its own tubes, interleaved: side by side.
+const COMPARE = process.env.BENCH_INGEST_COMPARE === "1";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -34,7 +40,7 @@ async function main() {
     const site = city.sites[0]!;
     const persons = city.residents.map((r) => r.personId);
     const batches: string[][] = [];
-    for (let u = 0; u < UPLOADS; u++) {
+    for (let u = 0; u < UPLOADS * (COMPARE ? 2 : 1); u++) {
       const box = `B-INGEST-${u}`;
       await db.sql.query(`INSERT INTO transport_box (id, code, site_id, status) VALUES ($1, $1, $2, 'RECEIVED')`, [box, site.id]);
       const codes = Array.from({ length: UPLOAD }, (_, i) => `T-IN-${u}-${String(i).padStart(5, "0")}`);
@@ -46,28 +52,31 @@ async function main() {
       );
       batches.push(codes);
     }
-    const rate = { fresh: [] as number[], retry: [] as number[], mixed: [] as number[] };
+    const rate = { fresh: [] as number[], retry: [] as number[], mixed: [] as number[], oldFresh: [] as number[], oldRetry: [] as number[], oldMixed: [] as number[] };
     const time = async (key: keyof typeof rate, items: Array<{ tubeCode: string; outcome: "NEGATIVE" | "POSITIVE" }>, expectRecorded: number) => {
       const t = performance.now();
-      const answer = await recordResults(prisma, site.agencyId, items);
+      const answer = key.startsWith("old") ? await legacyRecordResults(prisma, site.agencyId, items) : await recordResults(prisma, site.agencyId, items, undefined, null, VIA_PRISMA ? undefined : db.sql);
       const s = (performance.now() - t) / 1000;
       if (answer.recorded !== expectRecorded) throw new Error(`${key}: recorded ${answer.recorded}, expected ${expectRecorded}`);
       rate[key].push(items.length / s);
       console.log(`${key.padEnd(6)} ${items.length} items in ${(s * 1000).toFixed(0)} ms: ${(items.length / s).toFixed(0)} items/s (recorded ${answer.recorded}, unchanged ${answer.unchanged}, refused ${answer.refused})`);
     };
     for (let u = 0; u < UPLOADS; u++) {
-      const codes = batches[u]!;
+      for (const old of COMPARE ? [false, true] : [false]) await upload(u, old ? batches[UPLOADS + u]! : batches[u]!, old);
+    }
+    async function upload(u: number, codes: string[], old: boolean) {
+      const k = (key: "fresh" | "retry" | "mixed") => (old ? (`old${key[0]!.toUpperCase()}${key.slice(1)}` as keyof typeof rate) : key);
       if (u % 2 === 0) {
-        await time("fresh", codes.map((tubeCode, i) => ({ tubeCode, outcome: i % 97 === 0 ? "POSITIVE" : "NEGATIVE" })), UPLOAD);
-        await time("retry", codes.map((tubeCode, i) => ({ tubeCode, outcome: i % 97 === 0 ? "POSITIVE" : "NEGATIVE" })), 0);
+        await time(k("fresh"), codes.map((tubeCode, i) => ({ tubeCode, outcome: i % 97 === 0 ? "POSITIVE" : "NEGATIVE" })), UPLOAD);
+        await time(k("retry"), codes.map((tubeCode, i) => ({ tubeCode, outcome: i % 97 === 0 ? "POSITIVE" : "NEGATIVE" })), 0);
       } else {
         // 1% unknown codes: refused per item, the other 99% committed.
         const items = codes.map((tubeCode, i) => ({ tubeCode: i % 100 === 0 ? `T-MISSING-${u}-${i}` : tubeCode, outcome: "NEGATIVE" as const }));
-        await time("mixed", items, UPLOAD - UPLOAD / 100);
+        await time(k("mixed"), items, UPLOAD - UPLOAD / 100);
       }
     }
     const summary = Object.fromEntries(Object.entries(rate).filter(([, v]) => v.length > 0).map(([k, v]) => [k, { medianItemsPerSecond: Math.round(median(v)), runs: v.length }]));
-    console.log(JSON.stringify({ bench: "ingest", uploadItems: UPLOAD, uploads: UPLOADS, loadavg: (await import("node:os")).loadavg().map((x) => Number(x.toFixed(2))), ...summary }));
+    console.log(JSON.stringify({ bench: "ingest", via: VIA_PRISMA ? "prisma" : "pg", uploadItems: UPLOAD, uploads: UPLOADS, loadavg: (await import("node:os")).loadavg().map((x) => Number(x.toFixed(2))), ...summary }));
   } finally {
     await prisma.$disconnect();
     await db.close();

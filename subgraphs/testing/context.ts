@@ -1,11 +1,14 @@
 // Per-request context of the testing subgraph.
 import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
 import type { PrismaClient } from "./generated/prisma/client";
+import type { SqlDatabase } from "../../kernel/db/sql";
 import type { Loaders } from "./loaders";
 import type { CodeVerifier } from "./testingCodes";
 
 export interface TestingContext extends SubgraphContext {
   prisma: PrismaClient;
+  /** The silo's database through the kernel's SQL seam (pg pool or PGlite): set-based hot paths (recordResults). */
+  sql: SqlDatabase;
   loaders: Loaders;
   /** Wakes the silo's event relay after a transaction that appended events commits. */
   relay: { notify(): void };

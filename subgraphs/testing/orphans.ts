@@ -10,6 +10,7 @@ import type { PrismaClient } from "./generated/prisma/client";
 import { fail } from "../../kernel/runtime/errors";
 import { scannedCode } from "./codes";
 import { custodyStep, type Actor } from "./custody";
+import type { Sql } from "../../kernel/db/sql";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -32,17 +33,13 @@ export function neighbours(code: string): Map<string, "TRANSPOSITION" | "SUBSTIT
 }
 
 /** Keeps unknown-tube items of an upload in the agency's queue (a retry adds nothing). */
-export async function keepOrphans(tx: Tx, agencyId: string, uploadedBy: string | null, items: Array<{ tubeCode: string; outcome: string }>): Promise<void> {
+export async function keepOrphans(sql: Sql, agencyId: string, uploadedBy: string | null, items: Array<{ tubeCode: string; outcome: string }>): Promise<void> {
   if (items.length === 0) return;
-  await tx.$executeRawUnsafe(
+  await sql.query(
     `INSERT INTO orphan_result (id, agency_id, tube_code, outcome, uploaded_by)
-     SELECT id::uuid, $4, code, outcome::"TestOutcome", $5 FROM unnest($1::text[], $2::text[], $3::text[]) AS n(id, code, outcome)
+     SELECT (x->>'id')::uuid, $2::text, x->>'code', (x->>'outcome')::"TestOutcome", $3::text FROM jsonb_array_elements($1::jsonb) x
      ON CONFLICT (agency_id, tube_code) DO NOTHING`,
-    items.map(() => randomUUID()),
-    items.map((i) => i.tubeCode),
-    items.map((i) => i.outcome),
-    agencyId,
-    uploadedBy,
+    [JSON.stringify(items.map((i) => ({ id: randomUUID(), code: i.tubeCode, outcome: i.outcome }))), agencyId, uploadedBy],
   );
 }
 

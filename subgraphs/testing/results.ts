@@ -4,14 +4,14 @@
 // nothing (UNCHANGED), and a different outcome for a resulted tube is a CONFLICT, never written.
 // Results are written only here, never through the health-code silo (seed 004's outage came
 // from every upload funnelling through the status endpoint): status is derived at read time.
-// Each newly recorded result is also a ResultRecorded event, appended in the same transaction.
+// The newly recorded results are also ResultsRecorded events (up to 1,000 tubes each), appended in the same statement.
 // How large an upload may be is the gateway's limit (docs/testing.md), checked before planning.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, TestResult, TestOutcome } from "./generated/prisma/client";
 import { fail } from "../../kernel/runtime/errors";
-import { prismaSql } from "../../kernel/db/sql";
-import { appendEvents } from "../../kernel/events";
-import { resultRecordedEvents } from "./events/resultRecorded";
+import { prismaSql, type Sql, type SqlDatabase } from "../../kernel/db/sql";
+import { OUTBOX_CHANNEL } from "../../kernel/events/outbox";
+import { RECORD_RESULTS_SQL, RESULTS_PER_EVENT } from "./events/resultRecorded";
 import { classifyUpload, type ItemAnswer, type TubeRow } from "./resultItems";
 import { claimOrphan, keepOrphans } from "./orphans";
 import type { Actor } from "./custody";
@@ -32,66 +32,52 @@ export interface RecordResultsAnswer {
 }
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
-type ResultRow = { id: string; tubeId: string; outcome: TestOutcome; agencyId: string; recordedBy: string | null; recordedAt: Date | string };
 
-const asResult = (r: ResultRow): TestResult => ({ ...r, recordedAt: r.recordedAt instanceof Date ? r.recordedAt : new Date(r.recordedAt) });
-
-// Set-based, whatever the upload's size: one read of every tube named (locked, with its agency,
-// state, whether anyone is in it and any result), one INSERT … SELECT FROM unnest(…) of the new
-// results that also moves their tubes to RESULTED, one read of their swabs and the outbox rows,
-// all in one transaction. One statement per tube made an upload cost about 1 ms a result.
-async function recordAll(tx: Tx, agencyId: string, recordedBy: string | null, inputs: RecordResultInput[]): Promise<ItemAnswer[]> {
+// Set-based, whatever the upload's size, over the kernel's SQL seam (pg or PGlite directly for an
+// upload, so 10,000-row answers skip Prisma's row mapping): one read of every tube named (locked,
+// with its agency, state, whether anyone is in it and any result), then ONE statement that inserts
+// the new results, moves their tubes to RESULTED and appends their ResultsRecorded outbox rows
+// (payloads built by PostgreSQL from the swab table, RESULTS_PER_EVENT tubes an event), all in one
+// transaction. Lists travel as one JSON parameter: pg, PGlite and Prisma bind that alike.
+// One statement per tube made an upload cost about 1 ms a result; one event per tube, most of the rest.
+async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, inputs: RecordResultInput[]): Promise<ItemAnswer[]> {
   const codes = [...new Set(inputs.map((i) => i.tubeCode.trim().toUpperCase()))];
-  const tubes = await tx.$queryRawUnsafe<TubeRow[]>(
+  const read = await sql.query<TubeRow & { recordedMs: number | null }>(
     `SELECT t.id AS "tubeId", t.code, t.capacity, t.status::text AS status, si.agency_id AS "agencyId",
             EXISTS (SELECT 1 FROM swab s WHERE s.tube_id = t.id) AS "hasSwab",
-            r.id AS "resultId", r.outcome::text AS outcome, r.agency_id AS "resultAgencyId", r.recorded_by AS "resultBy", r.recorded_at AS "recordedAt"
+            r.id AS "resultId", r.outcome::text AS outcome, r.agency_id AS "resultAgencyId", r.recorded_by AS "resultBy",
+            (extract(epoch FROM r.recorded_at) * 1000)::float8 AS "recordedMs"
      FROM sample_tube t
      JOIN transport_box b ON b.id = t.box_id
      JOIN sampling_site si ON si.id = b.site_id
      LEFT JOIN test_result r ON r.tube_id = t.id
-     WHERE t.code = ANY($1::text[])
+     WHERE t.code = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
      ORDER BY t.code
      FOR UPDATE OF t`,
-    codes,
+    [JSON.stringify(codes)],
   );
+  const tubes: TubeRow[] = read.map(({ recordedMs, ...t }) => ({ ...t, capacity: Number(t.capacity), recordedAt: recordedMs === null ? null : new Date(Number(recordedMs)) }));
   const { answers, fresh } = classifyUpload(inputs, tubes, agencyId);
   // Unknown codes are kept in the agency's orphan queue (orphans.ts), in this same transaction.
   const unknown = answers.filter((a) => a.reason === "UNKNOWN_TUBE");
-  await keepOrphans(tx, agencyId, recordedBy, unknown.map((a) => ({ tubeCode: a.tubeCode, outcome: inputs[a.index]!.outcome })));
+  await keepOrphans(sql, agencyId, recordedBy, unknown.map((a) => ({ tubeCode: a.tubeCode, outcome: inputs[a.index]!.outcome })));
   if (fresh.length === 0) return answers;
+  const ids = fresh.map(() => randomUUID());
   // ON CONFLICT: a concurrent upload may have recorded one of these tubes since the read above.
-  const inserted = await tx.$queryRawUnsafe<ResultRow[]>(
-    `WITH ins AS (
-       INSERT INTO test_result (id, tube_id, outcome, agency_id, recorded_by)
-       SELECT id, tube_id, outcome::"TestOutcome", $4, $5 FROM unnest($1::text[], $2::text[], $3::text[]) AS n(id, tube_id, outcome)
-       ON CONFLICT (tube_id) DO NOTHING
-       RETURNING id, tube_id, outcome, agency_id, recorded_by, recorded_at
-     ), moved AS (
-       UPDATE sample_tube t SET status = 'RESULTED' FROM ins WHERE t.id = ins.tube_id RETURNING t.id
-     )
-     SELECT id, tube_id AS "tubeId", outcome::text AS outcome, agency_id AS "agencyId", recorded_by AS "recordedBy", recorded_at AS "recordedAt" FROM ins`,
-    fresh.map(() => randomUUID()),
-    fresh.map((f) => f.tube.tubeId),
-    fresh.map((f) => f.outcome),
+  const inserted = await sql.query<{ tubeId: string; recordedMs: number }>(RECORD_RESULTS_SQL, [
+    JSON.stringify(fresh.map((f, i) => ({ id: ids[i], tubeId: f.tube.tubeId, outcome: f.outcome }))),
     agencyId,
     recordedBy,
-  );
-  const recorded = inserted.map(asResult);
-  const byTube = new Map(recorded.map((r) => [r.tubeId, r]));
-  for (const f of fresh) {
-    const result = byTube.get(f.tube.tubeId);
+    RESULTS_PER_EVENT,
+  ]);
+  const byTube = new Map(inserted.map((r) => [r.tubeId, Number(r.recordedMs)]));
+  fresh.forEach((f, k) => {
+    const ms = byTube.get(f.tube.tubeId);
+    const result: TestResult | undefined = ms === undefined ? undefined : { id: ids[k]!, tubeId: f.tube.tubeId, outcome: f.outcome, agencyId, recordedBy, recordedAt: new Date(ms) };
     for (const i of f.indexes) answers[i] = result ? { ...answers[i]!, status: "RECORDED", result } : lostRace(answers[i]!);
-  }
-  if (recorded.length > 0) {
-    const swabs = await tx.$queryRawUnsafe<Array<{ tubeId: string; personId: string; swabbedAt: Date | string }>>(
-      `SELECT tube_id AS "tubeId", person_id AS "personId", swabbed_at AS "swabbedAt" FROM swab WHERE tube_id = ANY($1::text[])`,
-      recorded.map((r) => r.tubeId),
-    );
-    // Pooled tubes (capacity above one): health-code raises POOLED_POSITIVE on their positives.
-    const pooled = new Set(tubes.filter((t) => Number(t.capacity) > 1).map((t) => t.tubeId));
-    await appendEvents(prismaSql(tx), resultRecordedEvents(recorded, swabs.map((s) => ({ ...s, swabbedAt: s.swabbedAt instanceof Date ? s.swabbedAt : new Date(s.swabbedAt) })), pooled));
-  }
+  });
+  // Delivered at commit: wakes the relays that LISTEN (kernel/events/outbox.ts does the same).
+  if (inserted.length > 0) await sql.query(`NOTIFY ${OUTBOX_CHANNEL}`);
   return answers;
 }
 
@@ -102,16 +88,21 @@ function lostRace(a: ItemAnswer): ItemAnswer {
 
 /** Records one tube's result (idempotent); a refused item is thrown as its error code. */
 export async function recordResult(prisma: PrismaClient, agencyId: string, input: RecordResultInput, notify: () => void = () => undefined, recordedBy: string | null = null): Promise<TestResult> {
-  const [answer] = await prisma.$transaction((tx) => recordAll(tx, agencyId, recordedBy, [input]));
+  const [answer] = await prisma.$transaction((tx) => recordAll(prismaSql(tx), agencyId, recordedBy, [input]));
   if (answer!.status === "RECORDED") notify();
   if (answer!.result) return answer!.result;
   const code = answer!.status === "INVALID" ? "BAD_USER_INPUT" : (answer!.status as "CONFLICT" | "NOT_FOUND" | "FORBIDDEN");
   throw fail(code, answer!.message ?? "This result was not recorded.", { reason: answer!.reason, field: "tubeCode" });
 }
 
-/** Records many results in one transaction, each item answered on its own; good items commit. */
-export async function recordResults(prisma: PrismaClient, agencyId: string, inputs: RecordResultInput[], notify: () => void = () => undefined, recordedBy: string | null = null): Promise<RecordResultsAnswer> {
-  const items = inputs.length === 0 ? [] : await prisma.$transaction((tx) => recordAll(tx, agencyId, recordedBy, inputs), { timeout: 120_000 });
+/**
+ * Records many results in one transaction, each item answered on its own; good items commit.
+ * With `db` (the silo's own pg pool or PGlite, as the resolver passes) the transaction runs on it
+ * directly; without, through Prisma.
+ */
+export async function recordResults(prisma: PrismaClient, agencyId: string, inputs: RecordResultInput[], notify: () => void = () => undefined, recordedBy: string | null = null, db?: SqlDatabase): Promise<RecordResultsAnswer> {
+  const run = (sql: Sql) => recordAll(sql, agencyId, recordedBy, inputs);
+  const items = inputs.length === 0 ? [] : db ? await db.transaction(run) : await prisma.$transaction((tx) => run(prismaSql(tx)), { timeout: 120_000 });
   const count = (s: string) => items.filter((i) => i.status === s).length;
   const recorded = count("RECORDED");
   if (recorded > 0) notify();
@@ -122,7 +113,7 @@ export async function recordResults(prisma: PrismaClient, agencyId: string, inpu
 export async function resolveOrphanResult(prisma: PrismaClient, agencyId: string, actor: Actor, orphanId: string, tubeCode: string, notify: () => void = () => undefined): Promise<TestResult> {
   const result = await prisma.$transaction(async (tx) => {
     const { orphan, tubeCode: code } = await claimOrphan(tx, agencyId, actor, orphanId, tubeCode);
-    const [answer] = await recordAll(tx, agencyId, actor.id, [{ tubeCode: code, outcome: orphan.outcome as TestOutcome }]);
+    const [answer] = await recordAll(prismaSql(tx), agencyId, actor.id, [{ tubeCode: code, outcome: orphan.outcome as TestOutcome }]);
     if (answer!.status !== "RECORDED") throw fail(answer!.status === "INVALID" ? "BAD_USER_INPUT" : (answer!.status as "CONFLICT"), answer!.message ?? "The result was not recorded.", { reason: answer!.reason });
     return answer!.result!;
   });

@@ -1,7 +1,8 @@
 // Bulk result upload (subgraphs/testing/results.ts): set-based writes keep the upload's promises.
 // Each item answered on its own (a bad tube is refused with its reason and writes nothing, the
 // good items commit), idempotent on retry (the same upload again records nothing and emits
-// nothing), one ResultRecorded event per new tube naming its swabbed persons, and only tubes the
+// nothing), every new tube in a ResultsRecorded event (up to 1,000 tubes an event) naming its
+// swabbed persons, and only tubes the
 // lab has received take a result.
 // Runs on PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 import { randomBytes } from "node:crypto";
@@ -25,7 +26,9 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
   let otherAgency: string;
   const bulkCodes: string[] = [];
 
-  const events = async () => Number((await db.sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM outbox_event WHERE type = 'ResultRecorded'`))[0]!.n);
+  // Tubes carried by ResultsRecorded events (each item one tube's result).
+  const events = async () => Number((await db.sql.query<{ n: string }>(`SELECT coalesce(sum(jsonb_array_length(payload->'results')), 0)::text AS n FROM outbox_event WHERE type = 'ResultsRecorded'`))[0]!.n);
+  const eventRows = async () => Number((await db.sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM outbox_event WHERE type = 'ResultsRecorded'`))[0]!.n);
   const results = () => prisma.testResult.count();
   async function refused(p: Promise<unknown>, code: string): Promise<void> {
     const err = await p.then(() => undefined, (e: unknown) => e);
@@ -100,12 +103,15 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
   });
 
   test("a bulk upload records every tube with one event each; the same upload again changes nothing", async () => {
-    const before = { results: await results(), events: await events() };
+    const before = { results: await results(), events: await events(), rows: await eventRows() };
     const fresh = bulkCodes.slice(0, BULK - 100);
     const upload = fresh.map((tubeCode, i) => ({ tubeCode: i % 2 ? tubeCode.toLowerCase() : tubeCode, outcome: i % 10 === 0 ? ("POSITIVE" as const) : ("NEGATIVE" as const) }));
-    expect(await recordResults(prisma, agencyId, upload)).toMatchObject({ recorded: fresh.length, unchanged: 0, refused: 0 });
+    // On the silo's own database handle, as the resolver calls it (the other test goes through Prisma).
+    expect(await recordResults(prisma, agencyId, upload, undefined, null, db.sql)).toMatchObject({ recorded: fresh.length, unchanged: 0, refused: 0 });
     expect(await results()).toBe(before.results + fresh.length);
     expect(await events()).toBe(before.events + fresh.length);
+    // 1,100 tubes: two events (1,000 and 100), not one per tube.
+    expect(await eventRows()).toBe(before.rows + Math.ceil(fresh.length / 1000));
     const stored = await prisma.testResult.findMany({ where: { tubeId: { in: fresh } } });
     expect(stored).toHaveLength(fresh.length);
     expect(await prisma.sampleTube.count({ where: { id: { in: fresh }, status: "RESULTED" } })).toBe(fresh.length);
@@ -114,17 +120,25 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
       expect(r.outcome).toBe(i % 10 === 0 ? "POSITIVE" : "NEGATIVE");
       expect(r.agencyId).toBe(agencyId);
     }
-    const [event] = await db.sql.query<{ payload: { tubeId: string; outcome: string; persons: Array<{ personId: string }> } }>(
-      `SELECT payload FROM outbox_event WHERE type = 'ResultRecorded' AND aggregate_id = $1`,
+    const items = await db.sql.query<{ payload: { tubeId: string; outcome: string; persons: Array<{ personId: string }> } }>(
+      `SELECT r AS payload FROM outbox_event e, jsonb_array_elements(e.payload->'results') r WHERE e.type = 'ResultsRecorded' AND r->>'tubeId' = $1`,
       [bulkCodes[7]],
     );
+    expect(items).toHaveLength(1);
+    const [event] = items;
     expect(event!.payload.tubeId).toBe(bulkCodes[7]);
     expect(event!.payload.outcome).toBe("NEGATIVE");
     expect(event!.payload.persons.map((p) => p.personId)).toEqual(["p-bulk-7"]);
+    // Times as the stored rows have them (ISO 8601 UTC), built by PostgreSQL in the same statement.
+    const item = event!.payload as unknown as { recordedAt: string; agencyId: string; pooled: boolean; persons: Array<{ swabbedAt: string }> };
+    expect(item.recordedAt).toBe(stored.find((r) => r.tubeId === bulkCodes[7])!.recordedAt.toISOString());
+    expect(item.persons[0]!.swabbedAt).toBe((await prisma.swab.findFirst({ where: { tubeId: bulkCodes[7]! } }))!.swabbedAt.toISOString());
+    expect(item).toMatchObject({ agencyId, pooled: false });
 
     // Retry: idempotent; a different outcome for a resulted tube is a CONFLICT and never overwrites.
-    expect(await recordResults(prisma, agencyId, upload)).toMatchObject({ recorded: 0, unchanged: fresh.length, refused: 0 });
+    expect(await recordResults(prisma, agencyId, upload, undefined, null, db.sql)).toMatchObject({ recorded: 0, unchanged: fresh.length, refused: 0 });
     expect(await events()).toBe(before.events + fresh.length);
+    expect(await eventRows()).toBe(before.rows + Math.ceil(fresh.length / 1000));
     const conflict = await recordResults(prisma, agencyId, [{ tubeCode: bulkCodes[1]!, outcome: "POSITIVE" }]);
     expect(conflict.items[0]).toMatchObject({ status: "CONFLICT", reason: "DIFFERENT_RESULT" });
     expect((await prisma.testResult.findUnique({ where: { tubeId: bulkCodes[1]! } }))!.outcome).toBe("NEGATIVE");

@@ -17,3 +17,19 @@ export async function onResultRecorded(event: EventEnvelope, tx: Sql): Promise<v
     [p.tubeId, String(p.outcome), JSON.stringify(p.persons)],
   );
 }
+
+/** ResultsRecorded (one event per upload chunk): every tube's rows in one statement. */
+export async function onResultsRecorded(event: EventEnvelope, tx: Sql): Promise<void> {
+  const results = (event.payload as { results?: unknown }).results;
+  if (!Array.isArray(results)) return;
+  const rows = (results as Payload[])
+    .filter((r) => r && typeof r.tubeId === "string" && Array.isArray(r.persons))
+    .flatMap((r) => r.persons.map((x) => ({ tubeId: r.tubeId, outcome: String(r.outcome), personId: x.personId, swabbedAt: x.swabbedAt })));
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO result_replica (tube_id, person_id, outcome, swabbed_at)
+     SELECT x->>'tubeId', x->>'personId', x->>'outcome', (x->>'swabbedAt')::timestamptz FROM jsonb_array_elements($1::jsonb) x
+     ON CONFLICT (tube_id, person_id) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}

@@ -26,38 +26,63 @@ const automaticKinds = () => (Object.entries(rules()) as Array<[CauseKind, Retur
 export async function onResultRecorded(event: EventEnvelope, tx: Sql): Promise<void> {
   const p = event.payload as unknown as Payload;
   if (!Array.isArray(p.persons) || typeof p.tubeId !== "string") return;
-  const residents = new Set(await lockResidents(tx, p.persons.map((x) => x.personId)));
-  const persons = p.persons.filter((x) => residents.has(x.personId));
-  if (persons.length === 0) return;
-  const pooled = typeof p.pooled === "boolean" ? p.pooled : null;
+  // Pooled-positive causes keyed by (event, person), as they always were for this event type.
+  await applyResults(tx, [p], (_tube, personId) => `${event.id}:${personId}`);
+}
+
+/**
+ * ResultsRecorded (one event per upload chunk, testing/events/resultRecorded.ts): every tube's
+ * effect as one ResultRecorded would have it, applied set-based in this one transaction.
+ * Pooled-positive causes are keyed by (event, tube, person): one per positive pooled tube.
+ */
+export async function onResultsRecorded(event: EventEnvelope, tx: Sql): Promise<void> {
+  const results = (event.payload as { results?: unknown }).results;
+  if (!Array.isArray(results)) return;
+  const tubes = (results as Payload[]).filter((r) => r && typeof r.tubeId === "string" && Array.isArray(r.persons));
+  await applyResults(tx, tubes, (tube, personId) => `${event.id}:${tube}:${personId}`);
+}
+
+async function applyResults(tx: Sql, tubes: Payload[], causeKey: (tubeId: string, personId: string) => string): Promise<void> {
+  const residents = new Set(await lockResidents(tx, tubes.flatMap((t) => t.persons.map((x) => x.personId))));
+  const rows = tubes.flatMap((t) =>
+    t.persons.filter((x) => residents.has(x.personId)).map((x) => ({ tubeId: t.tubeId, personId: x.personId, swabbedAt: x.swabbedAt, outcome: t.outcome, pooled: typeof t.pooled === "boolean" ? t.pooled : null, recordedAt: t.recordedAt })),
+  );
+  if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO test_record (tube_id, person_id, outcome, pooled, swabbed_at, recorded_at)
-     SELECT $1::text, x->>'personId', $2::text, $3::boolean, (x->>'swabbedAt')::timestamptz, $4::timestamptz FROM jsonb_array_elements($5::jsonb) x
+     SELECT x->>'tubeId', x->>'personId', x->>'outcome', (x->>'pooled')::boolean, (x->>'swabbedAt')::timestamptz, (x->>'recordedAt')::timestamptz FROM jsonb_array_elements($1::jsonb) x
      ON CONFLICT (tube_id, person_id) DO NOTHING`,
-    [p.tubeId, p.outcome, pooled, p.recordedAt, JSON.stringify(persons)],
+    [JSON.stringify(rows)],
   );
-  if (p.outcome === "POSITIVE" && pooled === true) await raisePooledPositive(event, p, persons.map((x) => x.personId), tx);
-  if (p.outcome === "NEGATIVE") {
-    await clearSatisfied(p, persons.map((x) => x.personId), tx);
+  const positives = rows.filter((r) => r.outcome === "POSITIVE" && r.pooled === true);
+  if (positives.length > 0) await raisePooledPositive(positives, causeKey, tx);
+  const negatives = rows.filter((r) => r.outcome === "NEGATIVE");
+  if (negatives.length > 0) {
+    // A cause cleared by this batch is cleared at the person's latest negative result in it.
+    const clearedAt = new Map<string, string>();
+    for (const r of negatives) if (!clearedAt.has(r.personId) || Date.parse(r.recordedAt) > Date.parse(clearedAt.get(r.personId)!)) clearedAt.set(r.personId, r.recordedAt);
+    await clearSatisfied(clearedAt, tx);
     // A cause whose appeal was approved before its tests were all in clears with this one.
-    await clearApproved(tx, persons.map((x) => x.personId));
+    await clearApproved(tx, [...clearedAt.keys()]);
   }
 }
 
-async function raisePooledPositive(event: EventEnvelope, p: Payload, personIds: string[], tx: Sql): Promise<void> {
+type Row = { tubeId: string; personId: string; recordedAt: string };
+
+async function raisePooledPositive(rows: Row[], causeKey: (tubeId: string, personId: string) => string, tx: Sql): Promise<void> {
   const raised = await tx.query<{ id: string; person_id: string }>(
     `INSERT INTO status_cause (id, person_id, kind, detail, raised_at, raised_by_role, evidence_ref)
-     SELECT md5($1::text || ':' || pid)::uuid::text, pid, 'POOLED_POSITIVE'::"CauseKind", $2::text, $3::timestamp, 'EVENT', $4::text
-       FROM jsonb_array_elements_text($5::jsonb) pid
+     SELECT md5(x->>'key')::uuid::text, x->>'personId', 'POOLED_POSITIVE'::"CauseKind", $1::text, (x->>'recordedAt')::timestamp, 'EVENT', 'testing:tube:' || (x->>'tubeId')
+       FROM jsonb_array_elements($2::jsonb) x
      ON CONFLICT (id) DO NOTHING RETURNING id, person_id`,
-    [event.id, "Your pooled (10-in-1) tube tested positive: a single-tube retest is needed.", p.recordedAt, `testing:tube:${p.tubeId}`, JSON.stringify(personIds)],
+    ["Your pooled (10-in-1) tube tested positive: a single-tube retest is needed.", JSON.stringify(rows.map((r) => ({ ...r, key: causeKey(r.tubeId, r.personId) })))],
   );
   const causeOf = new Map(raised.map((r) => [r.person_id, r.id]));
   await appendStatusChanged(tx, [...causeOf.keys()], (personId) => ({ change: "RAISED", causeId: causeOf.get(personId), causeKind: "POOLED_POSITIVE", reason: "pooled tube tested positive" }));
 }
 
-async function clearSatisfied(p: Payload, personIds: string[], tx: Sql): Promise<void> {
-  const ids = JSON.stringify(personIds);
+async function clearSatisfied(clearedAt: Map<string, string>, tx: Sql): Promise<void> {
+  const ids = JSON.stringify([...clearedAt.keys()]);
   // Times as epoch milliseconds: raised_at is a UTC wall-clock timestamp (Prisma's DateTime), and
   // drivers differ in how they turn one into a Date.
   const open = await tx.query<{ id: string; person_id: string; kind: CauseKind; raised_ms: number }>(
@@ -66,20 +91,26 @@ async function clearSatisfied(p: Payload, personIds: string[], tx: Sql): Promise
     [ids, JSON.stringify(automaticKinds())],
   );
   if (open.length === 0) return;
+  const withOpen = JSON.stringify([...new Set(open.map((c) => c.person_id))]);
   const tests = await tx.query<{ person_id: string; outcome: string; pooled: boolean | null; swabbed_ms: number }>(
     `SELECT person_id, outcome, pooled, (extract(epoch FROM swabbed_at) * 1000)::float8 AS swabbed_ms FROM test_record WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-    [ids],
+    [withOpen],
   );
-  const testsOf = (personId: string): TestFact[] =>
-    tests.filter((t) => t.person_id === personId).map((t) => ({ outcome: t.outcome, pooled: t.pooled, swabbedAt: new Date(Number(t.swabbed_ms)) }));
+  const testsBy = new Map<string, TestFact[]>();
+  for (const t of tests) {
+    const fact = { outcome: t.outcome, pooled: t.pooled, swabbedAt: new Date(Number(t.swabbed_ms)) };
+    const list = testsBy.get(t.person_id);
+    if (list) list.push(fact);
+    else testsBy.set(t.person_id, [fact]);
+  }
   const why = new Map<string, Why>();
   for (const c of open) {
     const rule = rules()[c.kind].rule;
-    if (!evaluate(rule, new Date(Number(c.raised_ms)), testsOf(c.person_id), [], new Date()).satisfied) continue;
+    if (!evaluate(rule, new Date(Number(c.raised_ms)), testsBy.get(c.person_id) ?? [], [], new Date()).satisfied) continue;
     const reason = REASONS[rule.type] ?? "negative test result";
     const cleared = await tx.query(
       `UPDATE status_cause SET cleared_at = $2::timestamp, cleared_reason = $3::text, cleared_by_role = 'EVENT' WHERE id = $1::text AND cleared_at IS NULL RETURNING id`,
-      [c.id, p.recordedAt, reason],
+      [c.id, clearedAt.get(c.person_id)!, reason],
     );
     if (cleared.length > 0) why.set(c.person_id, { change: "CLEARED", causeId: c.id, causeKind: c.kind, reason });
   }

@@ -31,5 +31,5 @@ export const Mutation = {
   startCampaign: (_: unknown, args: { input: CampaignInput }, ctx: Ctx) => startCampaign(ctx.prisma, ctx.viewer.subject ?? null, args.input),
   bindStaff: async (_: unknown, args: { input: BindStaffInput }, ctx: Ctx) => bindStaff(ctx.prisma, ctx.pepper, await labAgency(ctx), ctx.viewer.subject ?? null, args.input),
   revokeStaffBinding: async (_: unknown, args: { id: string }, ctx: Ctx) => revokeStaffBinding(ctx.prisma, await labAgency(ctx), ctx.viewer.subject ?? null, args.id),
-  recordResults: async (_: unknown, args: { inputs: RecordResultInput[] }, ctx: Ctx) => recordResults(ctx.prisma, await labAgency(ctx), args.inputs, ctx.relay.notify, ctx.viewer.subject ?? null),
+  recordResults: async (_: unknown, args: { inputs: RecordResultInput[] }, ctx: Ctx) => recordResults(ctx.prisma, await labAgency(ctx), args.inputs, ctx.relay.notify, ctx.viewer.subject ?? null, ctx.sql),
 };

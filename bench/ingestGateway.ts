@@ -1,0 +1,173 @@
+// Results at database speed, end to end: the services-mode graph (each silo its own process on
+// its own PostgreSQL database, Redis Streams, the project's gateway), a lab uploading
+// 10,000-result batches through the gateway (real HTTP, a real LAB token), against COPY of as
+// many rows into the same table (test_result) in the same run; how fast health-code's consumer
+// applies the upload (its test_record rows, polled); and status reads through the gateway
+// (`me { healthCode { colour } }`, 8 distinct residents) p50/p99 idle and during the upload.
+// Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2]
+import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
+import { Pool } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { signToken } from "../kernel/auth/tokens";
+import { closeAgent, post } from "./support/load";
+import { startStack } from "./support/stack";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), DRAIN_SECONDS = arg("drain", 120);
+const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
+const STATUS = `{ me { healthCode { colour } } }`;
+
+/** `n` received tubes of one new box of `siteId`, one swab each (1% of persons cycle); returns their codes. */
+async function freshTubes(db: Pool, siteId: string, persons: string[], n: number): Promise<string[]> {
+  const box = `B-ING-${randomUUID().slice(0, 8)}`.toUpperCase();
+  await db.query(`INSERT INTO transport_box (id, code, site_id, status) VALUES ($1, $1, $2, 'RECEIVED')`, [box, siteId]);
+  const codes = Array.from({ length: n }, (_, i) => `${box}-${i}`.replace("B-ING", "T"));
+  await db.query(`INSERT INTO sample_tube (id, code, box_id, capacity, status) SELECT c, c, $2, 1, 'RECEIVED' FROM unnest($1::text[]) c`, [codes, box]);
+  await db.query(
+    `INSERT INTO swab (id, tube_id, person_id, document_type, document_masked) SELECT gen_random_uuid()::text, c, p, 'CITIZEN_ID', '11**************1X' FROM unnest($1::text[], $2::text[]) AS x(c, p)`,
+    [codes, codes.map((_, i) => persons[i % persons.length]!)],
+  );
+  return codes;
+}
+
+/** COPY `codes`' results into test_result; returns seconds. */
+async function copyResults(db: Pool, codes: string[], agencyId: string): Promise<number> {
+  const client = await db.connect();
+  try {
+    const rows = codes.map((c) => `${randomUUID()}\t${c}\tNEGATIVE\t${agencyId}\n`).join("");
+    const t = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(copyFrom(`COPY test_result (id, tube_id, outcome, agency_id) FROM STDIN`));
+      stream.on("finish", resolve);
+      stream.on("error", reject);
+      stream.end(rows);
+    });
+    return (performance.now() - t) / 1000;
+  } finally {
+    client.release();
+  }
+}
+
+const pct = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+};
+const median = (xs: number[]) => pct(xs, 0.5);
+const r2 = (n: number) => Math.round(n * 100) / 100;
+const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
+
+/** Status reads from READERS loops until `until()` is true; latencies in ms. */
+async function readStatus(once: (i: number) => Promise<unknown>, until: () => boolean): Promise<number[]> {
+  const lat: number[] = [];
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: READERS }, async () => {
+      while (!until()) {
+        const t = performance.now();
+        await once(i++);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  return lat;
+}
+
+async function main() {
+  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS });
+  // A connection a service drops mid-request has surfaced once as an uncaught 'socket hang up' (under
+  // a load average of 12 to 20): say so and still drop this run's databases and keys.
+  process.once("uncaughtException", (err) => {
+    console.error("uncaught:", err);
+    void stack.stop().finally(() => process.exit(1));
+  });
+  const testing = new Pool({ connectionString: stack.dbs.testing, max: 2 });
+  const healthCode = new Pool({ connectionString: stack.dbs["health-code"], max: 1 });
+  try {
+    const { city, secrets } = stack;
+    const site = city.sites[0]!;
+    const lab = await signToken({ role: "LAB", subject: city.staffId, agencyId: site.agencyId }, secrets.tokenSecret, 3600);
+    const persons = city.residents.map((r) => r.personId);
+    const readers = await Promise.all(city.residents.slice(0, 8).map((r) => signToken({ role: "RESIDENT", subject: r.personId }, secrets.tokenSecret, 3600)));
+    const status = (i: number) => post(stack.gatewayUrl, { query: STATUS }, { authorization: `Bearer ${readers[i % readers.length]}` });
+    const records = async () => Number((await healthCode.query<{ n: string }>(`SELECT count(*)::text AS n FROM test_record`)).rows[0]!.n);
+    for (let i = 0; i < 40; i++) await status(i); // warm-up
+    // Warm-up upload (not counted): the first plan and JIT of the path.
+    {
+      const codes = await freshTubes(testing, site.id, persons, 200);
+      await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded } }`, variables: { i: codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+    }
+    const rounds: Array<Record<string, number>> = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const viaGateway = await freshTubes(testing, site.id, persons, N);
+      const viaCopy = await freshTubes(testing, site.id, persons, N);
+      // Let the previous round's events drain before the idle reads.
+      await new Promise((r) => setTimeout(r, 500));
+      const idleUntil = performance.now() + IDLE_SECONDS * 1000;
+      const idle = await readStatus(status, () => performance.now() > idleUntil);
+
+      const before = await records();
+      let done = false;
+      const during = readStatus(status, () => done);
+      const t0 = performance.now();
+      const res = await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      const uploadS = (performance.now() - t0) / 1000;
+      if (res.data.recordResults.recorded !== N) throw new Error(`upload recorded ${res.data.recordResults.recorded} of ${N}`);
+      // Drain: health-code's test_record rows for the upload (one person per tube), --drain seconds at most.
+      let first = Number.NaN, applied = 0;
+      for (;;) {
+        applied = (await records()) - before;
+        const now = performance.now();
+        if (applied > 0 && Number.isNaN(first)) first = now;
+        if (applied >= N || now - t0 > DRAIN_SECONDS * 1000) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const last = performance.now();
+      const drainedS = (last - t0) / 1000;
+      done = true;
+      const busy = await during;
+      if (applied < N) console.log(`round ${round + 1}: health-code applied ${applied} of ${N} in ${DRAIN_SECONDS} s (not drained)`);
+
+      const copyS = await copyResults(testing, viaCopy, site.agencyId);
+      const retry = await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      if (retry.data.recordResults.unchanged !== N) throw new Error(`retry: ${JSON.stringify(retry.data.recordResults)}`);
+      const row: Record<string, number> = {
+        gatewayPerS: N / uploadS,
+        copyPerS: N / copyS,
+        ratio: copyS / uploadS,
+        uploadS,
+        // From the upload's start until health-code has applied every result; the consumer keeps up when this is close to uploadS.
+        drainedS: applied < N ? Number.NaN : drainedS,
+        drainBehindS: applied < N ? Number.NaN : drainedS - uploadS,
+        // health-code's apply rate, from its first applied row to its last.
+        // (polled every 20 ms: with one large batch the span is short and this figure coarse).
+        consumerPerS: applied / Math.max(0.02, (last - first) / 1000),
+        idleP50: pct(idle, 0.5), idleP99: pct(idle, 0.99), busyP50: pct(busy, 0.5), busyP99: pct(busy, 0.99), busyReads: busy.length,
+      };
+      row.p99Ratio = row.busyP99! / row.idleP99!;
+      rounds.push(row);
+      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)}; drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads)`);
+    }
+    const keys = Object.keys(rounds[0]!);
+    const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
+    console.log(`\nservices mode, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(["figure", "median", "min", "max"].join(" | "));
+    for (const k of keys) console.log(`${k} | ${summary[k]!.median} | ${summary[k]!.min} | ${summary[k]!.max}`);
+    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary }));
+  } finally {
+    closeAgent();
+    await testing.end();
+    await healthCode.end();
+    await stack.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
