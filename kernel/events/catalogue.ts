@@ -3,6 +3,10 @@
 // outside this list (a producer newer than the consumer, or a typo), which is worth a look.
 export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
   "ResultRecorded",
+  "RegistrationMatched",
+  "RegistrationUnmatched",
+  "ResidentCandidatesRequested",
+  "ResidentCandidatesFound",
   "RiskPointReported",
   "StatusChanged",
   "CaseRegistryChanged",

@@ -3,6 +3,7 @@ import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
 import type { PrismaClient } from "./generated/prisma/client";
 import type { Loaders } from "./loaders";
 import type { CodeVerifier } from "./testingCodes";
+import type { ScannedNumbers } from "./registrationOrphans";
 
 export interface TestingContext extends SubgraphContext {
   prisma: PrismaClient;
@@ -17,4 +18,6 @@ export interface TestingContext extends SubgraphContext {
   negativeWindowHours: number;
   /** Whether samplers' and labs' tokens are checked against staff_binding (TESTING_STAFF_BINDINGS). */
   enforceBindings: boolean;
+  /** Scanned document numbers, encrypted, for the retention window (TESTING_SCANNED_NUMBER_RETENTION_DAYS). */
+  numbers: ScannedNumbers;
 }

@@ -13,6 +13,7 @@ import { rules, type CauseKind } from "../causes/rules";
 import { evaluate, type TestFact } from "../causes/progress";
 import type { Why } from "../causes/history";
 import { clearApproved } from "../causes/approval";
+import { appendUnmatched } from "./registrationCandidates";
 
 interface Payload { tubeId: string; outcome: string; recordedAt: string; pooled?: boolean; persons: Array<{ personId: string; swabbedAt: string }> }
 
@@ -22,12 +23,18 @@ const REASONS: Partial<Record<string, string>> = { NEGATIVE_TEST_AFTER: NEGATIVE
 /** Kinds whose rule a test alone can satisfy (cleared here, never by hand). */
 const automaticKinds = () => (Object.entries(rules()) as Array<[CauseKind, ReturnType<typeof rules>[CauseKind]]>).filter(([, c]) => c.rule.type === "NEGATIVE_TEST_AFTER" || c.rule.type === "SINGLE_TUBE_NEGATIVE").map(([k]) => k);
 
-/** Records the tube's result for its persons and raises or clears causes accordingly. */
+/**
+ * Records the tube's result for its persons and raises or clears causes accordingly. Persons who
+ * are no residents (seed 000: a mis-scanned ID number) are answered with RegistrationUnmatched, so
+ * the testing silo can queue the registration with candidate residents (registrationCandidates.ts).
+ */
 export async function onResultRecorded(event: EventEnvelope, tx: Sql): Promise<void> {
   const p = event.payload as unknown as Payload;
   if (!Array.isArray(p.persons) || typeof p.tubeId !== "string") return;
   const residents = new Set(await lockResidents(tx, p.persons.map((x) => x.personId)));
   const persons = p.persons.filter((x) => residents.has(x.personId));
+  // RegistrationMatched (a resolved orphan) names a resident only; it never asks again.
+  if (event.type === "ResultRecorded") await appendUnmatched(tx, p, p.persons.filter((x) => !residents.has(x.personId)));
   if (persons.length === 0) return;
   const pooled = typeof p.pooled === "boolean" ? p.pooled : null;
   await tx.query(
