@@ -3,7 +3,8 @@ import type { TestingContext } from "../context";
 import { boundLabAgency } from "../access";
 import { actorOf } from "../custody";
 import { maskPhone } from "../../../kernel/identity";
-import { orphanRegistrations as queue, orphanScope, resolveOrphanRegistration as resolve, type OrphanRow, type RankedCandidate } from "../registrationOrphans";
+import { prismaSql } from "../../../kernel/db/sql";
+import { purgeScannedNumbers, orphanRegistrations as queue, orphanScope, resolveOrphanRegistration as resolve, type OrphanRow, type RankedCandidate } from "../registrationOrphans";
 
 /** The viewer's part of the queue; a lab's token must be bound to its agency. */
 async function scopeOf(ctx: TestingContext) {
@@ -12,7 +13,10 @@ async function scopeOf(ctx: TestingContext) {
 }
 
 export async function orphanRegistrations(_: unknown, args: { resolved: boolean; first: number }, ctx: TestingContext) {
-  return queue(ctx.prisma, await scopeOf(ctx), args.resolved, args.first);
+  const scope = await scopeOf(ctx);
+  // Numbers past their window go before anyone reads the queue (also hourly and on each orphan event).
+  await purgeScannedNumbers(prismaSql(ctx.prisma));
+  return queue(ctx.prisma, scope, args.resolved, args.first);
 }
 
 export async function resolveOrphanRegistration(_: unknown, args: { id: string; personId: string }, ctx: TestingContext) {
