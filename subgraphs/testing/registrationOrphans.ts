@@ -21,7 +21,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "./generated/prisma/client";
 import { prismaSql, type Sql } from "../../kernel/db/sql";
 import { appendEvents, type EventEnvelope } from "../../kernel/events";
-import { checkDocument, maskIdNumber, personIdFor, type DocumentType } from "../../kernel/identity";
+import { checkDocument, citizenIdCheckCharacter, maskIdNumber, personIdFor, type DocumentType } from "../../kernel/identity";
 import { entityKeyring, entityKeyVersionsFromEnv, type EntityKeyring } from "../../kernel/privacy/entityKeys";
 import { phoneMatchKey } from "../../kernel/privacy/phoneMatch";
 import { ConfigError } from "../../kernel/config/env";
@@ -70,22 +70,27 @@ export async function keepScannedNumber(tx: Pick<Tx, "registrationDocument">, nu
 export type Edit = "TRANSPOSITION" | "SUBSTITUTION";
 
 /**
- * Valid numbers of the same document type one adjacent transposition or one substitution away.
- * A citizen ID's check character (GB 11643, weights never equal mod 11) catches every single
- * substitution and adjacent transposition among its first 17 characters, so for ID cards only a
- * swap of the last digit with the check character can give another valid number; passports and
- * permits have no check character and have many valid neighbours.
+ * Valid numbers of the same document type one misread away. For passports and permits (no check
+ * character): one adjacent transposition or one substitution that passes validation. A citizen ID's
+ * check character (GB 11643: weights that differ mod 11) catches every single substitution and
+ * adjacent transposition, so no valid ID number is one edit from another; a misread ID number that
+ * passes validation had its check character misread as well (or recomputed by the desk's software).
+ * For ID cards the neighbours are therefore one substitution or adjacent transposition among the
+ * first 17 characters, with the check character recomputed, that pass validation (region, date).
  */
 export function validNeighbours(type: DocumentType, number: string): Map<string, Edit> {
-  const alphabet = type === "CITIZEN_ID" ? "0123456789X" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  const idCard = type === "CITIZEN_ID";
+  const body = idCard ? number.slice(0, 17) : number;
+  const alphabet = idCard ? "0123456789" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   const out = new Map<string, Edit>();
-  const consider = (n: string, edit: Edit) => {
-    if (n === number || out.has(n)) return;
+  const consider = (edited: string, edit: Edit) => {
+    const n = idCard ? (/^\d{17}$/.test(edited) ? edited + citizenIdCheckCharacter(edited) : "") : edited;
+    if (n === "" || n === number || out.has(n)) return;
     const check = checkDocument(type, n);
     if (check.ok && check.doc.number === n) out.set(n, edit);
   };
-  for (let i = 0; i + 1 < number.length; i++) if (number[i] !== number[i + 1]) consider(number.slice(0, i) + number[i + 1] + number[i] + number.slice(i + 2), "TRANSPOSITION");
-  for (let i = 0; i < number.length; i++) for (const c of alphabet) if (c !== number[i]) consider(number.slice(0, i) + c + number.slice(i + 1), "SUBSTITUTION");
+  for (let i = 0; i + 1 < body.length; i++) if (body[i] !== body[i + 1]) consider(body.slice(0, i) + body[i + 1] + body[i] + body.slice(i + 2), "TRANSPOSITION");
+  for (let i = 0; i < body.length; i++) for (const c of alphabet) if (c !== body[i]) consider(body.slice(0, i) + c + body.slice(i + 1), "SUBSTITUTION");
   return out;
 }
 
@@ -188,6 +193,11 @@ export interface OrphanRow {
   resolvedPersonId: string | null;
 }
 
+const asOrphan = <R extends { candidates: unknown }>(r: R): Omit<R, "candidates"> & { candidates: RankedCandidate[] | null } => ({
+  ...r,
+  candidates: r.candidates === null || r.candidates === undefined ? null : typeof r.candidates === "string" ? (JSON.parse(r.candidates) as RankedCandidate[]) : (r.candidates as RankedCandidate[]),
+});
+
 /** The orphan queue in scope, oldest first: open ones (resolved: false) or resolved ones; expired ones drop out. */
 export async function orphanRegistrations(prisma: PrismaClient, scope: { agencyId?: string; community?: string }, resolved: boolean, first: number): Promise<OrphanRow[]> {
   const rows = await prisma.orphanRegistration.findMany({
@@ -195,7 +205,7 @@ export async function orphanRegistrations(prisma: PrismaClient, scope: { agencyI
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: Math.min(200, Math.max(1, Math.trunc(first))),
   });
-  return rows.map((r) => ({ ...r, candidates: (r.candidates as unknown as RankedCandidate[] | null) ?? null }));
+  return rows.map(asOrphan);
 }
 
 /**
@@ -219,6 +229,8 @@ export async function resolveOrphanRegistration(prisma: PrismaClient, numbers: S
       throw fail("CONFLICT", "This registration was already matched to another person.", { reason: "ORPHAN_RESOLVED" });
     }
     if (new Date(o.expiresAt).getTime() <= Date.now()) throw fail("CONFLICT", "This unmatched registration expired: its scanned number is gone.", { reason: "ORPHAN_EXPIRED" });
+    // A driver may hand JSONB back as text.
+    if (typeof o.candidates === "string") o.candidates = JSON.parse(o.candidates) as RankedCandidate[];
     if (o.candidates === null) throw fail("CONFLICT", "The health-code silo has not answered with candidates yet: try again in a moment.", { reason: "CANDIDATES_PENDING" });
     if (!o.candidates.some((c) => c.personId === personId)) throw fail("BAD_USER_INPUT", "This person is not one of the registration's candidates.", { reason: "NOT_A_CANDIDATE", field: "personId" });
     const swab = await tx.swab.findUniqueOrThrow({ where: { id: o.swabId }, include: { tube: { include: { result: true } } } });
@@ -243,6 +255,6 @@ export async function resolveOrphanRegistration(prisma: PrismaClient, numbers: S
     }
     return { changed: true };
   });
-  const [orphan] = (await prisma.orphanRegistration.findMany({ where: { id: orphanId } })).map((r) => ({ ...r, candidates: (r.candidates as unknown as RankedCandidate[] | null) ?? null }));
+  const [orphan] = (await prisma.orphanRegistration.findMany({ where: { id: orphanId } })).map(asOrphan);
   return { orphan: orphan!, changed: out.changed };
 }
