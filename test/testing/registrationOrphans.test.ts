@@ -6,7 +6,7 @@
 // audited, once. Identifiers stay masked for everyone but an epidemiologist with a case.
 import { randomBytes, randomInt } from "node:crypto";
 import type { Viewer } from "../../kernel/auth/viewer";
-import { maskIdNumber, maskPhone, personIdFor } from "../../kernel/identity";
+import { citizenIdCheckCharacter, maskIdNumber, maskPhone, personIdFor } from "../../kernel/identity";
 import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
@@ -113,6 +113,25 @@ describe.each(MODES)("registration orphans (%s)", (mode) => {
     expect(asOfficer.candidates[0].person.documentNumber).toBe(maskIdNumber(right));
     const asEpi = (await graph.query(PEOPLE, {}, epidemiologist())).body.data.orphanRegistrations.find((o: { id: string }) => o.id === orphan.id);
     expect(asEpi.candidates[0].person.documentNumber).toBe(right);
+  });
+
+  test("seed 000 with an ID card: a body digit pair swapped (check character consistent) finds the resident", async () => {
+    const [a, b] = [randomInt(0, 5), randomInt(5, 10)];
+    const mid = String(randomInt(0, 10));
+    const rightBody = `11010519870315${mid}${a}${b}`;
+    const scannedBody = `11010519870315${mid}${b}${a}`;
+    const [right, scanned] = [rightBody + citizenIdCheckCharacter(rightBody), scannedBody + citizenIdCheckCharacter(scannedBody)];
+    const phone = `133${String(randomInt(10_000_000, 99_999_999))}`;
+    const res = await graph.query(REGISTER_RESIDENT, { i: { documentNumber: right, name: "王小明", phone, district: site().district, community: site().community } }, officer());
+    expect(res.body.errors).toBeUndefined();
+    const [box, tube] = [fresh("B-ORPH"), fresh("T-ORPH")];
+    await graph.query(SCAN, { i: { boxCode: box, tubeCode: tube, poolSize: 1 } }, sampler());
+    expect((await graph.query(BY_ID, { i: { tubeCode: tube, documentNumber: scanned, phone } }, sampler())).body.errors).toBeUndefined();
+    await deliverBox(graph, sampler(), lab(), box);
+    await graph.query(RECORD, { i: { tubeCode: tube, outcome: "NEGATIVE" } }, lab());
+    const orphan = await queued(tube);
+    expect(orphan.documentType).toBe("CITIZEN_ID");
+    expect(orphan.candidates[0]).toMatchObject({ rank: 1, edit: "TRANSPOSITION", phoneMatch: true, person: { id: personIdFor({ type: "CITIZEN_ID", number: right }, graph.secrets.pepper) } });
   });
 
   test("only the agency's lab, the site's officer or the CDC may resolve; a wrong person is refused; nothing changes on refusal", async () => {
