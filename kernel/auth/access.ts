@@ -50,6 +50,7 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Query.box": { roles: ["SAMPLER", "LAB", ...OVERSIGHT] },
   "Query.positiveTubes": { roles: OVERSIGHT },
   "Query.orphanResults": { roles: ["LAB"] },
+  "Query.orphanRegistrations": { roles: ["LAB", "COMMUNITY_OFFICER", "EPIDEMIOLOGIST"] },
   "Query.campaigns": { roles: ["COMMUNITY_OFFICER", ...OVERSIGHT] },
   "Mutation.startCampaign": { roles: ["EPIDEMIOLOGIST"] },
   "Query.resultCounts": { roles: OVERSIGHT },
@@ -67,6 +68,7 @@ export const ROOT_ACCESS: Record<string, RootAccess> = {
   "Mutation.revokeStaffBinding": { roles: ["LAB"] },
   "Query.staffBindings": { roles: ["LAB"] },
   "Mutation.resolveOrphanResult": { roles: ["LAB"] },
+  "Mutation.resolveOrphanRegistration": { roles: ["LAB", "COMMUNITY_OFFICER", "EPIDEMIOLOGIST"] },
   "Mutation.recordResult": { roles: ["LAB"] },
   "Mutation.recordResults": { roles: ["LAB"] },
   // venues

@@ -4,6 +4,10 @@
 export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
   "ResultRecorded",
   "ResultsRecorded",
+  "RegistrationMatched",
+  "RegistrationUnmatched",
+  "ResidentCandidatesRequested",
+  "ResidentCandidatesFound",
   "RiskPointReported",
   "StatusChanged",
   "CaseRegistryChanged",

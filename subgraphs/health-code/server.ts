@@ -25,7 +25,7 @@ import { personInScope } from "./scope";
 import { AUDIT_ID_FIELDS, sqlAuditSink } from "../../kernel/privacy/audit";
 import { prismaSql } from "../../kernel/db/sql";
 import { seedHealthCode } from "./seed";
-import { CONSUMER_GROUPS } from "./events/consumers";
+import { consumerGroups } from "./events/consumers";
 
 export const typeDefs = readFileSync(join(__dirname, "schema.graphql"), "utf8");
 
@@ -67,7 +67,7 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
       await seedDemoCase(prismaSql(prisma));
       return seedHealthCode(prisma, city);
     },
-    consumers: CONSUMER_GROUPS,
+    consumers: consumerGroups(() => deps.secrets.pepper),
     close: () => prisma.$disconnect(),
   };
 }

@@ -16,12 +16,16 @@ export function labAgency(viewer: Viewer): string {
   return viewer.agencyId;
 }
 
-/** Whether staff bindings are checked: TESTING_STAFF_BINDINGS=enforce|off; enforced by default in production. */
+/**
+ * Whether staff bindings are checked: enforced unless TESTING_STAFF_BINDINGS=off, which is for
+ * local development against data without binding rows only and is refused in production.
+ */
 export function bindingsFromEnv(env: NodeJS.ProcessEnv): boolean {
   const raw = env.TESTING_STAFF_BINDINGS;
-  if (raw === undefined || raw === "") return env.NODE_ENV === "production";
-  if (raw !== "enforce" && raw !== "off") throw new ConfigError(`TESTING_STAFF_BINDINGS must be "enforce" or "off" (got "${raw}").`);
-  return raw === "enforce";
+  if (raw === undefined || raw === "" || raw === "enforce") return true;
+  if (raw !== "off") throw new ConfigError(`TESTING_STAFF_BINDINGS must be "enforce" or "off" (got "${raw}").`);
+  if (env.NODE_ENV === "production") throw new ConfigError("TESTING_STAFF_BINDINGS=off is for local development only: production always checks staff bindings.");
+  return false;
 }
 
 /** True when the viewer has a live binding to the site (SAMPLER) or agency (LAB). */

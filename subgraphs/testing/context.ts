@@ -4,6 +4,7 @@ import type { PrismaClient } from "./generated/prisma/client";
 import type { SqlDatabase } from "../../kernel/db/sql";
 import type { Loaders } from "./loaders";
 import type { CodeVerifier } from "./testingCodes";
+import type { ScannedNumbers } from "./registrationOrphans";
 
 export interface TestingContext extends SubgraphContext {
   prisma: PrismaClient;
@@ -20,4 +21,6 @@ export interface TestingContext extends SubgraphContext {
   negativeWindowHours: number;
   /** Whether samplers' and labs' tokens are checked against staff_binding (TESTING_STAFF_BINDINGS). */
   enforceBindings: boolean;
+  /** Scanned document numbers, encrypted, for the retention window (TESTING_SCANNED_NUMBER_RETENTION_DAYS). */
+  numbers: ScannedNumbers;
 }

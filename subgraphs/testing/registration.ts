@@ -11,6 +11,7 @@ import { fail } from "../../kernel/runtime/errors";
 import { scannedCode } from "./codes";
 import { admitLookup } from "./sessions";
 import { recordCodeUse, verifyScannedCode, type CodeVerifier } from "./testingCodes";
+import { keepScannedNumber, type ScannedNumbers } from "./registrationOrphans";
 
 export interface RegisterSampleInput {
   tubeCode: string;
@@ -78,15 +79,20 @@ async function intoTube(prisma: PrismaClient, siteId: string, samplerId: string 
   }
 }
 
-/** Registers the person into the tube by document (an admitted look-up, sessions.ts); a retry returns the same swab marked as a repeat. */
-export async function registerSample(prisma: PrismaClient, pepper: Uint8Array, siteId: string, samplerId: string | undefined, input: RegisterSampleInput): Promise<Registered> {
+/**
+ * Registers the person into the tube by document (an admitted look-up, sessions.ts); a retry
+ * returns the same swab marked as a repeat. The scanned number is kept encrypted for the retention
+ * window (registrationOrphans.ts), so a number health-code does not know can still be matched.
+ */
+export async function registerSample(prisma: PrismaClient, pepper: Uint8Array, siteId: string, samplerId: string | undefined, input: RegisterSampleInput, numbers?: ScannedNumbers): Promise<Registered> {
   const doc = requireDocument(input.documentType, input.documentNumber);
   const phone = validPhone(input.phone);
   const tubeCode = scannedCode(input.tubeCode, "tube");
   const personId = personIdFor(doc, pepper);
   // The look-up itself: only in an open session at this site, rate-limited, always logged.
   await admitLookup(prisma, siteId, samplerId, personId);
-  return intoTube(prisma, siteId, samplerId, tubeCode, { personId, documentType: doc.type, documentMasked: maskIdNumber(doc.number), phone, method: "DOCUMENT" });
+  const keep = numbers ? (tx: Tx, swabId: string) => keepScannedNumber(tx, numbers, swabId, doc.type, doc.number) : undefined;
+  return intoTube(prisma, siteId, samplerId, tubeCode, { personId, documentType: doc.type, documentMasked: maskIdNumber(doc.number), phone, method: "DOCUMENT" }, keep);
 }
 
 /** Registers the person a testing code names: verified offline, used once (a repeat scan into the same tube returns the same swab). */

@@ -26,7 +26,9 @@ import { bindingsFromEnv } from "./access";
 import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
-import { CONSUMER_GROUPS } from "./events/consumers";
+import { consumerGroups } from "./events/consumers";
+import { purgeScannedNumbers, scannedNumbers } from "./registrationOrphans";
+import { OrphanRegistration, OrphanRegistrationCandidate } from "./resolvers/OrphanRegistration";
 import { SampleLookup, SamplingSession } from "./resolvers/SamplingSession";
 import { permissions } from "./permissions";
 import { swabInScope } from "./scope";
@@ -41,26 +43,33 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   const openCase = openCaseCheck(prismaSql(prisma));
   const negativeWindowHours = negativeWindowFromEnv(process.env);
   const enforceBindings = bindingsFromEnv(process.env);
+  const numbers = scannedNumbers(deps.secrets.pepper);
+  // Scanned numbers past their window are deleted hourly (and on every orphan event).
+  const purge = setInterval(() => void purgeScannedNumbers(prismaSql(prisma)).catch(() => undefined), 3_600_000);
+  purge.unref();
   const codes = { publicKey: loadTestingCodeVerifyKey(process.env, dataDirFromEnv(process.env)) };
   codes.publicKey.catch(() => undefined); // a bad key surfaces on first use, with its message
   const server = buildSubgraphServer<TestingContext>({
     name: "testing",
     typeDefs,
-    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup, CustodyStep, RecordResultsPayload, OrphanResult, OrphanCandidate, Campaign },
+    resolvers: { Query, Mutation, Agency, SamplingSite, TransportBox, SampleTube, Swab, TestResult, Person, PersonTest, DisclosureAudit, SamplingSession, SampleLookup, CustodyStep, RecordResultsPayload, OrphanResult, OrphanCandidate, OrphanRegistration, OrphanRegistrationCandidate, Campaign },
     permissions,
-    entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person", "Swab.samplerId": "Person", "CustodyStep.actorId": "Person" } },
+    entityIds: { types: ["Person", "Swab"], fields: { ...AUDIT_ID_FIELDS, "SampleLookup.samplerId": "Person", "SampleLookup.personId": "Person", "Swab.samplerId": "Person", "CustodyStep.actorId": "Person", "OrphanRegistration.resolvedBy": "Person" } },
     scope: (_type, swab: { tubeId: string; personId: string }, ctx) => swabInScope(swab, ctx),
     audit: sqlAuditSink(prismaSql(prisma)),
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, sql: deps.db.sql, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay, codes, negativeWindowHours, enforceBindings }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, sql: deps.db.sql, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay, codes, negativeWindowHours, enforceBindings, numbers }),
     // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
     seed: async (city) => {
       await seedDemoCase(prismaSql(prisma));
       return seedTesting(prisma, city);
     },
-    consumers: CONSUMER_GROUPS,
-    close: () => prisma.$disconnect(),
+    consumers: consumerGroups(() => numbers),
+    close: () => {
+      clearInterval(purge);
+      return prisma.$disconnect();
+    },
   };
 }

@@ -39,8 +39,9 @@ export function refused(res: { body: { data?: unknown; errors?: Array<{ message:
  */
 export async function swab(graph: TestGraph, persons: DemoResident[], opts: { pooled: boolean; outcome: "NEGATIVE" | "POSITIVE"; swabbedAt: Date }): Promise<string> {
   const site = graph.city.sites[0]!;
-  const sampler: Viewer = { role: "SAMPLER", subject: graph.city.residents[0]!.personId, siteId: site.id };
-  const lab: Viewer = { role: "LAB", subject: graph.city.residents[1]!.personId, agencyId: site.agencyId };
+  // The demo city's staff member, bound everywhere by the seed (bindings are enforced).
+  const sampler: Viewer = { role: "SAMPLER", subject: graph.city.staffId, siteId: site.id };
+  const lab: Viewer = { role: "LAB", subject: graph.city.staffId, agencyId: site.agencyId };
   const tubeCode = `T-HC-${randomBytes(4).toString("hex").toUpperCase()}`;
   // A box per tube: a box takes no tubes once sealed and delivered to the lab.
   const boxCode = `B-HC-${randomBytes(4).toString("hex").toUpperCase()}`;

@@ -10,6 +10,7 @@ import type { Viewer } from "../../kernel/auth/viewer";
 import { SILOS, graphName } from "../../kernel/config/silos";
 import { MODES } from "../support/services";
 import { postGraphQL, startTestGraph, type GraphResponse, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 
 const ME = `query { me { id healthCode { colour } } }`;
 const PROBE = `query { _service { sdl } }`;
@@ -33,6 +34,7 @@ describe.each(MODES)("authentication and authorisation (%s mode)", (mode) => {
 
   beforeAll(async () => {
     graph = await startTestGraph(mode);
+    await bindStaffEverywhere(graph, graph.city.residents.slice(0, 2).map((r) => r.personId));
   });
   afterAll(async () => {
     await graph?.stop();

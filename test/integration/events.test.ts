@@ -6,6 +6,7 @@
 import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { deliverBox, openSamplingSession } from "../support/sampling";
 import { waitFor } from "../events/helpers/wait";
 import type { Viewer } from "../../kernel/auth/viewer";
@@ -31,6 +32,7 @@ describe.each(MODES)("domain events between silos (%s mode)", (mode) => {
   let graph: TestGraph;
   beforeAll(async () => {
     graph = await startTestGraph(mode);
+    await bindStaffEverywhere(graph, graph.city.residents.slice(0, 2).map((r) => r.personId));
   });
   afterAll(async () => {
     await graph?.stop();

@@ -6,6 +6,7 @@
 import { maskIdNumber, maskName, citizenIdCheckCharacter } from "../../kernel/identity";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { deliverBox, openSamplingSession } from "../support/sampling";
 
 const RESIDENT_QUERY = `query Resident {
@@ -25,6 +26,7 @@ describe.each(MODES)("vertical slices (%s mode)", (mode) => {
   let graph: TestGraph;
   beforeAll(async () => {
     graph = await startTestGraph(mode);
+    await bindStaffEverywhere(graph, graph.city.residents.slice(0, 2).map((r) => r.personId));
     await openSamplingSession(graph, sampler());
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@
 import { configureLogging } from "../../kernel/observability";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { fragmentTree } from "../hostile/queries";
 import { openSamplingSession } from "../support/sampling";
 import { DEMO_CASE } from "../../kernel/privacy/cases";
@@ -16,6 +17,8 @@ let graph: TestGraph;
 beforeAll(async () => {
   configureLogging({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
   graph = await startTestGraph("embedded", 40);
+  // Staff bindings are enforced: the residents who act as samplers and labs here are bound.
+  await bindStaffEverywhere(graph, graph.city.residents.map((r) => r.personId));
 }, 300_000);
 afterAll(async () => {
   await graph?.stop();

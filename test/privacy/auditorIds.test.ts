@@ -6,6 +6,7 @@ import { DEMO_CASE } from "../../kernel/privacy/cases";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { MODES } from "../support/services";
 import { startTestGraph, type GraphResponse, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { waitFor } from "../events/helpers/wait";
 import { idFor } from "../support/entityIds";
 import { codeOf } from "../venues/helpers";
@@ -39,6 +40,8 @@ describe.each(MODES)("auditors' ids (%s mode)", (mode) => {
 
   beforeAll(async () => {
     graph = await startTestGraph(mode, 40);
+    // Staff bindings are enforced: the residents who act as sampler and lab below are bound.
+    await bindStaffEverywhere(graph, graph.city.residents.map((r) => r.personId));
     // A person with a cause, a swab and a check-in, who appeals: every kind of id exists for them.
     const hc = graph.databases["health-code"].sql;
     const causes = await hc.query<{ id: string; person_id: string }>(`SELECT id, person_id FROM status_cause WHERE cleared_at IS NULL`);

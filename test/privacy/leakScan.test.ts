@@ -11,6 +11,7 @@ import { DEMO_CASE } from "../../kernel/privacy/cases";
 import type { Viewer } from "../../kernel/auth/viewer";
 import type { DemoResident } from "../../kernel/demo/city";
 import { startTestGraph, type GraphResponse, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { DEFAULT_LIMITS } from "../../gateway/limits";
 import { MODES } from "../support/services";
 import { idFor } from "../support/entityIds";
@@ -148,6 +149,8 @@ describe.each(MODES)("leak scan through the gateway (%s mode)", (mode) => {
     // The scan reads every root field as deep as the schema goes (a venue query of cost 16
     // million): far over the gateway's default cost limit, which is not what it tests.
     graph = await startTestGraph(mode, 40, { gateway: { limits: { ...DEFAULT_LIMITS, maxCost: 25_000_000 } } });
+    // Staff bindings are enforced: the sampler and lab below must be bound to reach what they are scanned for.
+    await bindStaffEverywhere(graph, [graph.city.residents[5]!.personId, graph.city.residents[6]!.personId]);
     await plant(graph);
   }, 240_000);
   afterAll(async () => {

@@ -16,6 +16,7 @@ import { piiFields, type PiiField } from "../../kernel/privacy/piiFields";
 import type { Silo } from "../../kernel/config/silos";
 import type { DemoResident } from "../../kernel/demo/city";
 import { postGraphQL, startTestGraph, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { idFor } from "../support/entityIds";
 import { waitFor } from "../events/helpers/wait";
 
@@ -208,6 +209,8 @@ async function fetchEntity(silo: Silo, type: string, id: string, fields: PiiFiel
 
 beforeAll(async () => {
   graph = await startTestGraph("embedded", 40);
+  // Any resident may be the sampler or lab member of a case below: all are bound (bindings are enforced).
+  await bindStaffEverywhere(graph, graph.city.residents.map((r) => r.personId));
   const rows = await graph.databases.testing.sql.query<{ id: string; person_id: string; document_masked: string; phone: string | null; site_id: string }>(
     `SELECT s.id, s.person_id, s.document_masked, s.phone, b.site_id FROM swab s JOIN sample_tube t ON t.id = s.tube_id JOIN transport_box b ON b.id = t.box_id ORDER BY s.id`,
   );

@@ -5,6 +5,7 @@ import type { Viewer } from "../../kernel/auth/viewer";
 import { LOOKUPS_PER_MINUTE } from "../../subgraphs/testing/sessions";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { idFor } from "../support/entityIds";
 
 const REGISTER = `mutation Register($input: RegisterSampleInput!) { registerSample(input: $input) { id person { name } } }`;
@@ -13,6 +14,8 @@ describe.each(MODES)("oracles (%s mode)", (mode) => {
   let graph: TestGraph;
   beforeAll(async () => {
     graph = await startTestGraph(mode, 40);
+    // Staff bindings are enforced: the residents who act as samplers and labs here are bound.
+    await bindStaffEverywhere(graph, graph.city.residents.map((r) => r.personId));
   }, 240_000);
   afterAll(async () => {
     await graph?.stop();

@@ -18,8 +18,6 @@ const SCAN = `mutation Scan($i: ScanTubeInput!) { scanTube(input: $i) { code cap
 const BY_CODE = `mutation ByCode($i: RegisterByCodeInput!) { registerByTestingCode(input: $i) { id repeat method documentType documentMasked person { id name } } }`;
 const BY_ID = `mutation ById($i: RegisterSampleInput!) { registerSample(input: $i) { id repeat method documentMasked phone person { name documentNumber } } }`;
 const ISSUE = `mutation Issue { issueTestingCode { payload } }`;
-// Read by the testing silo when the graph starts (in this test file's process).
-process.env.TESTING_STAFF_BINDINGS = "enforce";
 
 const CUSTODY = `query Box($b: String!) { box(code: $b) { status custody { step actorRole actorId detail at tube { code } } tubes { code status custody { step } } } }`;
 

@@ -10,6 +10,7 @@ import { DEMO_CASE } from "../../kernel/privacy/cases";
 import { DEFAULT_LIMITS } from "../../gateway/limits";
 import { MODES } from "../support/services";
 import { startTestGraph, type TestGraph } from "../support/graph";
+import { bindStaffEverywhere } from "../support/staff";
 import { deliverBox, openSamplingSession } from "../support/sampling";
 import { waitFor } from "../events/helpers/wait";
 import { quietResidents, refused, residentOf } from "../health-code/helpers";
@@ -31,6 +32,7 @@ describe.each(MODES)("result uploads, pooled positives and traceback (%s)", (mod
   let graph: TestGraph;
   beforeAll(async () => {
     graph = await startTestGraph(mode, 60, { gateway: { limits: { ...DEFAULT_LIMITS, maxInputListItems: MAX_ITEMS } } });
+    await bindStaffEverywhere(graph, [sampler().subject!, lab().subject!]);
     await openSamplingSession(graph, sampler());
   });
   afterAll(async () => {

@@ -13,6 +13,7 @@ import { rules, type CauseKind } from "../causes/rules";
 import { evaluate, type TestFact } from "../causes/progress";
 import type { Why } from "../causes/history";
 import { clearApproved } from "../causes/approval";
+import { appendUnmatched } from "./registrationCandidates";
 
 interface Payload { tubeId: string; outcome: string; recordedAt: string; pooled?: boolean; persons: Array<{ personId: string; swabbedAt: string }> }
 
@@ -22,12 +23,17 @@ const REASONS: Partial<Record<string, string>> = { NEGATIVE_TEST_AFTER: NEGATIVE
 /** Kinds whose rule a test alone can satisfy (cleared here, never by hand). */
 const automaticKinds = () => (Object.entries(rules()) as Array<[CauseKind, ReturnType<typeof rules>[CauseKind]]>).filter(([, c]) => c.rule.type === "NEGATIVE_TEST_AFTER" || c.rule.type === "SINGLE_TUBE_NEGATIVE").map(([k]) => k);
 
-/** Records the tube's result for its persons and raises or clears causes accordingly. */
+/**
+ * Records the tube's result for its persons and raises or clears causes accordingly. Persons who
+ * are no residents (seed 000: a mis-scanned ID number) are answered with RegistrationUnmatched, so
+ * the testing silo can queue the registration with candidate residents (registrationCandidates.ts).
+ */
 export async function onResultRecorded(event: EventEnvelope, tx: Sql): Promise<void> {
   const p = event.payload as unknown as Payload;
   if (!Array.isArray(p.persons) || typeof p.tubeId !== "string") return;
   // Pooled-positive causes keyed by (event, person), as they always were for this event type.
-  await applyResults(tx, [p], (_tube, personId) => `${event.id}:${personId}`);
+  // RegistrationMatched (a resolved orphan) names a resident only; it never asks again.
+  await applyResults(tx, [p], (_tube, personId) => `${event.id}:${personId}`, event.type === "ResultRecorded");
 }
 
 /**
@@ -39,11 +45,14 @@ export async function onResultsRecorded(event: EventEnvelope, tx: Sql): Promise<
   const results = (event.payload as { results?: unknown }).results;
   if (!Array.isArray(results)) return;
   const tubes = (results as Payload[]).filter((r) => r && typeof r.tubeId === "string" && Array.isArray(r.persons));
-  await applyResults(tx, tubes, (tube, personId) => `${event.id}:${tube}:${personId}`);
+  await applyResults(tx, tubes, (tube, personId) => `${event.id}:${tube}:${personId}`, true);
 }
 
-async function applyResults(tx: Sql, tubes: Payload[], causeKey: (tubeId: string, personId: string) => string): Promise<void> {
+async function applyResults(tx: Sql, tubes: Payload[], causeKey: (tubeId: string, personId: string) => string, askUnmatched: boolean): Promise<void> {
   const residents = new Set(await lockResidents(tx, tubes.flatMap((t) => t.persons.map((x) => x.personId))));
+  // Persons who are no residents (seed 000: a mis-scanned ID number) are answered with
+  // RegistrationUnmatched, so testing can queue the registration with candidates.
+  if (askUnmatched) await appendUnmatched(tx, tubes.map((t) => ({ tube: t, unknown: t.persons.filter((x) => !residents.has(x.personId)) })));
   const rows = tubes.flatMap((t) =>
     t.persons.filter((x) => residents.has(x.personId)).map((x) => ({ tubeId: t.tubeId, personId: x.personId, swabbedAt: x.swabbedAt, outcome: t.outcome, pooled: typeof t.pooled === "boolean" ? t.pooled : null, recordedAt: t.recordedAt })),
   );

@@ -3,6 +3,7 @@ import type { TestingContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
 import { searchSites, type SiteSearch } from "../registry";
 import { orphanResults } from "./OrphanResult";
+import { orphanRegistrations } from "./OrphanRegistration";
 import { boundLabAgency } from "../access";
 import { staffBindings } from "../staff";
 
@@ -36,6 +37,7 @@ export const Query = {
   box: (_: unknown, args: { code: string }, ctx: TestingContext) => ctx.prisma.transportBox.findUnique({ where: { code: args.code.trim().toUpperCase() } }),
   positiveTubes,
   orphanResults,
+  orphanRegistrations,
   campaigns: (_: unknown, args: { first: number }, ctx: TestingContext) =>
     ctx.prisma.campaign.findMany({ orderBy: [{ startsAt: "desc" }, { id: "asc" }], take: Math.min(200, Math.max(1, Math.trunc(args.first))) }),
   sites: (_: unknown, args: SiteSearch, ctx: TestingContext) => searchSites(ctx.prisma, args),
