@@ -12,6 +12,7 @@
 //   npm run bench -- [--long] [--rounds 3] [--seconds 2] [--concurrency 8] [--residents 300]
 //                    [--peers hive-rust,apollo-gateway,hive-gateway] [--scenarios resident,name,colour,visitors,bulk]
 //                    [--embedded 0|1] [--bulk-rounds 1]
+//                    [--ingest 0|1|only]   the ingest scenario (bench/ingestGateway.ts), on with --long
 //                    [--checkins 0|1|only] the check-in scenario (bench/checkIns.ts: check-ins/s through the
 //                                      gateway, single and batched, with the live feed's delivery latency;
 //                                      its own flags, e.g. --batch 50, pass through); `only` runs it alone
@@ -21,6 +22,8 @@
 //                    [--root DIR]      run the main stack from another checkout (swap with --baseline to cancel position bias)
 //                    [--profile DIR]   the gateways and subgraphs write V8 CPU profiles (--cpu-prof) into DIR
 import { randomBytes } from "node:crypto";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
 import { Pool } from "pg";
@@ -296,15 +299,40 @@ function report(scenarios: Array<{ name: string; variants: Variant[] }>, samples
 const checkInsFlag = process.argv.indexOf("--checkins");
 const CHECKINS = checkInsFlag > 0 ? process.argv[checkInsFlag + 1] ?? "1" : "0";
 
+const ingestFlag = process.argv.indexOf("--ingest");
+const INGEST = ingestFlag > 0 ? process.argv[ingestFlag + 1] ?? "1" : LONG ? "1" : "0";
+
+/**
+ * The ingest scenario (bench/ingestGateway.ts: 10,000-result uploads through the gateway against
+ * COPY into the same table, health-code's drain, status-read p50/p99 idle and during the upload),
+ * in its own process with its own throwaway stack: one round by default, three with --long.
+ */
+function ingestScenario(): Promise<void> {
+  const args = ["--import", "tsx", join(__dirname, "ingestGateway.ts"), "--rounds", String(LONG ? 3 : 1)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the ingest scenario exited with ${code}`))));
+  });
+}
+
 async function runAll() {
   if (CHECKINS === "only") {
     await checkInBench(checkInOptionsFromArgs());
+    return;
+  }
+  if (INGEST === "only") {
+    await ingestScenario();
     return;
   }
   await main();
   if (CHECKINS === "1") {
     console.log("");
     await checkInBench(checkInOptionsFromArgs());
+  }
+  if (INGEST === "1") {
+    console.log("\ningest: results uploaded through the gateway against COPY (bench/ingestGateway.ts)");
+    await ingestScenario();
   }
   if (!EMBEDDED) return;
   const rows = await embeddedScenario({ rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, residents: RESIDENTS, freePort, queries: { "resident query": RESIDENT, "me { name }": NAME } });
