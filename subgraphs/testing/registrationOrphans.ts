@@ -211,8 +211,9 @@ export async function orphanRegistrations(prisma: PrismaClient, scope: { agencyI
 /**
  * Moves the orphan's swab onto a candidate: the swab's person and masked number change, a custody
  * step records the move, the orphan is resolved and its scanned number purged, and health-code
- * receives RegistrationMatched with the tube's result, all in one transaction. Resolving again onto
- * the same person answers the orphan unchanged.
+ * receives RegistrationMatched with the tube's result, all in one transaction. When the candidate is
+ * already registered in the same tube, the orphan was a duplicate scan: its swab is removed instead.
+ * Resolving again onto the same person answers the orphan unchanged.
  */
 export async function resolveOrphanRegistration(prisma: PrismaClient, numbers: ScannedNumbers, scope: { agencyId?: string; community?: string }, actor: Actor, orphanId: string, personId: string): Promise<{ orphan: OrphanRow; changed: boolean }> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orphanId)) throw fail("NOT_FOUND", "No unmatched registration has this id.", { reason: "UNKNOWN_ORPHAN" });
@@ -234,8 +235,17 @@ export async function resolveOrphanRegistration(prisma: PrismaClient, numbers: S
     if (o.candidates === null) throw fail("CONFLICT", "The health-code silo has not answered with candidates yet: try again in a moment.", { reason: "CANDIDATES_PENDING" });
     if (!o.candidates.some((c) => c.personId === personId)) throw fail("BAD_USER_INPUT", "This person is not one of the registration's candidates.", { reason: "NOT_A_CANDIDATE", field: "personId" });
     const swab = await tx.swab.findUniqueOrThrow({ where: { id: o.swabId }, include: { tube: { include: { result: true } } } });
-    if (await tx.swab.findUnique({ where: { tubeId_personId: { tubeId: swab.tubeId, personId } } })) {
-      throw fail("CONFLICT", "This person is already registered in the same tube.", { reason: "ALREADY_IN_TUBE" });
+    const own = await tx.swab.findUnique({ where: { tubeId_personId: { tubeId: swab.tubeId, personId } } });
+    if (own) {
+      // The misread scan duplicated the person's own registration in this tube (the desk scanned
+      // them again): they already have the tube's result through it. The orphan now points at that
+      // registration, the duplicate swab goes (the tube lists real people only), the move is a
+      // custody step and the scanned number is purged; no event (health-code has the result).
+      await custodyStep(tx, swab.tube.boxId, swab.tubeId, "REGISTRATION_MATCHED", actor, `unmatched registration ${o.id} was a duplicate of its candidate's own registration in this tube`);
+      await tx.$executeRaw`UPDATE orphan_registration SET swab_id = ${own.id}, resolved_at = now(), resolved_by = ${actor.id}, resolved_role = ${actor.role}, resolved_person_id = ${personId} WHERE id = ${o.id}::uuid`;
+      await tx.registrationDocument.deleteMany({ where: { swabId: swab.id } });
+      await tx.swab.delete({ where: { id: swab.id } });
+      return { changed: true };
     }
     // The right number is the candidate's neighbour of the scanned one: the swab shows it masked.
     const doc = await tx.registrationDocument.findUnique({ where: { swabId: swab.id } });

@@ -196,6 +196,37 @@ describe.each(MODES)("registration orphans (%s)", (mode) => {
     expect(done.find((o: { id: string }) => o.id === orphan.id).state).toBe("RESOLVED");
   });
 
+  test("a misread duplicate of a person already in the same tube resolves onto their own registration: the duplicate goes, no second result, a retry changes nothing", async () => {
+    const { right, scanned } = numbers();
+    const phone = `137${String(randomInt(10_000_000, 99_999_999))}`;
+    const rightId = await resident(right, phone);
+    const [box, tube] = [fresh("B-ORPH"), fresh("T-ORPH")];
+    expect((await graph.query(SCAN, { i: { boxCode: box, tubeCode: tube, poolSize: 5 } }, sampler())).body.errors).toBeUndefined();
+    // The desk registers the person, then scans them again and misreads the number.
+    expect((await graph.query(BY_ID, { i: { tubeCode: tube, documentType: "PASSPORT", documentNumber: right, phone } }, sampler())).body.errors).toBeUndefined();
+    expect((await graph.query(BY_ID, { i: { tubeCode: tube, documentType: "PASSPORT", documentNumber: scanned, phone } }, sampler())).body.errors).toBeUndefined();
+    await deliverBox(graph, sampler(), lab(), box);
+    expect((await graph.query(RECORD, { i: { tubeCode: tube, outcome: "NEGATIVE" } }, lab())).body.errors).toBeUndefined();
+    const orphan = await queued(tube);
+    expect(orphan.candidates[0].person.id).toBe(rightId);
+    const swabs = async () => (await testing(`SELECT s.person_id FROM swab s JOIN sample_tube t ON t.id = s.tube_id WHERE t.code = $1 ORDER BY s.person_id`, [tube])).map((r) => r.person_id);
+    expect(await swabs()).toEqual([passportId(right), passportId(scanned)].sort());
+
+    const first = await graph.query(RESOLVE, { id: orphan.id, p: rightId }, lab());
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data.resolveOrphanRegistration).toEqual({ id: orphan.id, state: "RESOLVED", resolvedRole: "LAB", resolvedPerson: { id: rightId }, documentMasked: maskIdNumber(right) });
+    expect(await swabs()).toEqual([rightId]);
+    const matched = async () => (await testing(`SELECT count(*)::int AS n FROM outbox_event WHERE type = 'RegistrationMatched' AND payload->>'tubeId' = (SELECT id FROM sample_tube WHERE code = $1)`, [tube]))[0]!.n;
+    expect(await matched()).toBe(0);
+    const steps = async () => (await testing(`SELECT count(*)::int AS n FROM custody_step c JOIN sample_tube t ON t.id = c.tube_id WHERE t.code = $1 AND c.step = 'REGISTRATION_MATCHED'`, [tube]))[0]!.n;
+    expect(await steps()).toBe(1);
+    expect(await testing(`SELECT 1 FROM registration_document d WHERE d.swab_id NOT IN (SELECT id FROM swab)`)).toHaveLength(0);
+    const again = await graph.query(RESOLVE, { id: orphan.id, p: rightId }, lab());
+    expect(again.body.data.resolveOrphanRegistration).toEqual(first.body.data.resolveOrphanRegistration);
+    expect(await steps()).toBe(1);
+    expect(await swabs()).toEqual([rightId]);
+  });
+
   test("a registration of a resident never enters the queue; an expired orphan leaves it and its number is purged", async () => {
     const p = graph.city.residents[10]!;
     const [box, tube] = [fresh("B-ORPH"), fresh("T-ORPH")];
