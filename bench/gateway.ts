@@ -27,7 +27,6 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
 import { Pool } from "pg";
-import Redis from "ioredis";
 import { signToken } from "../kernel/auth/tokens";
 import { signViewerHeader, VIEWER_HEADER } from "../kernel/auth/viewerHeader";
 import type { Viewer } from "../kernel/auth/viewer";
@@ -39,6 +38,7 @@ import { bulkUploads } from "./support/bulk";
 import { embeddedScenario } from "./support/embedded";
 import { benchProviderEnv } from "./support/productionEnv";
 import { checkInBench, checkInOptionsFromArgs } from "./checkIns";
+import { dropKeys } from "./support/redisKeys";
 
 const argText = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -225,23 +225,7 @@ async function main() {
     await stopServices(services);
     for (const silo of SILOS) if (dbs[silo]) await admin.query(`DROP DATABASE IF EXISTS ${new URL(dbs[silo]!).pathname.slice(1)} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
-    await dropKeys(`${tag}:`);
-  }
-}
-
-/** Deletes this run's Redis keys (and only those). */
-async function dropKeys(prefix: string) {
-  const redis = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
+    await dropKeys(REDIS, `${tag}:`);
   }
 }
 

@@ -4,11 +4,11 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
-import Redis from "ioredis";
 import { SILOS, envPrefix, graphName, type Silo } from "../../kernel/config/silos";
 import { buildCity, type DemoCity } from "../../kernel/demo/city";
 import { answers200, startService, stopServices, type Service } from "./processes";
 import { benchProviderEnv } from "./productionEnv";
+import { dropKeys } from "./redisKeys";
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -74,21 +74,5 @@ export async function startStack(o: { admin: string; redis: string; residents: n
   } catch (err) {
     await stop();
     throw err;
-  }
-}
-
-/** Deletes this run's Redis keys (and only those). */
-export async function dropKeys(redisUrl: string, prefix: string) {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
   }
 }
