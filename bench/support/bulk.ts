@@ -1,7 +1,8 @@
 // Bulk results: 5,000-result uploads through the gateway (a lab's recordResults) against one
 // INSERT … SELECT FROM unnest of 5,000 rows straight into the same table, each on fresh tubes
-// created for it, in the same run; and how long health-code's consumers take to apply the
-// upload's events (processed_event rows of its groups).
+// created for it, in the same run; and how long health-code takes to apply the upload (its
+// test_record rows: one per tube, since each tube holds one swab; results travel as ResultsRecorded
+// events of up to 1,000 tubes, so counting processed events would not count results).
 import { randomUUID } from "node:crypto";
 import { Pool } from "pg";
 import { signToken } from "../../kernel/auth/tokens";
@@ -36,7 +37,7 @@ async function freshTubes(db: Pool, siteId: string, persons: string[], n: number
   return codes;
 }
 
-const processed = async (db: Pool) => Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM processed_event WHERE consumer LIKE 'health-code.%'`)).rows[0]!.n);
+const processed = async (db: Pool) => Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM test_record`)).rows[0]!.n);
 
 /** Runs the bulk comparison; returns rates (results/s) as median, min and max over rounds. */
 export async function bulkUploads(o: BulkOptions): Promise<Record<string, unknown>> {
@@ -58,7 +59,7 @@ export async function bulkUploads(o: BulkOptions): Promise<Record<string, unknow
       const uploaded = performance.now();
       gateway.push(N / ((uploaded - t) / 1000));
       if (res.data.recordResults.recorded !== N) throw new Error(`bulk upload recorded ${res.data.recordResults.recorded} of ${N}`);
-      // Drain: until health-code's groups have applied the upload's events (drainSeconds at most, then null: not drained).
+      // Drain: until health-code has recorded every result of the upload (drainSeconds at most, then null: not drained).
       const drainMs = (o.drainSeconds ?? 20) * 1000;
       while ((await processed(healthCode)) < before + N && performance.now() - uploaded < drainMs) await new Promise((r) => setTimeout(r, 50));
       drain.push((await processed(healthCode)) >= before + N ? (performance.now() - uploaded) / 1000 : Number.NaN);
