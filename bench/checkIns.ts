@@ -6,10 +6,16 @@
 // register's registrar, receiving it) under that load; CPU per check-in of every process (from
 // /proc, PostgreSQL backends included, the load generator excluded). Variants, interleaved in
 // rounds: `checkIn` one visitor per request (the phone scanning a register), and
-// `checkInBatch` (a registrar's scanner sending `--batch` visitors' testing codes per request).
+// `checkInBatch` (a registrar's scanner sending `--batch` visitors' testing codes per request),
+// both closed-loop (each client sends its next request when the last is answered: the most the
+// stack takes), and with `--rate R` a third, open-loop variant: batches sent on a fixed schedule
+// of R check-ins a second spread over the registers (a scanner at each sending what it scanned),
+// latencies counted from each batch's scheduled time, so a stack that falls behind shows it in
+// its p99 instead of slowing the load down. The batches' testing codes are signed before each
+// round, never inside the measured window (signing is the load generator's work).
 // Prints a table and one JSON line; asserts nothing.
 //   npm run bench:checkins -- [--rounds 2] [--seconds 8] [--concurrency 32] [--residents 1000]
-//     [--registers 40] [--subscribers 8] [--batch 50]
+//     [--registers 40] [--subscribers 8] [--batch 50] [--rate 2000] [--profile DIR]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -25,6 +31,10 @@ import { dropKeys } from "./support/redisKeys";
 import { importJWK, type CryptoKey, type JWK } from "jose";
 import { signTestingCode } from "../kernel/testingCode";
 
+const strArg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -38,6 +48,10 @@ export interface CheckInBenchOptions {
   registers: number;
   subscribers: number;
   batch: number;
+  /** Check-ins a second of the open-loop variant; 0 for none. */
+  rate: number;
+  /** Write each service's V8 CPU profile into this directory when it stops. */
+  profileDir?: string;
 }
 
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -75,6 +89,7 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, SEED_DEMO: "1", DEMO_RESIDENTS: String(o.residents), HOST: "127.0.0.1", NODE_ENV: "production",
     ...benchProviderEnv(),
   };
+  const prof = { profileDir: o.profileDir };
   try {
     for (const silo of SILOS) {
       const name = `${tag}_${graphName(silo)}`;
@@ -88,14 +103,14 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     }
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
-      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`)));
+      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`), prof));
     }
     env.GATEWAY_PORT = String(await freePort());
     const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
-    services.push(await startService("gateway", "gateway/index.ts", env, gatewayUrl, answers200(`http://127.0.0.1:${env.GATEWAY_PORT}/ready`)));
+    services.push(await startService("gateway", "gateway/index.ts", env, gatewayUrl, answers200(`http://127.0.0.1:${env.GATEWAY_PORT}/ready`), prof));
     env.FEED_PORT = String(await freePort());
     const feedBase = `http://127.0.0.1:${env.FEED_PORT}`;
-    services.push(await startService("feed", "gateway/feed/index.ts", { ...env, GATEWAY_URL: gatewayUrl }, `${feedBase}/graphql/stream`, answers200(`${feedBase}/health`)));
+    services.push(await startService("feed", "gateway/feed/index.ts", { ...env, GATEWAY_URL: gatewayUrl }, `${feedBase}/graphql/stream`, answers200(`${feedBase}/health`), prof));
 
     // Distinct registrars, one register each; the first `subscribers` of them watch the feed.
     const seen = new Set<string>();
@@ -137,7 +152,11 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     // visitor (same key, same claims), signed here so that every batch carries fresh codes.
     const testingKey = { privateKey: (await importJWK(JSON.parse(env.TESTING_CODE_PRIVATE_JWK!) as JWK, "ES256")) as CryptoKey };
     let visitorCursor = 0;
-    const freshCodes = (k: number) => Promise.all(Array.from({ length: k }, () => signTestingCode(visitors[visitorCursor++ % visitors.length]!, testingKey).then((c) => c.payload)));
+    const sign = (k: number) => Promise.all(Array.from({ length: k }, () => signTestingCode(visitors[visitorCursor++ % visitors.length]!, testingKey).then((c) => c.payload)));
+    // Codes signed ahead (presign) are taken first; only a round that outruns them signs inside it.
+    let pool: string[] = [];
+    const presign = async (k: number) => void (pool = await sign(k));
+    const freshCodes = async (k: number) => (pool.length >= k ? pool.splice(0, k) : sign(k));
 
     const backends = async () => (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname LIKE $1`, [`${tag}%`])).rows.map((r) => r.pid);
     const cpu = async () => {
@@ -159,11 +178,11 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
       return 1;
     };
     // One registrar's scanner sends `batch` visitors' testing codes at one of their registers.
-    const batched = async (): Promise<number> => {
+    const batched = async (scheduledAt?: number): Promise<number> => {
       const k = batchCursor++;
       const reg = k % registers.length;
       const list = await freshCodes(o.batch);
-      const t = performance.now();
+      const t = scheduledAt ?? performance.now();
       const res = await post(gatewayUrl, { query: CHECK_IN_BATCH, variables: { registerId: registerIds[reg], codes: list } }, { authorization: `Bearer ${registrarTokens[reg]}` });
       let ok = 0;
       for (const item of res.data.checkInBatch as Array<{ checkIn: { id: string } | null; error: unknown }>) {
@@ -174,8 +193,10 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
       return ok;
     };
 
-    const variants: Array<{ name: string; once: () => Promise<number>; concurrency: number }> = [{ name: "checkIn", once: single, concurrency: o.concurrency }];
+    type Variant = { name: string; once: (scheduledAt?: number) => Promise<number>; concurrency: number; rate?: number };
+    const variants: Variant[] = [{ name: "checkIn", once: single, concurrency: o.concurrency }];
     if (o.batch > 0) variants.push({ name: `checkInBatch x${o.batch}`, once: batched, concurrency: Math.max(1, Math.min(o.concurrency, registers.length)) });
+    if (o.batch > 0 && o.rate > 0) variants.push({ name: `checkInBatch x${o.batch} at ${o.rate}/s`, once: batched, concurrency: 0, rate: o.rate });
     for (const v of variants) for (let i = 0; i < 20; i++) await v.once(); // warm-up
     await new Promise((r) => setTimeout(r, 1000));
     sentAt.clear();
@@ -201,17 +222,34 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
         sentAt.clear();
         const latencies: number[] = [];
         let checkIns = 0;
+        if (v.once === batched) await presign(Math.ceil((v.rate ?? 3000) * o.seconds * 1.3));
         const before = await cpu();
         const started = performance.now();
         const until = started + o.seconds * 1000;
-        await Promise.all(Array.from({ length: v.concurrency }, async () => {
-          while (performance.now() < until) {
-            const t = performance.now();
-            const written = await v.once();
-            checkIns += written;
-            latencies.push(performance.now() - t);
+        if (v.rate) {
+          // Open loop: batch i is due at started + i * interval, sent then whether or not earlier ones were answered.
+          const interval = (1000 * o.batch) / v.rate;
+          const inFlight: Array<Promise<void>> = [];
+          for (let i = 0; started + i * interval < until; i++) {
+            const due = started + i * interval;
+            const wait = due - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            inFlight.push(v.once(due).then((written) => {
+              checkIns += written;
+              latencies.push(performance.now() - due);
+            }));
           }
-        }));
+          await Promise.all(inFlight);
+        } else {
+          await Promise.all(Array.from({ length: v.concurrency }, async () => {
+            while (performance.now() < until) {
+              const t = performance.now();
+              const written = await v.once();
+              checkIns += written;
+              latencies.push(performance.now() - t);
+            }
+          }));
+        }
         const elapsed = (performance.now() - started) / 1000;
         const after = await cpu();
         // Let the feed drain what was sent, then match arrivals to sends.
@@ -263,7 +301,7 @@ function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurre
   console.log(`${o.residents} distinct visitors, ${o.registers} registers of distinct registrars, ${o.subscribers} of them watching the feed over SSE; load average ${(require("node:os") as typeof import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(["variant", "concurrency", "check-ins/s median [min-max]", "request p50/p99 ms", "feed delivered/watched, p50/p99 ms", "CPU ms per check-in: per process", "total"].join(" | "));
   for (const r of rows) {
-    console.log(`${r.variant} | ${r.concurrency} | ${r.checkInsPerS.median} [${r.checkInsPerS.min}-${r.checkInsPerS.max}] | ${r.requestP50Ms}/${r.requestP99Ms} | ${r.feed.delivered}/${r.feed.watched}, ${r.feed.p50Ms}/${r.feed.p99Ms} | ${Object.entries(r.cpuMsPerCheckIn).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${r.totalCpuMsPerCheckIn}`);
+    console.log(`${r.variant} | ${r.concurrency || "open loop"} | ${r.checkInsPerS.median} [${r.checkInsPerS.min}-${r.checkInsPerS.max}] | ${r.requestP50Ms}/${r.requestP99Ms} | ${r.feed.delivered}/${r.feed.watched}, ${r.feed.p50Ms}/${r.feed.p99Ms} | ${Object.entries(r.cpuMsPerCheckIn).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${r.totalCpuMsPerCheckIn}`);
   }
   console.log(`answer selection: { ${SELECTION} }; idle CPU ms per second (no check-ins): ${Object.entries(idleCpuMsPerS).map(([p, ms]) => `${p} ${ms}`).join(", ")}`);
   const out = { scenario: "check-ins", mode: "services", selection: SELECTION, idleCpuMsPerS, ...o, loadAverage: (require("node:os") as typeof import("node:os")).loadavg(), variants: rows };
@@ -272,7 +310,7 @@ function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurre
 }
 
 export function checkInOptionsFromArgs(): CheckInBenchOptions {
-  return { rounds: arg("rounds", 2), seconds: arg("seconds", 8), concurrency: arg("concurrency", 32), residents: arg("residents", 1000), registers: arg("registers", 40), subscribers: arg("subscribers", 8), batch: arg("batch", 50) };
+  return { rounds: arg("rounds", 2), seconds: arg("seconds", 8), concurrency: arg("concurrency", 32), residents: arg("residents", 1000), registers: arg("registers", 40), subscribers: arg("subscribers", 8), batch: arg("batch", 50), rate: arg("rate", 0), profileDir: strArg("profile") };
 }
 
 if (require.main === module) {

@@ -64,6 +64,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     if (!f) fetchers.set(name, (f = measuredFetcher(clientOf(name).fetch, obs.metrics.registry, name)));
     return f;
   };
+  // @apollo/gateway reports usage data to Apollo (an OTLP exporter, after probing cloud metadata
+  // endpoints) unless APOLLO_TELEMETRY_DISABLED is set: a public-health gateway sends nothing to
+  // third parties. Read by the constructor below; an operator's own value is kept.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new ViewerForwardingDataSource(config.subgraphUrls[name] ?? url!, fetcherOf(name), name, logUnavailable),

@@ -12,6 +12,7 @@ type Ctx = { viewer?: string };
 const urls = JSON.parse(process.env.PEER_SUBGRAPH_URLS ?? "{}") as Record<string, string>;
 
 async function main() {
+  process.env.APOLLO_TELEMETRY_DISABLED ??= "true"; // as the project's gateway: no usage reports to Apollo
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8"),
     buildService: ({ name, url }) =>
