@@ -15,7 +15,7 @@
 // round, never inside the measured window (signing is the load generator's work).
 // Prints a table and one JSON line; asserts nothing.
 //   npm run bench:checkins -- [--rounds 2] [--seconds 8] [--concurrency 32] [--residents 1000]
-//     [--registers 40] [--subscribers 8] [--batch 50] [--rate 2000] [--profile DIR]
+//     [--registers 40] [--subscribers 8] [--batch 50] [--rate 2000] [--single 0] [--profile DIR]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -194,7 +194,7 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     };
 
     type Variant = { name: string; once: (scheduledAt?: number) => Promise<number>; concurrency: number; rate?: number };
-    const variants: Variant[] = [{ name: "checkIn", once: single, concurrency: o.concurrency }];
+    const variants: Variant[] = arg("single", 1) === 0 ? [] : [{ name: "checkIn", once: single, concurrency: o.concurrency }];
     if (o.batch > 0) variants.push({ name: `checkInBatch x${o.batch}`, once: batched, concurrency: Math.max(1, Math.min(o.concurrency, registers.length)) });
     if (o.batch > 0 && o.rate > 0) variants.push({ name: `checkInBatch x${o.batch} at ${o.rate}/s`, once: batched, concurrency: 0, rate: o.rate });
     for (const v of variants) for (let i = 0; i < 20; i++) await v.once(); // warm-up
@@ -217,11 +217,16 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     idleCpuMsPerS.postgres = Math.round(idleCpuMsPerS.postgres!);
 
     const samples: Record<string, Array<Record<string, number>>> = {};
+    const firstError: Record<string, string> = {};
     for (let round = 0; round < o.rounds; round++) {
       for (const v of variants) {
         sentAt.clear();
         const latencies: number[] = [];
         let checkIns = 0;
+        let failures = 0;
+        const failed = (err: unknown) => {
+          if (failures++ === 0) firstError[v.name] ??= String((err as Error).message ?? err).slice(0, 300);
+        };
         if (v.once === batched) await presign(Math.ceil((v.rate ?? 3000) * o.seconds * 1.3));
         const before = await cpu();
         const started = performance.now();
@@ -237,14 +242,14 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
             inFlight.push(v.once(due).then((written) => {
               checkIns += written;
               latencies.push(performance.now() - due);
-            }));
+            }, failed));
           }
           await Promise.all(inFlight);
         } else {
           await Promise.all(Array.from({ length: v.concurrency }, async () => {
             while (performance.now() < until) {
               const t = performance.now();
-              const written = await v.once();
+              const written = await v.once().catch((err: unknown) => (failed(err), 0));
               checkIns += written;
               latencies.push(performance.now() - t);
             }
@@ -264,14 +269,14 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
           else cpuMs[k] = ms;
         }
         (samples[v.name] ??= []).push({
-          checkInsPerS: checkIns / elapsed, requestP50Ms: pct(latencies, 0.5), requestP99Ms: pct(latencies, 0.99),
+          checkInsPerS: checkIns / elapsed, failedRequests: failures, requestP50Ms: pct(latencies, 0.5), requestP99Ms: pct(latencies, 0.99),
           feedWatched: sentAt.size, feedDelivered: delivery.length, feedP50Ms: pct(delivery, 0.5), feedP99Ms: pct(delivery, 0.99),
           ...Object.fromEntries(Object.entries(cpuMs).map(([k, ms]) => [`cpu:${k}`, ms])),
         });
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    return report(o, variants.map((v) => ({ name: v.name, concurrency: v.concurrency })), samples, idleCpuMsPerS);
+    return report(o, variants.map((v) => ({ name: v.name, concurrency: v.concurrency, firstError: firstError[v.name] })), samples, idleCpuMsPerS);
   } finally {
     for (const c of clients) c.dispose();
     closeAgent();
@@ -282,7 +287,7 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
   }
 }
 
-function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurrency: number }>, samples: Record<string, Array<Record<string, number>>>, idleCpuMsPerS: Record<string, number>): Record<string, unknown> {
+function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurrency: number; firstError?: string }>, samples: Record<string, Array<Record<string, number>>>, idleCpuMsPerS: Record<string, number>): Record<string, unknown> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const rows = variants.map((v) => {
     const list = samples[v.name]!;
@@ -291,6 +296,7 @@ function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurre
     const cpuMs = Object.fromEntries(keys.filter((k) => k.startsWith("cpu:") && m[k]! > 0.005).map((k) => [k.slice(4), r2(m[k]!)]));
     return {
       variant: v.name, concurrency: v.concurrency,
+      failedRequests: list.reduce((a, x) => a + (x.failedRequests ?? 0), 0), firstError: v.firstError,
       checkInsPerS: { median: Math.round(m.checkInsPerS!), min: Math.round(Math.min(...list.map((s) => s.checkInsPerS!))), max: Math.round(Math.max(...list.map((s) => s.checkInsPerS!))) },
       requestP50Ms: r1(m.requestP50Ms!), requestP99Ms: r1(m.requestP99Ms!),
       feed: { watched: Math.round(m.feedWatched!), delivered: Math.round(m.feedDelivered!), p50Ms: r1(m.feedP50Ms!), p99Ms: r1(m.feedP99Ms!) },
@@ -301,7 +307,7 @@ function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurre
   console.log(`${o.residents} distinct visitors, ${o.registers} registers of distinct registrars, ${o.subscribers} of them watching the feed over SSE; load average ${(require("node:os") as typeof import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(["variant", "concurrency", "check-ins/s median [min-max]", "request p50/p99 ms", "feed delivered/watched, p50/p99 ms", "CPU ms per check-in: per process", "total"].join(" | "));
   for (const r of rows) {
-    console.log(`${r.variant} | ${r.concurrency || "open loop"} | ${r.checkInsPerS.median} [${r.checkInsPerS.min}-${r.checkInsPerS.max}] | ${r.requestP50Ms}/${r.requestP99Ms} | ${r.feed.delivered}/${r.feed.watched}, ${r.feed.p50Ms}/${r.feed.p99Ms} | ${Object.entries(r.cpuMsPerCheckIn).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${r.totalCpuMsPerCheckIn}`);
+    console.log(`${r.variant} | ${r.concurrency || "open loop"} | ${r.checkInsPerS.median} [${r.checkInsPerS.min}-${r.checkInsPerS.max}] | ${r.requestP50Ms}/${r.requestP99Ms} | ${r.feed.delivered}/${r.feed.watched}, ${r.feed.p50Ms}/${r.feed.p99Ms} | ${Object.entries(r.cpuMsPerCheckIn).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${r.totalCpuMsPerCheckIn}${r.failedRequests ? ` | ${r.failedRequests} FAILED requests (first: ${r.firstError})` : ""}`);
   }
   console.log(`answer selection: { ${SELECTION} }; idle CPU ms per second (no check-ins): ${Object.entries(idleCpuMsPerS).map(([p, ms]) => `${p} ${ms}`).join(", ")}`);
   const out = { scenario: "check-ins", mode: "services", selection: SELECTION, idleCpuMsPerS, ...o, loadAverage: (require("node:os") as typeof import("node:os")).loadavg(), variants: rows };

@@ -66,26 +66,71 @@ export function entityKeyring(secret: Uint8Array, versions: EntityKeyVersions = 
     const cipher = createCipheriv("aes-256-ctr", k.enc, iv);
     return Buffer.concat([cipher.update(data), cipher.final()]);
   };
+  // Both directions are deterministic, so answers are remembered (a bounded cache): the same
+  // visitors and check-ins cross every read of a registrar's lists, and one id costs an HMAC and an
+  // AES key schedule (about 10 µs) where a cache hit costs a map lookup. An id this keyring gave
+  // out is remembered for decoding too. Failed decodes are never cached.
+  const encoded = new TwoGenerationCache(CACHE_ENTRIES);
+  const decoded = new TwoGenerationCache(CACHE_ENTRIES);
   return {
     version: versions.current,
     encode(audience, type, id) {
+      const key = `${audience}\u0000${type}\u0000${id}`;
+      const hit = encoded.get(key);
+      if (hit !== undefined) return hit;
       const k = keys(versions.current, audience);
       const iv = siv(k, type, id);
-      return `${PREFIX}${versions.current}_${Buffer.concat([iv, ctr(k, iv, Buffer.from(id, "utf8"))]).toString("base64url")}`;
+      const external = `${PREFIX}${versions.current}_${Buffer.concat([iv, ctr(k, iv, Buffer.from(id, "utf8"))]).toString("base64url")}`;
+      encoded.set(key, external);
+      decoded.set(`${audience}\u0000${type}\u0000${external}`, id);
+      return external;
     },
     decode(audience, type, external) {
-      const match = /^e([1-9])_([A-Za-z0-9_-]{23,400})$/.exec(external);
-      if (!match) return null;
-      const version = Number(match[1]);
-      if (!known.has(version)) return null;
-      const bytes = Buffer.from(match[2]!, "base64url");
-      if (bytes.length <= SIV_BYTES) return null;
-      const k = keys(version, audience);
-      const iv = bytes.subarray(0, SIV_BYTES);
-      const id = ctr(k, iv, bytes.subarray(SIV_BYTES)).toString("utf8");
-      return timingSafeEqual(iv, siv(k, type, id)) ? id : null;
+      const key = `${audience}\u0000${type}\u0000${external}`;
+      const hit = decoded.get(key);
+      if (hit !== undefined) return hit;
+      const id = decodeUncached(audience, type, external);
+      if (id !== null) decoded.set(key, id);
+      return id;
     },
   };
+
+  function decodeUncached(audience: string, type: string, external: string): string | null {
+    const match = /^e([1-9])_([A-Za-z0-9_-]{23,400})$/.exec(external);
+    if (!match) return null;
+    const version = Number(match[1]);
+    if (!known.has(version)) return null;
+    const bytes = Buffer.from(match[2]!, "base64url");
+    if (bytes.length <= SIV_BYTES) return null;
+    const k = keys(version, audience);
+    const iv = bytes.subarray(0, SIV_BYTES);
+    const id = ctr(k, iv, bytes.subarray(SIV_BYTES)).toString("utf8");
+    return timingSafeEqual(iv, siv(k, type, id)) ? id : null;
+  }
+}
+
+/** Entries each of the encode and decode caches keeps per generation (two generations at most). */
+const CACHE_ENTRIES = 16_384;
+
+/** A bounded map: when the current generation is full it becomes the old one and the older is dropped; a hit in the old one moves up. */
+class TwoGenerationCache {
+  private current = new Map<string, string>();
+  private old = new Map<string, string>();
+  constructor(private readonly size: number) {}
+  get(key: string): string | undefined {
+    const v = this.current.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) this.set(key, o);
+    return o;
+  }
+  set(key: string, value: string): void {
+    if (this.current.size >= this.size) {
+      this.old = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
+  }
 }
 
 /** Reads ENTITY_KEY_VERSION (default 1) and ENTITY_KEY_ACCEPT (older versions still accepted, comma-separated). */

@@ -20,6 +20,25 @@ describe("entity keys", () => {
     expect(ring.decode("auditor", "Person", person)).toBeNull(); // an internal key is not an auditor's id
   });
 
+  it("answers from its cache exactly as it computes, past the cache's size, and never caches a refusal", () => {
+    const fresh = () => entityKeyring(secret);
+    const ids = Array.from({ length: 40_000 }, (_, i) => `p_${String(i).padStart(22, "0")}`);
+    const once = ids.map((id) => ring.encode("registrar", "Person", id));
+    // Every answer, first or remembered, old generation or new, is the one a new keyring computes.
+    ids.forEach((id, i) => expect(ring.encode("registrar", "Person", id)).toBe(once[i]));
+    const other = fresh();
+    for (const i of [0, 1, 16_383, 16_384, 32_768, 39_999]) {
+      expect(other.encode("registrar", "Person", ids[i]!)).toBe(once[i]);
+      expect(ring.decode("registrar", "Person", once[i]!)).toBe(ids[i]);
+      // What was remembered for one audience and type is no answer for another.
+      expect(ring.decode("auditor", "Person", once[i]!)).toBeNull();
+      expect(ring.decode("registrar", "CheckIn", once[i]!)).toBeNull();
+      const tampered = once[i]!.slice(0, -2) + (once[i]!.at(-2) === "A" ? "B" : "A") + once[i]!.at(-1);
+      expect(ring.decode("registrar", "Person", tampered)).toBeNull();
+      expect(ring.decode("registrar", "Person", tampered)).toBeNull();
+    }
+  });
+
   it("binds the id to its type and refuses a changed byte", () => {
     const swab = ring.encode("auditor", "Swab", "8c1b2f4e-0000-4000-8000-000000000001");
     expect(ring.decode("auditor", "Person", swab)).toBeNull();
