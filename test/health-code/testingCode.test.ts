@@ -49,6 +49,35 @@ describe("testing-code signing and verification (kernel)", () => {
     await verifyTestingCode(code.payload, publicKey, twice);
     expect((await reasonOf(verifyTestingCode(code.payload, publicKey, twice)))?.reason).toBe("TESTING_CODE_REPLAYED");
   });
+
+  test("a code signed with the right key but not shaped as a testing code is refused, as is one outside its life", async () => {
+    const { privateKey, publicKey } = await generateKeyPair("ES256");
+    const now = new Date("2026-03-01T08:00:00Z");
+    const t = Math.floor(now.getTime() / 1000);
+    const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: "ES256" }).sign(privateKey).then((jws) => PREFIX + jws);
+    const good = { sub: "p", jti: "j", iat: t, exp: t + 180, iss: "health-code", aud: "testing-code" };
+    expect(await verifyTestingCode(await sign(good), publicKey, { now })).toMatchObject({ personId: "p", codeId: "j" });
+    expect(await verifyTestingCode(await sign({ ...good, aud: ["other", "testing-code"] }), publicKey, { now })).toMatchObject({ codeId: "j" });
+    for (const claims of [{ ...good, iss: "testing" }, { ...good, aud: "venues" }, { ...good, jti: undefined }, { ...good, sub: 7 }, { ...good, exp: "later" }, { ...good, nbf: t + 60 }]) {
+      expect((await reasonOf(verifyTestingCode(await sign(claims), publicKey, { now })))?.reason).toBe("TESTING_CODE_FORGED");
+    }
+
+    // Five seconds of clock skew are tolerated, not more.
+    expect(await verifyTestingCode(await sign({ ...good, exp: t - 4 }), publicKey, { now })).toMatchObject({ codeId: "j" });
+    expect((await reasonOf(verifyTestingCode(await sign({ ...good, exp: t - 5 }), publicKey, { now })))?.reason).toBe("TESTING_CODE_EXPIRED");
+    // Signed by hand: a header asking for an extension, and claims that are not a JSON object.
+    const { sign: rawSign, KeyObject } = await import("node:crypto");
+    const raw = (header: object, body: string) => {
+      const h = Buffer.from(JSON.stringify(header)).toString("base64url");
+      const b = Buffer.from(body).toString("base64url");
+      return `${PREFIX}${h}.${b}.${rawSign("sha256", Buffer.from(`${h}.${b}`), { key: KeyObject.from(privateKey as never), dsaEncoding: "ieee-p1363" }).toString("base64url")}`;
+    };
+    expect(await verifyTestingCode(raw({ alg: "ES256" }, JSON.stringify(good)), publicKey, { now })).toMatchObject({ codeId: "j" });
+    expect((await reasonOf(verifyTestingCode(raw({ alg: "ES256", crit: ["x"], x: 1 }, JSON.stringify(good)), publicKey, { now })))?.reason).toBe("TESTING_CODE_FORGED");
+    expect((await reasonOf(verifyTestingCode(raw({ alg: "ES256" }, "not json"), publicKey, { now })))?.reason).toBe("TESTING_CODE_MALFORMED");
+    expect((await reasonOf(verifyTestingCode(raw({ alg: "ES256" }, "[1]"), publicKey, { now })))?.reason).toBe("TESTING_CODE_MALFORMED");
+    expect((await reasonOf(verifyTestingCode(raw({ alg: "ES256" }, JSON.stringify(good)) + ".x", publicKey, { now })))?.reason).toBe("TESTING_CODE_MALFORMED");
+  });
 });
 
 describe("testing codes through the graph (embedded mode)", () => {
