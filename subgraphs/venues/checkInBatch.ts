@@ -4,7 +4,8 @@
 // checkInByTestingCode's, item by item (signature, expiry, one register per code, the same code
 // at the same register answers the same check-in); the cost is per batch, not per visitor: one
 // register check, one transaction with one lock statement, one read of earlier uses, one
-// set-based INSERT of the check-ins together with their code uses, one feed hint.
+// set-based INSERT of the check-ins together with their code uses, one feed hint. The transaction
+// runs on the silo's database directly (ctx.sql), not through Prisma.
 import { randomUUID } from "node:crypto";
 import { fail } from "../../kernel/runtime/errors";
 import { testingCodeRefusal, verifyTestingCode, type VerifiedTestingCode } from "../../kernel/testingCode";
@@ -27,6 +28,8 @@ const refusalOf = (err: unknown): BatchRefusal => {
   return { code, reason: typeof e.extensions?.reason === "string" ? e.extensions.reason : null, message: e.message ?? "" };
 };
 
+class RegisterOutOfService extends Error {}
+
 /** Checks in the holders of `scanned` testing codes at the registrar's own register `registerId`. */
 export async function checkInBatch(ctx: VenuesContext, registerId: string, scanned: string[]): Promise<BatchItem[]> {
   if (scanned.length < 1 || scanned.length > BATCH_MAX) {
@@ -44,51 +47,67 @@ export async function checkInBatch(ctx: VenuesContext, registerId: string, scann
   const codeIds = [...new Set(items.flatMap((i) => (i.code ? [i.code.codeId] : [])))].sort();
   const maxRegisters = ctx.services.config.testingCodeMaxRegisters;
 
-  const written = codeIds.length === 0 ? { rows: new Map<string, CheckIn>(), replayed: new Set<string>(), last: undefined as string | undefined } : await ctx.prisma.$transaction(async (tx) => {
+  const written = codeIds.length === 0 ? { rows: new Map<string, CheckIn>(), replayed: new Set<string>(), last: undefined as string | undefined } : await ctx.sql.transaction(async (tx) => {
     // The same per-code locks as checkInByTestingCode, taken in one statement in a fixed order (no deadlock between batches).
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('testing-code:' || c)) FROM unnest(${codeIds}::text[]) AS c ORDER BY c`;
-    const uses = await tx.$queryRaw<Array<{ codeId: string; registerId: string; checkInId: string }>>`
-      SELECT code_id AS "codeId", register_id AS "registerId", check_in_id AS "checkInId" FROM testing_code_use WHERE code_id = ANY(${codeIds}::text[])`;
+    // Lists travel as one JSON parameter (pg and PGlite bind it alike); times as epoch milliseconds.
+    const ids = JSON.stringify(codeIds);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('testing-code:' || c)) FROM jsonb_array_elements_text($1::jsonb) AS c ORDER BY c`, [ids]);
+    const uses = await tx.query<{ codeId: string; registerId: string; checkInId: string }>(
+      `SELECT code_id AS "codeId", register_id AS "registerId", check_in_id AS "checkInId" FROM testing_code_use WHERE code_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      [ids],
+    );
     const usesOf = new Map<string, typeof uses>();
     for (const u of uses) usesOf.set(u.codeId, [...(usesOf.get(u.codeId) ?? []), u]);
     const rows = new Map<string, CheckIn>();
     const replayed = new Set<string>();
     const retries = new Map<string, string>();
     const fresh: VerifiedTestingCode[] = [];
+    const codeOf = new Map(items.flatMap((i) => (i.code ? [[i.code.codeId, i.code] as const] : [])));
     for (const id of codeIds) {
       const earlier = usesOf.get(id) ?? [];
       const retry = earlier.find((u) => u.registerId === register.id);
       if (retry) retries.set(id, retry.checkInId);
       else if (earlier.length >= maxRegisters) replayed.add(id);
-      else fresh.push(items.find((i) => i.code?.codeId === id)!.code!);
+      else fresh.push(codeOf.get(id)!);
     }
     if (retries.size > 0) {
-      const earlier = await tx.checkIn.findMany({ where: { id: { in: [...retries.values()] } } });
+      const earlier = await tx.query<{ id: string; registerId: string; personId: string; atMs: number }>(
+        `SELECT id, register_id AS "registerId", person_id AS "personId", (extract(epoch FROM checked_in_at) * 1000)::float8 AS "atMs"
+         FROM check_in WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify([...retries.values()])],
+      );
       for (const [codeId, checkInId] of retries) {
         const row = earlier.find((c) => c.id === checkInId);
-        if (row) rows.set(codeId, row);
+        if (row) rows.set(codeId, { id: row.id, registerId: row.registerId, personId: row.personId, checkedInAt: new Date(Number(row.atMs)) });
         else replayed.add(codeId); // purged by retention: a code older than its life cannot be scanned anyway
       }
     }
     if (fresh.length > 0) {
-      const ids = fresh.map(() => randomUUID());
+      const newIds = fresh.map(() => randomUUID());
       // One statement: the register still in service, every check-in and every code use.
-      const inserted = await tx.$queryRaw<Array<{ id: string; checkedInAt: Date | string }>>`
-        WITH reg AS (SELECT id FROM register WHERE id = ${register.id} AND status = 'ACTIVE'),
+      const inserted = await tx.query<{ id: string; atMs: number }>(
+        `WITH reg AS (SELECT id FROM register WHERE id = $1 AND status = 'ACTIVE'),
+        x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id text, person text, code text, exp timestamptz)),
         ins AS (
           INSERT INTO check_in (id, register_id, person_id)
-          SELECT x.id, reg.id, x.person FROM unnest(${ids}::text[], ${fresh.map((c) => c.personId)}::text[]) AS x(id, person), reg
+          SELECT x.id, reg.id, x.person FROM x, reg
           RETURNING id, checked_in_at),
         used AS (
           INSERT INTO testing_code_use (code_id, register_id, check_in_id, expires_at)
-          SELECT u.code, reg.id, u.id, u.exp FROM unnest(${fresh.map((c) => c.codeId)}::text[], ${ids}::text[], ${fresh.map((c) => c.expiresAt.toISOString())}::timestamptz[]) AS u(code, id, exp), reg)
-        SELECT id, checked_in_at AS "checkedInAt" FROM ins`;
-      if (inserted.length !== fresh.length) throw refusal(await tx.register.findUnique({ where: { id: register.id } }), null);
-      const at = new Map(inserted.map((r) => [r.id, new Date(r.checkedInAt)]));
-      fresh.forEach((c, i) => rows.set(c.codeId, { id: ids[i]!, registerId: register.id, personId: c.personId, checkedInAt: at.get(ids[i]!)! }));
+          SELECT x.code, reg.id, x.id, x.exp FROM x, reg)
+        SELECT id, (extract(epoch FROM checked_in_at) * 1000)::float8 AS "atMs" FROM ins`,
+        [register.id, JSON.stringify(fresh.map((c, i) => ({ id: newIds[i], person: c.personId, code: c.codeId, exp: c.expiresAt.toISOString() })))],
+      );
+      // The register left service since it was read: nothing is written; refused below, after the rollback.
+      if (inserted.length !== fresh.length) throw new RegisterOutOfService();
+      const at = new Map(inserted.map((r) => [r.id, new Date(Number(r.atMs))]));
+      fresh.forEach((c, i) => rows.set(c.codeId, { id: newIds[i]!, registerId: register.id, personId: c.personId, checkedInAt: at.get(newIds[i]!)! }));
     }
     const last = fresh.length > 0 ? rows.get(fresh[fresh.length - 1]!.codeId)!.id : undefined;
     return { rows, replayed, last };
+  }).catch(async (err: unknown) => {
+    if (err instanceof RegisterOutOfService) throw refusal(await ctx.prisma.register.findUnique({ where: { id: register.id } }), null);
+    throw err;
   });
   if (written.last) {
     // One hint per batch: the feed reads everything new on the register at once.

@@ -2,6 +2,7 @@
 import type { SubgraphContext } from "../../kernel/runtime/subgraphServer";
 import type { HintChannel } from "../../kernel/feed/hints";
 import type { PrismaClient } from "./generated/prisma/client";
+import type { SqlDatabase } from "../../kernel/db/sql";
 import type { Loaders } from "./loaders";
 import type { VenuesConfig } from "./config";
 import type { RegisterCodeKeys } from "./qr/keys";
@@ -22,6 +23,8 @@ export interface VenuesServices {
 
 export interface VenuesContext extends SubgraphContext {
   prisma: PrismaClient;
+  /** The silo's database without Prisma (pg pool or PGlite), for the set-based write of a scanner's batch. */
+  sql: SqlDatabase;
   loaders: Loaders;
   /** Wakes the silo's event relay after a transaction that appended events commits. */
   relay: { notify(): void };
