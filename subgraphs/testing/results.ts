@@ -81,7 +81,11 @@ async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, 
   fresh.forEach((f, k) => {
     const ok = lost === undefined || lost.has(ids[k]!);
     const result: TestResult | undefined = ok ? { id: ids[k]!, tubeId: f.tube.tubeId, outcome: f.outcome, agencyId, recordedBy, recordedAt } : undefined;
-    for (const i of f.indexes) answers[i] = result ? { ...answers[i]!, status: "RECORDED", result } : lostRace(answers[i]!);
+    // The answers classifyUpload made for these items are this call's own: filled in place.
+    for (const i of f.indexes) {
+      if (result) answers[i]!.result = result;
+      else answers[i] = lostRace(answers[i]!);
+    }
   });
   return answers;
 }
