@@ -5,7 +5,7 @@
 // applies the upload (its test_record rows, polled); and status reads through the gateway
 // (`me { healthCode { colour } }`, 8 distinct residents) p50/p99 idle and during the upload.
 // Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
-//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2]
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--profile DIR]
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { Pool } from "pg";
@@ -21,6 +21,7 @@ const arg = (name: string, fallback: number) => {
 const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), DRAIN_SECONDS = arg("drain", 120);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
+const PROFILE = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : undefined;
 const STATUS = `{ me { healthCode { colour } } }`;
 
 /** `n` received tubes of one new box of `siteId`, one swab each (1% of persons cycle); returns their codes. */
@@ -79,7 +80,7 @@ async function readStatus(once: (i: number) => Promise<unknown>, until: () => bo
 }
 
 async function main() {
-  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS });
+  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE });
   // A connection a service drops mid-request has surfaced once as an uncaught 'socket hang up' (under
   // a load average of 12 to 20): say so and still drop this run's databases and keys.
   process.once("uncaughtException", (err) => {

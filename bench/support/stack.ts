@@ -29,7 +29,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string> }): Promise<Stack> {
+export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string }): Promise<Stack> {
   const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
   const keys = { token: randomBytes(32).toString("base64url"), viewer: randomBytes(32).toString("base64url"), pepper: randomBytes(32).toString("base64url") };
   const secrets = { tokenSecret: Buffer.from(keys.token), viewerKey: Buffer.from(keys.viewer), pepper: Buffer.from(keys.pepper) };
@@ -65,11 +65,11 @@ export async function startStack(o: { admin: string; redis: string; residents: n
     // One at a time: the first start migrates and seeds.
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
-      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`)));
+      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
     }
     env.GATEWAY_PORT = String(await freePort());
     const gw = `http://127.0.0.1:${env.GATEWAY_PORT}`;
-    services.push(await startService("gateway", "gateway/index.ts", env, `${gw}/graphql`, answers200(`${gw}/ready`)));
+    services.push(await startService("gateway", "gateway/index.ts", env, `${gw}/graphql`, answers200(`${gw}/ready`), { profileDir: o.profileDir }));
     return { tag, admin, city, secrets, dbs: dbs as Record<Silo, string>, services, gatewayUrl: `${gw}/graphql`, stop };
   } catch (err) {
     await stop();

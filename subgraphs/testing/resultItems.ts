@@ -25,6 +25,7 @@ export type TubeRow = {
 export interface FreshTube { tube: TubeRow; outcome: TestOutcome; indexes: number[] }
 
 const CODE = /^[A-Z0-9-]{1,40}$/;
+const CONTRADICTORY = Symbol("contradictory");
 
 const refusal = (status: ItemStatus, reason: string, message: string) => ({ status, reason, message });
 
@@ -43,28 +44,51 @@ function refusalFor(tube: TubeRow, outcome: TestOutcome, agencyId: string) {
 
 /** Answers every item that can be answered from the read; the rest come back as tubes to record. */
 export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome: TestOutcome }>, tubes: TubeRow[], agencyId: string): { answers: ItemAnswer[]; fresh: FreshTube[] } {
-  const byCode = new Map(tubes.map((t) => [t.code, t]));
-  const outcomes = new Map<string, Set<TestOutcome>>();
-  const codes = inputs.map((i) => i.tubeCode.trim().toUpperCase());
-  codes.forEach((c, i) => (outcomes.get(c) ?? outcomes.set(c, new Set()).get(c)!).add(inputs[i]!.outcome));
+  const byCode = new Map<string, TubeRow>();
+  for (const t of tubes) byCode.set(t.code, t);
+  // Each code's outcome in this upload, or CONTRADICTORY when it is named with two different ones.
+  const n = inputs.length;
+  const codes = new Array<string>(n);
+  const outcomes = new Map<string, TestOutcome | typeof CONTRADICTORY>();
+  for (let i = 0; i < n; i++) {
+    const c = (codes[i] = inputs[i]!.tubeCode.trim().toUpperCase());
+    const seen = outcomes.get(c);
+    if (seen === undefined) outcomes.set(c, inputs[i]!.outcome);
+    else if (seen !== inputs[i]!.outcome) outcomes.set(c, CONTRADICTORY);
+  }
   const fresh = new Map<string, FreshTube>();
-  const answers = inputs.map((input, index): ItemAnswer => {
+  const answers = new Array<ItemAnswer>(n);
+  for (let index = 0; index < n; index++) {
     const tubeCode = codes[index]!;
-    const base = { index, tubeCode };
-    if (!CODE.test(tubeCode)) return { ...base, ...refusal("INVALID", "MALFORMED_CODE", `Item ${index}: a tube code is 1 to 40 letters, digits or dashes.`) };
-    if (outcomes.get(tubeCode)!.size > 1) return { ...base, ...refusal("INVALID", "CONTRADICTORY_DUPLICATE", `Tube ${tubeCode} appears more than once in this upload with different outcomes: fix the upload.`) };
+    const outcome = inputs[index]!.outcome;
+    if (!CODE.test(tubeCode)) {
+      answers[index] = { index, tubeCode, ...refusal("INVALID", "MALFORMED_CODE", `Item ${index}: a tube code is 1 to 40 letters, digits or dashes.`) };
+      continue;
+    }
+    if (outcomes.get(tubeCode) === CONTRADICTORY) {
+      answers[index] = { index, tubeCode, ...refusal("INVALID", "CONTRADICTORY_DUPLICATE", `Tube ${tubeCode} appears more than once in this upload with different outcomes: fix the upload.`) };
+      continue;
+    }
     const tube = byCode.get(tubeCode);
-    if (!tube) return { ...base, ...refusal("NOT_FOUND", "UNKNOWN_TUBE", `No tube has the code ${tubeCode}: the result is kept in your agency's orphan queue (orphanResults) to match to the right tube.`) };
-    const refused = refusalFor(tube, input.outcome, agencyId);
-    if (refused) return { ...base, ...refused };
+    if (!tube) {
+      answers[index] = { index, tubeCode, ...refusal("NOT_FOUND", "UNKNOWN_TUBE", `No tube has the code ${tubeCode}: the result is kept in your agency's orphan queue (orphanResults) to match to the right tube.`) };
+      continue;
+    }
+    const refused = refusalFor(tube, outcome, agencyId);
+    if (refused) {
+      answers[index] = { index, tubeCode, ...refused };
+      continue;
+    }
     if (tube.resultId !== null) {
       const at = tube.recordedAt!;
       const result: TestResult = { id: tube.resultId, tubeId: tube.tubeId, outcome: tube.outcome!, agencyId: tube.resultAgencyId!, recordedBy: tube.resultBy, recordedAt: at instanceof Date ? at : new Date(at) };
-      return { ...base, status: "UNCHANGED", result };
+      answers[index] = { index, tubeCode, status: "UNCHANGED", result };
+      continue;
     }
-    const entry = fresh.get(tubeCode) ?? fresh.set(tubeCode, { tube, outcome: input.outcome, indexes: [] }).get(tubeCode)!;
+    let entry = fresh.get(tubeCode);
+    if (!entry) fresh.set(tubeCode, (entry = { tube, outcome, indexes: [] }));
     entry.indexes.push(index);
-    return { ...base, status: "RECORDED" };
-  });
+    answers[index] = { index, tubeCode, status: "RECORDED" };
+  }
   return { answers, fresh: [...fresh.values()] };
 }

@@ -13,6 +13,8 @@ import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { PrismaClient } from "../../subgraphs/testing/generated/prisma/client";
 import { seedTesting } from "../../subgraphs/testing/seed";
 import { recordResult, recordResults } from "../../subgraphs/testing/results";
+import { RECORD_RESULTS_SQL } from "../../subgraphs/testing/events/resultRecorded";
+import type { Sql, SqlDatabase } from "../../kernel/db/sql";
 import { createTestDatabase, MODES } from "../support/services";
 
 const BULK = 1200;
@@ -146,5 +148,41 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect(single.tubeId).toBe(bulkCodes[3]);
     expect(single.recordedAt).toBeInstanceOf(Date);
     expect(await results()).toBe(before.results + fresh.length);
+  });
+
+  test("a result that appears between the upload's read and its write is never overwritten: that item is ALREADY_RESULTED, the others commit", async () => {
+    const box = await prisma.transportBox.create({ data: { code: "B-RACE", siteId: city.sites[0]!.id } });
+    const codes = ["T-RACE-1", "T-RACE-2", "T-RACE-3"];
+    await prisma.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1, status: "RECEIVED" as const })) });
+    await prisma.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: `p-race-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
+    const before = await events();
+    // A writer outside the tubes' lock records T-RACE-2 just before the upload's write.
+    const racing: SqlDatabase = {
+      query: (text, params) => db.sql.query(text, params),
+      transaction: (fn) =>
+        db.sql.transaction((tx) => {
+          const inner: Sql = {
+            async query<T>(text: string, params?: unknown[]) {
+              if (text === RECORD_RESULTS_SQL) await tx.query(`INSERT INTO test_result (id, tube_id, outcome, agency_id) VALUES ('r-race', 'T-RACE-2', 'POSITIVE', $1)`, [agencyId]);
+              return tx.query<T>(text, params);
+            },
+          };
+          return fn(inner);
+        }),
+    };
+    const answer = await recordResults(prisma, agencyId, codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" as const })), undefined, null, racing);
+    expect(answer).toMatchObject({ recorded: 2, unchanged: 0, refused: 1 });
+    expect(answer.items.map((i) => [i.tubeCode, i.status, i.reason ?? null])).toEqual([
+      ["T-RACE-1", "RECORDED", null],
+      ["T-RACE-2", "CONFLICT", "ALREADY_RESULTED"],
+      ["T-RACE-3", "RECORDED", null],
+    ]);
+    expect((await prisma.testResult.findUnique({ where: { tubeId: "T-RACE-2" } }))!.outcome).toBe("POSITIVE");
+    // Each recorded item's answer is the stored row, time included.
+    for (const item of answer.items.filter((i) => i.status === "RECORDED")) {
+      const stored = (await prisma.testResult.findUnique({ where: { tubeId: item.tubeCode } }))!;
+      expect(item.result).toMatchObject({ id: stored.id, outcome: "NEGATIVE", agencyId, recordedAt: stored.recordedAt });
+    }
+    expect(await events()).toBe(before + 2);
   });
 });

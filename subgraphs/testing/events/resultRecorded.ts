@@ -20,10 +20,13 @@ const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The set-based write of results.ts, one statement: $1 a JSON array of { id, tubeId, outcome } (tubes
- * locked and checked by the caller), $2 the agency, $3 who recorded, $4 tubes per event. Inserts the
- * results (a tube that has one already is skipped: never overwritten), moves their tubes to
- * RESULTED, and appends ResultsRecorded outbox rows built from the swab table. The aggregate is
- * "results:" and the chunk's first tube id (never an ID number). Returns the tubes recorded and when.
+ * locked and checked by the caller), $2 the agency, $3 who recorded, $4 tubes per event, $5 the
+ * outbox channel. Inserts the results (a tube that has one already is skipped: never overwritten),
+ * moves their tubes to RESULTED, and appends ResultsRecorded outbox rows built from the swab table.
+ * The aggregate is "results:" and the chunk's first tube id (never an ID number). Answers one row:
+ * how many results were inserted and when (recorded_at is the transaction's time, the same for
+ * every row), and notifies $5 when any was (delivered at commit): not 10,000 rows back to the
+ * caller for a clean upload.
  */
 export const RECORD_RESULTS_SQL = `
 WITH n AS (
@@ -50,4 +53,6 @@ WITH n AS (
     FROM items GROUP BY chunk
   RETURNING id
 )
-SELECT tube_id AS "tubeId", (extract(epoch FROM recorded_at) * 1000)::float8 AS "recordedMs" FROM ins`;
+SELECT count(*)::int AS recorded, (extract(epoch FROM min(recorded_at)) * 1000)::float8 AS "recordedMs",
+       CASE WHEN count(*) > 0 THEN (SELECT count(*) FROM pg_notify($5::text, ''))::int ELSE 0 END AS notified
+  FROM ins`;
