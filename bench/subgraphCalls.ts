@@ -1,17 +1,15 @@
-// `npx tsx bench/subgraphCalls.ts [--baseline DIR] [--rounds 3] [--seconds 3]`: what one subgraph
+// `npx tsx bench/subgraphCalls.ts [--baseline DIR] [--rounds 5] [--seconds 3]`: what one subgraph
 // call costs the subgraph, measured on the services-mode stack (bench/support/stack.ts) with the
 // gateway left idle. Per silo that the resident query reaches (health-code, testing, venues), two
 // calls straight to the subgraph with a valid Viewer header and eight distinct residents:
 //   - "fixed": `_entities { ... on Person { id } }`, which reads nothing: the HTTP bridge, Apollo
 //     Server's pipeline, context, Viewer header, plugins and the response, and nothing else;
 //   - "resident": the silo's part of the resident query (what the gateway's plan asks of it).
-// Per variant: CPU ms per request of the silo's process (from /proc) and SQL statements per
-// request (committed transactions of the silo's database in pg_stat_database; every read is one
-// autocommit statement). With --baseline DIR a second set of the three silos from another
+// Per variant: CPU ms per request of the silo's process (from /proc); the statements each call
+// sends are pinned by test/health-code/statusReadPath.test.ts and test/unit/loaders.test.ts. With --baseline DIR a second set of the three silos from another
 // checkout serves the same databases in the same interleaved rounds (`<silo>@base`): compare the
 // ratios of one run, and swap the positions (`--root`) to cancel the position's bias.
 // Prints a table and one JSON line; asserts nothing.
-import { Pool } from "pg";
 import { signViewerHeader, VIEWER_HEADER } from "../kernel/auth/viewerHeader";
 import { envPrefix, type Silo } from "../kernel/config/silos";
 import { freePort, startStack } from "./support/stack";
@@ -22,9 +20,11 @@ const argText = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const ROUNDS = Number(argText("rounds") ?? 3), SECONDS = Number(argText("seconds") ?? 3), CONCURRENCY = Number(argText("concurrency") ?? 8);
+const ROUNDS = Number(argText("rounds") ?? 5), SECONDS = Number(argText("seconds") ?? 3), CONCURRENCY = Number(argText("concurrency") ?? 8);
 const BASELINE = argText("baseline");
 const ROOT = argText("root");
+/** Starts the --root and --baseline silos with --cpu-prof into this directory. */
+const PROFILE = argText("profile");
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -42,7 +42,6 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 async function main() {
   const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: 300 });
   const extra: Service[] = [];
-  const pools = new Map<string, Pool>();
   try {
     // The stack's own silos run from this checkout; --root runs them from another instead, as a second set.
     const sets: Array<{ suffix: string; root?: string }> = [{ suffix: "" }];
@@ -51,7 +50,7 @@ async function main() {
       for (const silo of SILOS_REACHED) {
         const port = await freePort();
         const base = `http://127.0.0.1:${port}`;
-        extra.push(await startService(`${silo}${set.suffix}`, `subgraphs/${silo}/index.ts`, { ...stack.env, SEED_DEMO: "", [`${envPrefix(silo)}_PORT`]: String(port) }, `${base}/graphql`, answers200(`${base}/ready`), { root: set.root }));
+        extra.push(await startService(`${silo}${set.suffix}`, `subgraphs/${silo}/index.ts`, { ...stack.env, SEED_DEMO: "", [`${envPrefix(silo)}_PORT`]: String(port) }, `${base}/graphql`, answers200(`${base}/ready`), { root: set.root, profileDir: PROFILE }));
       }
       sets.push(set);
     }
@@ -61,14 +60,6 @@ async function main() {
     const pid = (name: string) => services.find((s) => s.name === name)!.proc.pid!;
     const residents = stack.city.residents.filter((r) => stack.city.swabs.some((s) => s.personId === r.personId) && stack.city.checkIns.some((c) => c.personId === r.personId)).slice(0, 8);
     const headers = await Promise.all(residents.map((r) => signViewerHeader({ role: "RESIDENT", subject: r.personId }, stack.secrets.viewerKey, 3600)));
-    for (const silo of SILOS_REACHED) pools.set(silo, new Pool({ connectionString: stack.dbs[silo], max: 1 }));
-    const commits = async (silo: Silo) => {
-      // pg_stat_database is updated when a backend reports; force this backend's view to be fresh.
-      const pool = pools.get(silo)!;
-      await pool.query("SELECT pg_stat_clear_snapshot()");
-      const { rows } = await pool.query<{ n: string }>("SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()");
-      return Number(rows[0]!.n);
-    };
     const call = (name: string, silo: string, fields: string) => (i: number) => {
       const r = residents[i % residents.length]!;
       const rep: Record<string, unknown> = { __typename: "Person", id: r.personId };
@@ -85,32 +76,29 @@ async function main() {
       }
     }
     for (const v of variants) await drive(v.once, 1, CONCURRENCY); // warm-up
-    const results = new Map<string, Array<{ cpuMs: number; statements: number; rps: number }>>();
+    const results = new Map<string, Array<{ cpuMs: number; rps: number }>>();
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < variants.length; k++) {
         const v = variants[(k + round) % variants.length]!;
-        await new Promise((r) => setTimeout(r, 300)); // let the stats collector settle
-        const c0 = cpuSeconds(pid(v.process)), s0 = await commits(v.silo);
+        const c0 = cpuSeconds(pid(v.process));
         const run = await drive(v.once, SECONDS, CONCURRENCY);
-        await new Promise((r) => setTimeout(r, 1_500)); // backends report their statistics at most once a second
-        const c1 = cpuSeconds(pid(v.process)), s1 = await commits(v.silo);
+        const c1 = cpuSeconds(pid(v.process));
         const n = Math.max(1, run.requests);
-        // The statements of the two look-ups above (and the relay's idle fallback poll) are in the count too: small against thousands of requests.
         const list = results.get(v.name) ?? [];
-        list.push({ cpuMs: ((c1 - c0) * 1000) / n, statements: (s1 - s0) / n, rps: run.requests / run.seconds });
+        list.push({ cpuMs: ((c1 - c0) * 1000) / n, rps: run.requests / run.seconds });
         results.set(v.name, list);
         if (run.errors) console.error(`${v.name}: ${run.errors} errors, first: ${run.firstError}`);
       }
     }
     const { loadavg } = await import("node:os");
     console.log(`subgraph calls, ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONCURRENCY} in flight, 8 distinct residents; load average ${loadavg().map(r2).join(" ")}`);
-    console.log("| variant | req/s median | CPU ms/request median [min-max] | SQL statements/request |\n| --- | --- | --- | --- |");
+    console.log("| variant | req/s median | CPU ms/request median [min-max] |\n| --- | --- | --- |");
     const out: Record<string, unknown> = {};
     for (const v of variants) {
       const rs = results.get(v.name)!;
       const cpu = rs.map((x) => x.cpuMs);
-      out[v.name] = { rps: r2(median(rs.map((x) => x.rps))), cpuMs: r2(median(cpu)), cpuMin: r2(Math.min(...cpu)), cpuMax: r2(Math.max(...cpu)), statements: r2(median(rs.map((x) => x.statements))) };
-      console.log(`| ${v.name} | ${r2(median(rs.map((x) => x.rps)))} | ${r2(median(cpu))} [${r2(Math.min(...cpu))}-${r2(Math.max(...cpu))}] | ${r2(median(rs.map((x) => x.statements)))} |`);
+      out[v.name] = { rps: r2(median(rs.map((x) => x.rps))), cpuMs: r2(median(cpu)), cpuMin: r2(Math.min(...cpu)), cpuMax: r2(Math.max(...cpu)) };
+      console.log(`| ${v.name} | ${r2(median(rs.map((x) => x.rps)))} | ${r2(median(cpu))} [${r2(Math.min(...cpu))}-${r2(Math.max(...cpu))}] |`);
     }
     if (sets.length > 1) {
       for (const silo of SILOS_REACHED) for (const kind of ["fixed", "resident"]) {
@@ -120,7 +108,6 @@ async function main() {
     }
     console.log(JSON.stringify({ loadAverage: loadavg().map(r2), rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, baseline: BASELINE ?? null, root: ROOT ?? null, results: out }));
   } finally {
-    for (const p of pools.values()) await p.end();
     await stopServices(extra);
     await stack.stop();
     closeAgent();
