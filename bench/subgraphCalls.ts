@@ -25,6 +25,8 @@ const BASELINE = argText("baseline");
 const ROOT = argText("root");
 /** Starts the --root and --baseline silos with --cpu-prof into this directory. */
 const PROFILE = argText("profile");
+/** Which calls to measure: fixed, resident or both (default). */
+const KINDS = (argText("kinds") ?? "fixed,resident").split(",");
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -71,8 +73,8 @@ async function main() {
     for (const silo of SILOS_REACHED) {
       for (const set of sets) {
         const proc = `${silo}${set.suffix}`;
-        variants.push({ name: `${proc} fixed`, silo, process: proc, kind: "fixed", once: call(proc, silo, "id") });
-        variants.push({ name: `${proc} resident`, silo, process: proc, kind: "resident", once: call(proc, silo, RESIDENT_FIELDS[silo]!) });
+        if (KINDS.includes("fixed")) variants.push({ name: `${proc} fixed`, silo, process: proc, kind: "fixed", once: call(proc, silo, "id") });
+        if (KINDS.includes("resident")) variants.push({ name: `${proc} resident`, silo, process: proc, kind: "resident", once: call(proc, silo, RESIDENT_FIELDS[silo]!) });
       }
     }
     for (const v of variants) await drive(v.once, 1, CONCURRENCY); // warm-up
@@ -101,7 +103,7 @@ async function main() {
       console.log(`| ${v.name} | ${r2(median(rs.map((x) => x.rps)))} | ${r2(median(cpu))} [${r2(Math.min(...cpu))}-${r2(Math.max(...cpu))}] |`);
     }
     if (sets.length > 1) {
-      for (const silo of SILOS_REACHED) for (const kind of ["fixed", "resident"]) {
+      for (const silo of SILOS_REACHED) for (const kind of KINDS) {
         const [a, b] = sets.map((s) => (out[`${silo}${s.suffix} ${kind}`] as { cpuMs: number }).cpuMs);
         console.log(`${silo} ${kind}: CPU ${sets[0]!.suffix || "this"} / ${sets[1]!.suffix} = ${r2(a! / b!)}`);
       }
