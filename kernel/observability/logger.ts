@@ -21,22 +21,10 @@ function build(options: LoggingOptions = {}, redact = true): Logger {
 }
 
 let root: Logger = build();
-
-/**
- * Where access-log lines go by default: stdout through a buffer written once it holds 4 KiB, and
- * at least every second, instead of one write system call per request (a sixth of a subgraph's
- * CPU for a call that reads nothing). The buffer is written out when the process exits (pino
- * registers that for an asynchronous destination); a killed process may lose its last second of
- * access lines. Error and warning lines (the root logger) stay synchronous.
- */
-function bufferedStdout(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1_000 });
-}
-
-// The access log's own root: same level, no redaction pass. Its lines are built by
-// kernel/http/serve.ts from fixed fields only (request id, method, route label, status, time,
+// The access log's own root: same level and destination, no redaction pass. Its lines are built
+// by kernel/http/serve.ts from fixed fields only (request id, method, route label, status, time,
 // size), none of which can hold personal data, so the per-line redaction walk is skipped.
-let accessRoot: Logger = build({ destination: process.env.JEST_WORKER_ID ? undefined : bufferedStdout() }, false);
+let accessRoot: Logger = build({}, false);
 
 /** Replaces the process's root logger (tests capture logs this way); loggers made later use it. */
 export function configureLogging(options: LoggingOptions): void {
