@@ -58,7 +58,7 @@ async function main() {
     const visitor = city.checkIns[0]!.personId;
     const ops: Record<string, () => Promise<unknown>> = {
       "latest test, old (include chain, 50 rows)": () => testing.swab.findMany({ where: { personId: { in: [person] } }, include: { tube: { include: { result: true, box: true } } }, orderBy: { swabbedAt: "desc" } }),
-      "latest test, new (one LATERAL, 1 row)": () => loadPersonTests(testing, [person], 1),
+      "latest test, new (one LATERAL, 1 row)": () => loadPersonTests(tdb.sql, [person], 1),
       "checkIns(last:3)+venue, old (window 100, register, venue)": async () => {
         const rows = await venues.$queryRawUnsafe<Array<{ register_id: string }>>(
           `SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY person_id ORDER BY checked_in_at DESC, id DESC) rn FROM check_in c WHERE person_id IN ($1)) l WHERE rn <= 100 ORDER BY checked_in_at DESC, id DESC`,
@@ -67,7 +67,7 @@ async function main() {
         const regs = await venues.register.findMany({ where: { id: { in: rows.slice(0, 3).map((r) => r.register_id) } } });
         await venues.venue.findMany({ where: { id: { in: regs.map((r) => r.venueId) } } });
       },
-      "checkIns(last:3)+venue, new (one LATERAL with joins)": () => latestCheckIns(venues, "person_id", [visitor], 3),
+      "checkIns(last:3)+venue, new (one LATERAL with joins)": () => latestCheckIns(vdb.sql, "person_id", [visitor], 3),
     };
     const results: Record<string, { wallMs: number[]; cpuMs: number[] }> = {};
     for (const op of Object.values(ops)) await measure(op, 20);

@@ -26,6 +26,8 @@ export interface Stack {
   dbs: Record<Silo, string>;
   services: Service[];
   gatewayUrl: string;
+  /** The environment the services were started with (databases, ports, keys, Redis prefix). */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ export async function startStack(o: { admin: string; redis: string; residents: n
     env.GATEWAY_PORT = String(await freePort());
     const gw = `http://127.0.0.1:${env.GATEWAY_PORT}`;
     services.push(await startService("gateway", "gateway/index.ts", env, `${gw}/graphql`, answers200(`${gw}/ready`), { profileDir: o.profileDir }));
-    return { tag, admin, city, secrets, dbs: dbs as Record<Silo, string>, services, gatewayUrl: `${gw}/graphql`, stop };
+    return { tag, admin, city, secrets, dbs: dbs as Record<Silo, string>, services, gatewayUrl: `${gw}/graphql`, env, stop };
   } catch (err) {
     await stop();
     throw err;

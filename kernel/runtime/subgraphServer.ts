@@ -2,7 +2,7 @@
 // disclosed per viewer, a context whose Viewer comes only from the gateway-signed header.
 import type { IncomingMessage } from "node:http";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { GraphQLError, parse, type GraphQLSchema } from "graphql";
@@ -61,6 +61,9 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
     schema: buildSchema(def),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // Installed by default, the cache-control plugin wraps every field's resolver to collect
+      // cache hints; nothing here sets or reads them (the gateway answers POSTs, never cached).
+      ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin<C>(obs.metrics, obs.log),
       errorBoundaryPlugin<C>(def.name, (record) => obs.log.error(record, String(record.msg ?? "internal error"))),
       {
@@ -94,6 +97,10 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
     ],
     includeStacktraceInErrorResponses: process.env.NODE_ENV === "development",
     formatError: publicError,
+    // A subgraph answers only requests that carry the gateway-signed Viewer header: a browser
+    // cannot add it to a cross-site request, and no cookie authenticates anything here, so
+    // Apollo's CSRF check (a content-type parse per request) protects nothing.
+    csrfPrevention: false,
   });
   attachObservability(server, obs);
   return server;

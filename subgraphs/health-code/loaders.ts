@@ -3,6 +3,8 @@ import DataLoader from "dataloader";
 import type { ClearingStep, PrismaClient, ProxyBinding, Resident, StatusCause, StatusChange, TestRecord, Vaccination } from "./generated/prisma/client";
 import type { Viewer } from "../../kernel/auth/viewer";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
+import { prismaSql, type Sql } from "../../kernel/db/sql";
+import { readOpenCauses, readResidents } from "./hotReads";
 
 export interface Loaders {
   resident: DataLoader<string, Resident | null>;
@@ -20,14 +22,15 @@ export interface Loaders {
   vaccinations: DataLoader<string, Vaccination[]>;
 }
 
-/** Creates this request's loaders. */
-export function createLoaders(prisma: PrismaClient, viewer: Viewer): Loaders {
+/**
+ * Creates this request's loaders. `sql` is the silo database's own seam (a pg pool in services
+ * mode): the status look-up's two reads go through it rather than through Prisma (hotReads.ts).
+ */
+export function createLoaders(prisma: PrismaClient, viewer: Viewer, sql: Sql = prismaSql(prisma)): Loaders {
   const guardianId = viewer.role === "GUARDIAN" ? viewer.subject : undefined;
   return {
-    resident: new DataLoader(async (ids) => byKey(ids, await prisma.resident.findMany({ where: { personId: { in: [...ids] } } }), (r) => r.personId)),
-    openCauses: new DataLoader(async (ids) =>
-      groupByKey(ids, await prisma.statusCause.findMany({ where: { personId: { in: [...ids] }, clearedAt: null }, orderBy: { raisedAt: "asc" } }), (c) => c.personId),
-    ),
+    resident: new DataLoader(async (ids) => byKey(ids, await readResidents(sql, ids), (r) => r.personId)),
+    openCauses: new DataLoader(async (ids) => groupByKey(ids, await readOpenCauses(sql, ids), (c) => c.personId)),
     cause: new DataLoader(async (ids) => byKey(ids, await prisma.statusCause.findMany({ where: { id: { in: [...ids] } } }), (c) => c.id)),
     verifiedWard: new DataLoader(async (ids) =>
       guardianId === undefined

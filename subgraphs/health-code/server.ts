@@ -59,7 +59,7 @@ export function createHealthCode(deps: SiloDeps): SiloInstance<HealthCodeContext
   return {
     server,
     context: (viewer) => ({
-      viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma, viewer), relay: deps.relay,
+      viewer, disclosure: deps.disclosure, openCase, prisma, loaders: createLoaders(prisma, viewer, deps.db.sql), relay: deps.relay,
       testingCodeKeys, pepper: deps.secrets.pepper, faceVerifier, notifier,
     }),
     // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.

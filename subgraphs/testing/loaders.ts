@@ -3,6 +3,7 @@ import DataLoader from "dataloader";
 import type { Agency, CustodyStep, PrismaClient, SampleTube, SamplingSite, Swab, TestResult, TransportBox } from "./generated/prisma/client";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
 import { loadPersonTests, type PersonTests } from "./personTests";
+import { prismaSql, type Sql } from "../../kernel/db/sql";
 
 /** The most of a person's recent swabs one list returns; `last` is clamped to 1..PERSON_TESTS_CAP. */
 export const PERSON_TESTS_CAP = 50;
@@ -30,13 +31,13 @@ export interface Loaders {
 }
 
 /** Creates this request's loaders. */
-export function createLoaders(prisma: PrismaClient): Loaders {
+export function createLoaders(prisma: PrismaClient, sql: Sql = prismaSql(prisma)): Loaders {
   const ids = (keys: readonly string[]) => ({ in: [...keys] });
   const byLast = new Map<number, DataLoader<string, PersonTests>>();
   const personTests = (last: number) => {
     const n = clampTests(last);
     let loader = byLast.get(n);
-    if (!loader) byLast.set(n, (loader = new DataLoader((keys) => loadPersonTests(prisma, keys, n))));
+    if (!loader) byLast.set(n, (loader = new DataLoader((keys) => loadPersonTests(sql, keys, n))));
     return loader;
   };
   return {

@@ -2,8 +2,12 @@
 // result, for many persons in one statement. The resident query asks for `latestTest` and (for
 // the health-code silo's @requires) `latestNegativeResultAt`: both come from this one read, where
 // Prisma's nested include made a chain of four (swab → tube → result, box). A LATERAL subquery
-// per person walks the (person_id, swabbed_at) index and stops after `last` rows.
-import type { PrismaClient, Swab, TestOutcome } from "./generated/prisma/client";
+// per person walks the (person_id, swabbed_at) index and stops after `last` rows. It runs on every
+// resident query, so it goes through the kernel's SQL seam (no Prisma per-query work) as a named
+// statement each pooled connection prepares once; timestamps (stored without a zone, meaning UTC)
+// are read AT TIME ZONE 'UTC' so the driver never reads them in the process's local zone.
+import type { Swab, TestOutcome } from "./generated/prisma/client";
+import type { Sql } from "../../kernel/db/sql";
 
 /** One of a person's swabs with what a person's test view needs. */
 export type PersonSwab = Swab & { siteId: string; outcome: TestOutcome | null; recordedAt: Date | null };
@@ -26,13 +30,12 @@ type Row = Omit<PersonSwab, "id" | "swabbedAt" | "recordedAt"> & {
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 /** The latest `last` swabs and the latest negative result time of each person, in key order. */
-export async function loadPersonTests(prisma: PrismaClient, keys: readonly string[], last: number): Promise<PersonTests[]> {
-  const rows = await prisma.$queryRaw<Row[]>`
-    SELECT k.key, n.at AS "latestNegativeAt",
+const PERSON_TESTS = `
+    SELECT k.key, (n.at AT TIME ZONE 'UTC') AS "latestNegativeAt",
            s.id, s.tube_id AS "tubeId", s.person_id AS "personId", s.document_type AS "documentType",
-           s.document_masked AS "documentMasked", s.phone, s.sampler_id AS "samplerId", s.swabbed_at AS "swabbedAt",
-           s.site_id AS "siteId", s.outcome::text AS "outcome", s.recorded_at AS "recordedAt"
-    FROM unnest(${[...keys]}::text[]) WITH ORDINALITY AS k(key, ord)
+           s.document_masked AS "documentMasked", s.phone, s.sampler_id AS "samplerId", (s.swabbed_at AT TIME ZONE 'UTC') AS "swabbedAt",
+           s.site_id AS "siteId", s.outcome::text AS "outcome", (s.recorded_at AT TIME ZONE 'UTC') AS "recordedAt"
+    FROM unnest($1::text[]) WITH ORDINALITY AS k(key, ord)
     LEFT JOIN LATERAL (
       SELECT max(r.recorded_at) AS at FROM swab sw JOIN test_result r ON r.tube_id = sw.tube_id
       WHERE sw.person_id = k.key AND r.outcome = 'NEGATIVE'
@@ -44,9 +47,13 @@ export async function loadPersonTests(prisma: PrismaClient, keys: readonly strin
       JOIN transport_box b ON b.id = t.box_id
       LEFT JOIN test_result r ON r.tube_id = sw.tube_id
       WHERE sw.person_id = k.key
-      ORDER BY sw.swabbed_at DESC, sw.id DESC LIMIT ${last}
+      ORDER BY sw.swabbed_at DESC, sw.id DESC LIMIT $2
     ) s ON true
     ORDER BY k.ord, s.swabbed_at DESC, s.id DESC`;
+
+/** The latest `last` swabs and the latest negative result time of each person, in key order. */
+export async function loadPersonTests(sql: Sql, keys: readonly string[], last: number): Promise<PersonTests[]> {
+  const rows = await sql.query<Row>(PERSON_TESTS, [[...keys], last], { name: "testing_person_tests" });
   const byKey = new Map<string, PersonTests>();
   for (const r of rows) {
     let entry = byKey.get(r.key);

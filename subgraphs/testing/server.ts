@@ -60,7 +60,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
   });
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, sql: deps.db.sql, loaders: createLoaders(prisma), pepper: deps.secrets.pepper, relay: deps.relay, codes, negativeWindowHours, enforceBindings, numbers }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, openCase, prisma, sql: deps.db.sql, loaders: createLoaders(prisma, deps.db.sql), pepper: deps.secrets.pepper, relay: deps.relay, codes, negativeWindowHours, enforceBindings, numbers }),
     // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
     seed: async (city) => {
       await seedDemoCase(prismaSql(prisma));

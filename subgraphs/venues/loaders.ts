@@ -3,6 +3,7 @@ import DataLoader from "dataloader";
 import type { CheckIn, PrismaClient, Register, Venue } from "./generated/prisma/client";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
 import { latestCheckIns } from "./checkInLists";
+import { prismaSql, type Sql } from "../../kernel/db/sql";
 
 /** The most check-ins one list returns (per person or per register); `last` is clamped to 1..CHECK_IN_CAP. */
 export const CHECK_IN_CAP = 100;
@@ -25,7 +26,7 @@ export interface Loaders {
 }
 
 /** Creates this request's loaders. */
-export function createLoaders(prisma: PrismaClient): Loaders {
+export function createLoaders(prisma: PrismaClient, sql: Sql = prismaSql(prisma)): Loaders {
   const byLast = new Map<string, DataLoader<string, CheckIn[]>>();
   // One loader per (column, last): keys asked with the same `last` in one tick are one statement.
   const checkIns = (column: "person_id" | "register_id", last: number) => {
@@ -34,7 +35,7 @@ export function createLoaders(prisma: PrismaClient): Loaders {
     let loader = byLast.get(name);
     if (!loader) {
       loader = new DataLoader(async (keys) => {
-        const { lists, registers, venues } = await latestCheckIns(prisma, column, keys, n);
+        const { lists, registers, venues } = await latestCheckIns(sql, column, keys, n);
         for (const r of registers) loaders.register.prime(r.id, r);
         for (const v of venues) loaders.venue.prime(v.id, v);
         return lists;

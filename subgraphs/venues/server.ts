@@ -62,7 +62,7 @@ export function createVenues(deps: SiloDeps, options: VenuesOptions = {}): SiloI
   const stopPurge = schedulePurge(prisma, config.retentionDays, config.purgeIntervalMinutes, (err) => console.warn("venues: retention purge failed; it runs again at the next interval", err instanceof Error ? err.message : err));
   return {
     server,
-    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, sql: deps.db.sql, loaders: createLoaders(prisma), relay: deps.relay, services, openCase }),
+    context: (viewer) => ({ viewer, disclosure: deps.disclosure, prisma, sql: deps.db.sql, loaders: createLoaders(prisma, deps.db.sql), relay: deps.relay, services, openCase }),
     // The demo case is seeded in each silo that checks purposes, so no demo request races the replica.
     seed: async (city) => {
       await seedDemoCase(prismaSql(prisma));

@@ -1,5 +1,5 @@
 // Per-request DataLoaders batch child lists: ten persons' latest tests (testing silo, one SQL
-// statement with a per-person limit) or open causes (health-code silo, one findMany over the ten
+// statement with a per-person limit) or open causes (health-code silo, one statement over the ten
 // ids) asked for in one tick cost the same statements as one person (no N+1), each list in its
 // key's place.
 import { randomBytes } from "node:crypto";
@@ -12,6 +12,8 @@ import { createLoaders as testingLoaders, PERSON_TESTS_CAP } from "../../subgrap
 import { createLoaders as healthCodeLoaders } from "../../subgraphs/health-code/loaders";
 import { seedTesting } from "../../subgraphs/testing/seed";
 import { seedHealthCode } from "../../subgraphs/health-code/seed";
+import type { Sql } from "../../kernel/db/sql";
+import { createTestDatabase, MODES } from "../support/services";
 
 const migrationsDir = (silo: string) => join(__dirname, "..", "..", "subgraphs", silo, "prisma", "migrations");
 const DAY = 86_400_000;
@@ -113,16 +115,25 @@ describe("testing silo loaders", () => {
   });
 });
 
-describe("health-code silo loaders", () => {
+// The status look-up's two reads go through the silo's SQL seam (hotReads.ts), on PGlite and, with
+// TEST_DATABASE_URL, on PostgreSQL; their rows must equal Prisma's, dates included, in a process
+// whose local zone is not UTC (timestamps are stored without a zone and mean UTC).
+describe.each(MODES)("health-code silo loaders (%s)", (mode) => {
   let db: SiloDatabase;
   let prisma: HealthCodeClient;
   let city: DemoCity;
-  let sql: { count: number };
+  let counted: Sql;
+  let statements = 0;
+  let drop: (() => Promise<void>) | undefined;
+  const zone = process.env.TZ;
 
   beforeAll(async () => {
-    db = await openSiloDatabase({ migrationsDir: migrationsDir("health-code") });
-    prisma = new HealthCodeClient({ adapter: db.adapter, log: [{ emit: "event", level: "query" }] });
-    sql = sqlCounter(prisma);
+    process.env.TZ = "Asia/Shanghai";
+    const target = mode === "services" ? await createTestDatabase("hc_loaders") : undefined;
+    drop = target?.drop;
+    db = await openSiloDatabase({ url: target?.url, migrationsDir: migrationsDir("health-code") });
+    counted = { query: (text, params, options) => ((statements += 1), db.sql.query(text, params, options)) };
+    prisma = new HealthCodeClient({ adapter: db.adapter });
     city = buildCity(randomBytes(32), 40);
     expect(await seedHealthCode(prisma, city)).toBe(true);
     expect(city.causes.length).toBeGreaterThan(1);
@@ -136,51 +147,52 @@ describe("health-code silo loaders", () => {
         { personId: uncaused.personId, kind: "POPUP_MEDICINE", detail: "cleared", raisedAt: new Date(Date.now() - 9 * DAY), clearedAt: new Date(), clearedReason: "test" },
       ],
     });
+    await prisma.resident.update({ where: { personId: first!.personId }, data: { updatedAt: new Date("2026-11-20T23:30:00.123Z") } });
   });
   afterAll(async () => {
+    process.env.TZ = zone;
     await prisma?.$disconnect();
     await db?.close();
+    await drop?.();
   });
 
-  afterEach(() => {
-    jest.restoreAllMocks();
-  });
-
-  test("ten persons' open causes loaded in one tick are one findMany over the ten ids, lists in key order", async () => {
+  test("ten persons' open causes loaded in one tick are one statement over the ten ids, lists in key order, rows as Prisma reads them", async () => {
     const persons = tenPersons(city, new Set(city.causes.map((c) => c.personId)));
-    const findMany = jest.spyOn(prisma.statusCause, "findMany");
-    const loaders = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" });
+    const loaders = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" }, counted);
 
-    const before = sql.count;
+    const before = statements;
     const lists = await Promise.all(persons.map((id) => loaders.openCauses.load(id)));
-    const statementsForTen = sql.count - before;
+    expect(statements - before).toBe(1);
 
-    expect(findMany).toHaveBeenCalledTimes(1);
-    const args = findMany.mock.calls[0]![0] as { where: { personId: { in: string[] } } };
-    expect(args.where.personId.in).toEqual(persons);
-
-    const open = await prisma.statusCause.findMany({ where: { personId: { in: persons }, clearedAt: null }, orderBy: { raisedAt: "asc" } });
+    const open = await prisma.statusCause.findMany({ where: { personId: { in: persons }, clearedAt: null }, orderBy: [{ raisedAt: "asc" }, { id: "asc" }] });
     lists.forEach((list, i) => {
-      expect(list.map((c) => c.id)).toEqual(open.filter((c) => c.personId === persons[i]).map((c) => c.id));
-      for (const cause of list) {
-        expect(cause.personId).toBe(persons[i]);
-        expect(cause.clearedAt).toBeNull();
-      }
+      expect(list).toEqual(open.filter((c) => c.personId === persons[i]));
+      for (const cause of list) expect(cause.clearedAt).toBeNull();
     });
     expect(lists.some((l) => l.length > 1)).toBe(true);
     expect(lists.some((l) => l.length === 0)).toBe(true);
 
-    const single = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" });
-    const beforeOne = sql.count;
+    const single = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" }, counted);
+    const beforeOne = statements;
     await single.openCauses.load(persons[0]!);
-    expect(statementsForTen).toBe(1);
-    expect(sql.count - beforeOne).toBe(1);
+    expect(statements - beforeOne).toBe(1);
+  });
+
+  test("ten residents loaded in one tick are one statement, each row equal to Prisma's (dates in UTC whatever the process's zone)", async () => {
+    const persons = [...tenPersons(city, new Set(city.causes.map((c) => c.personId))), "no-such-person"];
+    const loaders = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" }, counted);
+    const before = statements;
+    const residents = await Promise.all(persons.map((id) => loaders.resident.load(id)));
+    expect(statements - before).toBe(1);
+    const expected = await prisma.resident.findMany({ where: { personId: { in: persons } } });
+    residents.forEach((r, i) => expect(r).toEqual(expected.find((e) => e.personId === persons[i]) ?? null));
+    expect(residents.some((r) => r?.updatedAt?.toISOString() === "2026-11-20T23:30:00.123Z")).toBe(true);
   });
 
   test("a person whose only cause is cleared has an empty list", async () => {
     const cleared = await prisma.statusCause.findFirst({ where: { detail: "cleared", personId: { notIn: city.causes.map((c) => c.personId) } } });
     expect(cleared).not.toBeNull();
-    const loaders = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" });
+    const loaders = healthCodeLoaders(prisma, { role: "EPIDEMIOLOGIST" }, counted);
     const [list] = await Promise.all([loaders.openCauses.load(cleared!.personId)]);
     expect(list).toEqual([]);
   });
