@@ -21,21 +21,14 @@ function fetchHistogram(registry: Registry): Histogram {
 /** Wraps one subgraph's `fetcher` so each call is observed in subgraph_fetch_duration_seconds. */
 export function measuredFetcher<F extends Fetcher>(fetcher: F, registry: Registry, subgraph: string): Fetcher {
   const histogram = fetchHistogram(registry);
-  // The labelled series by status, bound once (labelling by object hashes the labels on every call).
-  const series = new Map<number | "error", ReturnType<Histogram["labels"]>>();
-  const seriesOf = (status: number | "error") => {
-    let s = series.get(status);
-    if (!s) series.set(status, (s = histogram.labels({ subgraph, status: String(status) })));
-    return s;
-  };
   return async (url, init) => {
     const started = performance.now();
     try {
       const res = await fetcher(url, init && { ...init, headers: withTraceHeaders(init.headers as Record<string, string> | undefined) });
-      seriesOf(res.status).observe((performance.now() - started) / 1000);
+      histogram.observe({ subgraph, status: String(res.status) }, (performance.now() - started) / 1000);
       return res;
     } catch (err) {
-      seriesOf("error").observe((performance.now() - started) / 1000);
+      histogram.observe({ subgraph, status: "error" }, (performance.now() - started) / 1000);
       throw err;
     }
   };
