@@ -4,7 +4,7 @@
 // with a SERVICE_UNAVAILABLE error instead of an exception, so only its own fields go missing.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import type { Fetcher } from "@apollo/utils.fetcher";
+import type { Fetcher, FetcherHeaders } from "@apollo/utils.fetcher";
 import { GraphQLError, parse } from "graphql";
 import { VIEWER_HEADER } from "../kernel/auth/viewerHeader";
 import { DEADLINE_HEADER, SubgraphOverloaded, SubgraphTimeout } from "../kernel/http/keepAliveFetcher";
@@ -29,6 +29,61 @@ function isClientRefusal(err: GraphQLError): boolean {
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
+/**
+ * The headers of one subgraph call: a plain map with lower-case names. Apollo's own data source
+ * builds a node-fetch Headers and a node-fetch Request for every call (the Request only to hand to
+ * an error hook we do not use); both showed in the gateway's profile.
+ */
+export class CallHeaders implements FetcherHeaders {
+  private readonly map = new Map<string, string>();
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const had = this.map.get(key);
+    this.map.set(key, had === undefined ? value : `${had}, ${value}`);
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  /** The headers as the fetcher takes them. */
+  toObject(): Record<string, string> {
+    return Object.fromEntries(this.map);
+  }
+}
+
+/** Cache-Control's max-age and scope, as Apollo's data source reads them from a subgraph's answer. */
+function cacheHint(header: string | null | undefined): { maxAge: number; scope?: "PRIVATE" | "PUBLIC" } {
+  const hint: { maxAge: number; scope?: "PRIVATE" | "PUBLIC" } = { maxAge: 0 };
+  if (!header) return hint;
+  for (const part of header.trim().split(/\s*,\s*/)) {
+    const [k, v] = part.split(/\s*=\s*/, 2);
+    if (k === "max-age" && v !== undefined && /^[0-9]+$/.test(v.replace(/^"|"$/g, ""))) hint.maxAge = Number(v.replace(/^"|"$/g, ""));
+    else if (k === "private" && v === undefined) hint.scope = "PRIVATE";
+    else if (k === "public" && v === undefined) hint.scope = "PUBLIC";
+  }
+  return hint;
+}
+
 /** A subgraph data source that forwards the signed Viewer header and the request's deadline. */
 export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -49,9 +104,32 @@ export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayC
     }
   }
 
+  /**
+   * What RemoteGraphQLDataSource.process does with APQ off (the gateway never sends persisted
+   * queries to subgraphs): the same request body, headers, error for a non-2xx answer, body
+   * parsing and cache-policy hint, without node-fetch's Headers and Request per call.
+   */
+  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const headers = new CallHeaders();
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers.append(name, value);
+    headers.set("content-type", "application/json");
+    request.http = { method: "POST", url: this.url, headers };
+    await this.willSendRequest(options);
+    if (!request.query) throw new Error("Missing query");
+    const { query, http: _http, ...rest } = request;
+    const response = await this.fetcher(this.url, { method: "POST", headers: headers.toObject(), body: JSON.stringify({ query, ...rest }) });
+    if (!response.ok) throw await this.errorFromResponse(response);
+    const body = await this.parseBody(response);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    const policy = "incomingRequestContext" in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (this.honorSubgraphCacheControlHeader && policy && "restrict" in policy) policy.restrict(cacheHint(response.headers.get("cache-control")));
+    return { ...body, http: response };
+  }
+
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
-      return await super.process(options);
+      return await (this.apq || this.didReceiveResponse ? super.process(options) : this.send(options));
     } catch (err) {
       // An error the subgraph itself stated with one of our codes (e.g. UNAUTHENTICATED on a 401)
       // keeps its meaning; everything else is "this silo cannot answer now".

@@ -24,6 +24,7 @@ import { DEFAULT_PLANNING, PlanningGuard, planningBudgetPlugin, planningMetrics 
 import { DEFAULT_RATE_LIMITS } from "./rateLimit/config";
 import { gatewayRateLimiter } from "./rateLimit/limiter";
 import { checkSubgraphs, gatewayReady, readinessBody, renderSubgraphMetrics } from "./readiness";
+import { installQueryHash } from "./queryHash";
 import { RedisKeyValueCache } from "./redisCache";
 import { refusalStatusPlugin } from "./refusalStatus";
 import { rootAccessPlugin } from "./rootAccess";
@@ -46,6 +47,7 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
 
 /** Starts the gateway and its HTTP server (/graphql, /health, /ready, /metrics). */
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
+  installQueryHash();
   const obs = createObservability("gateway");
   const deadlineMs = config.requestDeadlineMs ?? 10_000;
   const resetMs = config.breakerResetMs ?? 5_000;

@@ -39,6 +39,19 @@ test("an ordinary resident query passes every limit", async () => {
   expect(res.body.data.me.name).toBe(graph.city.residents[0]!.name);
 });
 
+test("one query text with list sizes in variables is judged by each request's values", async () => {
+  const query = "query Window($n: Int) { me { checkIns(last: $n) { checkedInAt } } }";
+  const ok = await postGraphQL(graph.gateway.url, query, { n: 3 }, auth);
+  expect(ok.status).toBe(200);
+  expect(ok.body.errors).toBeUndefined();
+  const tooMany = await postGraphQL(graph.gateway.url, query, { n: 1_000_000 }, auth);
+  expect(tooMany.body.data).toBeUndefined();
+  expect(tooMany.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  const again = await postGraphQL(graph.gateway.url, query, { n: 3 }, auth);
+  expect(again.status).toBe(200);
+  expect(again.body.errors).toBeUndefined();
+});
+
 test("a 1.4 KB tree of aliased fragments over Person → checkIns → person is refused on selections; a smaller tree on cost", async () => {
   const query = fragmentTree(12);
   expect(query.length).toBeLessThan(1500);
