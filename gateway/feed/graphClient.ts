@@ -44,6 +44,17 @@ export const HISTORY_QUERY = `query FeedHistory($registerId: ID, $after: String,
     edges { cursor node { id checkedInAt colour alert admitted register { id label } person { name documentNumber } } }
     endCursor hasNextPage } }`;
 
+/** The same page with ids only: the venues silo alone answers it (no colour, no masked identity). */
+export const HISTORY_IDS_QUERY = `query FeedHistoryIds($registerId: ID, $after: String, $first: Int!, $order: HistoryOrder!) {
+  visitorHistory(registerId: $registerId, first: $first, after: $after, order: $order) { edges { node { id } } endCursor hasNextPage } }`;
+
+export interface IdsPage { edges: Array<{ node: { id: string } }>; endCursor: string | null; hasNextPage: boolean }
+
+/** One page of the registrar's history, ids only. */
+export async function historyIds(graph: GraphQuery, authorization: string, vars: { registerId?: string; after?: string | null; first: number; order: "NEWEST_FIRST" | "OLDEST_FIRST" }): Promise<IdsPage> {
+  return (await graph<{ visitorHistory: IdsPage }>(authorization, HISTORY_IDS_QUERY, vars)).visitorHistory;
+}
+
 /** One page of the registrar's history through the graph. */
 export async function historyPage(graph: GraphQuery, authorization: string, vars: { registerId?: string; after?: string | null; first: number; order: "NEWEST_FIRST" | "OLDEST_FIRST" }): Promise<HistoryPage> {
   return (await graph<{ visitorHistory: HistoryPage }>(authorization, HISTORY_QUERY, vars)).visitorHistory;

@@ -45,9 +45,16 @@ export function feedSchema(graph: GraphQuery, hints: HintChannel): GraphQLSchema
       throw new GraphQLError("Only a registrar may watch check-ins: sign in as a registrar.", { extensions: { code: "FORBIDDEN" } });
     }
     const stream = await visitorStream({ graph, hints, authorization: ctx.authorization, registrarId: subject, registerId: args.registerId ?? undefined });
-    return (async function* () {
-      for await (const visit of stream) yield { checkIns: flatten(visit) };
-    })();
+    // Mapped without an async generator, so a client's disconnect (return()) reaches the stream at once.
+    const events: AsyncIterableIterator<{ checkIns: ReturnType<typeof flatten> }> = {
+      next: async () => {
+        const r = await stream.next();
+        return r.done ? { done: true, value: undefined } : { done: false, value: { checkIns: flatten(r.value) } };
+      },
+      return: async () => (await stream.return(), { done: true, value: undefined }),
+      [Symbol.asyncIterator]: () => events,
+    };
+    return events;
   };
   return schema;
 }
