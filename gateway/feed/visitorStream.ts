@@ -48,7 +48,7 @@ export async function visitorStream(opts: StreamOptions): Promise<VisitStream> {
   let closed = false;
 
   // The cursor of the newest row read in full so far (rows arrive oldest first).
-  let newest: string | null = start ? (newestPage.edges[0]?.cursor ?? null) : null;
+  let newest: string | null = newestPage.edges[0]?.cursor ?? null;
   const lookBack = () => cursorAt(new Date(lastAt - LOOKBACK_MS));
 
   /** Reads every row after `from` in full, queueing those not sent yet. */
