@@ -42,7 +42,7 @@ const asResult = (r: ResultRow): TestResult => ({ ...r, recordedAt: r.recordedAt
 // all in one transaction. One statement per tube made an upload cost about 1 ms a result.
 async function recordAll(tx: Tx, agencyId: string, recordedBy: string | null, inputs: RecordResultInput[]): Promise<ItemAnswer[]> {
   const codes = [...new Set(inputs.map((i) => i.tubeCode.trim().toUpperCase()))];
-  const tubes = await tx.$queryRawUnsafe<TubeRow[]>(
+  const tubes = await tx.$queryRawUnsafe<Array<TubeRow & { capacity: number }>>(
     `SELECT t.id AS "tubeId", t.code, t.capacity, t.status::text AS status, si.agency_id AS "agencyId",
             EXISTS (SELECT 1 FROM swab s WHERE s.tube_id = t.id) AS "hasSwab",
             r.id AS "resultId", r.outcome::text AS outcome, r.agency_id AS "resultAgencyId", r.recorded_by AS "resultBy", r.recorded_at AS "recordedAt"

@@ -15,10 +15,10 @@ export interface ItemAnswer {
   result?: TestResult;
 }
 
-/** A tube as the upload's read returns it. */
+/** A tube as the upload's read returns it; `recordedAt` as a Date, an ISO string or epoch milliseconds. */
 export type TubeRow = {
-  tubeId: string; code: string; capacity: number; status: string; agencyId: string; hasSwab: boolean;
-  resultId: string | null; outcome: TestOutcome | null; resultAgencyId: string | null; resultBy: string | null; recordedAt: Date | string | null;
+  tubeId: string; code: string; status: string; agencyId: string; hasSwab: boolean;
+  resultId: string | null; outcome: TestOutcome | null; resultAgencyId: string | null; resultBy: string | null; recordedAt: Date | string | number | null;
 };
 
 /** A tube to record, and the upload items that name it. */
@@ -81,7 +81,7 @@ export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome
     }
     if (tube.resultId !== null) {
       const at = tube.recordedAt!;
-      const result: TestResult = { id: tube.resultId, tubeId: tube.tubeId, outcome: tube.outcome!, agencyId: tube.resultAgencyId!, recordedBy: tube.resultBy, recordedAt: at instanceof Date ? at : new Date(at) };
+      const result: TestResult = { id: tube.resultId, tubeId: tube.tubeId, outcome: tube.outcome!, agencyId: tube.resultAgencyId!, recordedBy: tube.resultBy, recordedAt: at instanceof Date ? at : new Date(typeof at === "string" ? at : Number(at)) };
       answers[index] = { index, tubeCode, status: "UNCHANGED", result };
       continue;
     }

@@ -138,7 +138,11 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect(item).toMatchObject({ agencyId, pooled: false });
 
     // Retry: idempotent; a different outcome for a resulted tube is a CONFLICT and never overwrites.
-    expect(await recordResults(prisma, agencyId, upload, undefined, null, db.sql)).toMatchObject({ recorded: 0, unchanged: fresh.length, refused: 0 });
+    const retry = await recordResults(prisma, agencyId, upload, undefined, null, db.sql);
+    expect(retry).toMatchObject({ recorded: 0, unchanged: fresh.length, refused: 0 });
+    // Each UNCHANGED item answers with the stored result, its time exact to the millisecond.
+    const seven = stored.find((r) => r.tubeId === bulkCodes[7])!;
+    expect(retry.items[7]!.result).toEqual({ id: seven.id, tubeId: seven.tubeId, outcome: seven.outcome, agencyId, recordedBy: null, recordedAt: seven.recordedAt });
     expect(await events()).toBe(before.events + fresh.length);
     expect(await eventRows()).toBe(before.rows + Math.ceil(fresh.length / 1000));
     const conflict = await recordResults(prisma, agencyId, [{ tubeCode: bulkCodes[1]!, outcome: "POSITIVE" }]);
@@ -146,7 +150,7 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect((await prisma.testResult.findUnique({ where: { tubeId: bulkCodes[1]! } }))!.outcome).toBe("NEGATIVE");
     const single = await recordResult(prisma, agencyId, { tubeCode: bulkCodes[3]!, outcome: "NEGATIVE" });
     expect(single.tubeId).toBe(bulkCodes[3]);
-    expect(single.recordedAt).toBeInstanceOf(Date);
+    expect(single.recordedAt).toEqual(stored.find((r) => r.tubeId === bulkCodes[3])!.recordedAt);
     expect(await results()).toBe(before.results + fresh.length);
   });
 
