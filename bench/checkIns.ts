@@ -90,6 +90,8 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     AUTH_TOKEN_SECRET: keys.token, VIEWER_HEADER_SECRET: keys.viewer, PERSON_ID_PEPPER: keys.pepper,
     REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, SEED_DEMO: "1", DEMO_RESIDENTS: String(o.residents), HOST: "127.0.0.1", NODE_ENV: "production",
     ...benchProviderEnv(),
+    // V8 flags for the services alone (e.g. --max-semi-space-size=32), never the load generator.
+    ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}),
   };
   const prof = { profileDir: o.profileDir };
   try {
