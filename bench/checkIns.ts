@@ -15,7 +15,7 @@
 // round, never inside the measured window (signing is the load generator's work).
 // Prints a table and one JSON line; asserts nothing.
 //   npm run bench:checkins -- [--rounds 2] [--seconds 8] [--concurrency 32] [--residents 1000]
-//     [--registers 40] [--subscribers 8] [--batch 50] [--rate 2000] [--single 0] [--closed 0] [--profile DIR]
+//     [--registers 40] [--subscribers 8] [--batch 50] [--rate 2000] [--single 0] [--closed 0] [--feedReads N] [--profile DIR]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -31,6 +31,7 @@ import { dropKeys } from "./support/redisKeys";
 import { importJWK, type CryptoKey, type JWK } from "jose";
 import { signTestingCode } from "../kernel/testingCode";
 import { redisHints, type HintChannel } from "../kernel/feed/hints";
+import { HISTORY_QUERY } from "../gateway/feed/graphClient";
 
 const strArg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -202,6 +203,44 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
       return ok;
     };
 
+    // `--feedReads N`: the feed's read of a page of 100 visits through the gateway alone (no
+    // check-ins running), as the feed asks it (colour and venue kind: three calls through the
+    // silos) against CheckIn's alert and admitted (which @require the colour: a fourth call, back
+    // to venues), interleaved in rounds of N reads each; latency and CPU per read of every process.
+    const feedReads = async (reads: number) => {
+      const shapes = {
+        "colour + venue kind": HISTORY_QUERY,
+        "alert + admitted": HISTORY_QUERY.replace("register { id label venue { kind } } person { name documentNumber healthCode { colour } }", "colour alert admitted register { id label } person { name documentNumber }"),
+      };
+      if (shapes["alert + admitted"] === HISTORY_QUERY) throw new Error("the feed's history query changed: update the comparison shape");
+      const byShape: Record<string, { ms: number[]; cpu: Record<string, number>; n: number }> = {};
+      for (let round = 0; round < 3; round++) {
+        for (const [name, query] of Object.entries(shapes)) {
+          const acc = (byShape[name] ??= { ms: [], cpu: {}, n: 0 });
+          const before = await cpu();
+          for (let i = 0; i < reads; i++) {
+            const reg = i % o.subscribers;
+            const t = performance.now();
+            const res = await post(gatewayUrl, { query, variables: { registerId: registerIds[reg], first: 100, order: "NEWEST_FIRST" } }, { authorization: `Bearer ${registrarTokens[reg]}` });
+            if (res.errors || res.data.visitorHistory.edges.length !== 100) throw new Error(`feed read (${name}): ${JSON.stringify(res.errors ?? res.data).slice(0, 300)}`);
+            acc.ms.push(performance.now() - t);
+          }
+          const after = await cpu();
+          for (const k of Object.keys(after)) {
+            const key = k.startsWith("pg:") ? "postgres" : k;
+            acc.cpu[key] = (acc.cpu[key] ?? 0) + (after[k]! - (before[k] ?? 0)) * 1000;
+          }
+          acc.n += reads;
+        }
+      }
+      for (const [name, acc] of Object.entries(byShape)) {
+        const ms = acc.ms.sort((a, b) => a - b);
+        const per = Object.entries(acc.cpu).filter(([, v]) => v / acc.n > 0.005).map(([k, v]) => `${k} ${r2(v / acc.n)}`);
+        const total = Object.values(acc.cpu).reduce((a, b) => a + b, 0) / acc.n;
+        console.log(`feed read of 100 visits, ${name}: ${acc.n} reads, p50/p99 ${r1(pct(ms, 0.5))}/${r1(pct(ms, 0.99))} ms, CPU ms per read ${r2(total)} (${per.join(", ")})`);
+      }
+    };
+
     type Variant = { name: string; once: (scheduledAt?: number) => Promise<number>; concurrency: number; rate?: number };
     const variants: Variant[] = arg("single", 1) === 0 ? [] : [{ name: "checkIn", once: single, concurrency: o.concurrency }];
     if (o.batch > 0 && arg("closed", 1) !== 0) variants.push({ name: `checkInBatch x${o.batch}`, once: batched, concurrency: Math.max(1, Math.min(o.concurrency, registers.length)) });
@@ -290,6 +329,7 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    if (arg("feedReads", 0) > 0) await feedReads(arg("feedReads", 0));
     return report(o, variants.map((v) => ({ name: v.name, concurrency: v.concurrency, firstError: firstError[v.name] })), samples, idleCpuMsPerS);
   } finally {
     for (const c of clients) c.dispose();
