@@ -42,7 +42,7 @@ const keyObjectOf = (key: CryptoKey | KeyObject): KeyObject => {
 
 /**
  * The ES256 check on libuv's thread pool (node:crypto's callback form): checked inline, a
- * registrar's batch held the silo's event loop about 5 ms per 100 codes, delaying every other
+ * registrar's batch held the silo's event loop 5–6 ms per 100 codes, delaying every other
  * request the process serves (the live feed's reads among them); on the pool the codes of a
  * batch are also checked on both cores at once.
  */
