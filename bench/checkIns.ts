@@ -15,7 +15,7 @@
 // round, never inside the measured window (signing is the load generator's work).
 // Prints a table and one JSON line; asserts nothing.
 //   npm run bench:checkins -- [--rounds 2] [--seconds 8] [--concurrency 32] [--residents 1000]
-//     [--registers 40] [--subscribers 8] [--batch 50] [--rate 2000] [--single 0] [--profile DIR]
+//     [--registers 40] [--subscribers 8] [--batch 50] [--rate 2000] [--single 0] [--closed 0] [--feedReads N] [--profile DIR]
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -30,6 +30,8 @@ import { benchProviderEnv } from "./support/productionEnv";
 import { dropKeys } from "./support/redisKeys";
 import { importJWK, type CryptoKey, type JWK } from "jose";
 import { signTestingCode } from "../kernel/testingCode";
+import { redisHints, type HintChannel } from "../kernel/feed/hints";
+import { HISTORY_QUERY } from "../gateway/feed/graphClient";
 
 const strArg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,10 +86,13 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
   const dbs: Partial<Record<Silo, string>> = {};
   const services: Service[] = [];
   const clients: Client[] = [];
+  let hintTap: HintChannel | undefined;
   const env: Record<string, string> = {
     AUTH_TOKEN_SECRET: keys.token, VIEWER_HEADER_SECRET: keys.viewer, PERSON_ID_PEPPER: keys.pepper,
     REDIS_URL: REDIS, EVENTS_KEY_PREFIX: `${tag}:`, SEED_DEMO: "1", DEMO_RESIDENTS: String(o.residents), HOST: "127.0.0.1", NODE_ENV: "production",
     ...benchProviderEnv(),
+    // V8 flags for the services alone (e.g. --max-semi-space-size=32), never the load generator.
+    ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}),
   };
   const prof = { profileDir: o.profileDir };
   try {
@@ -135,6 +140,11 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     };
 
     const arrived = new Map<string, number>();
+    // The hints as the feed receives them (the batch's last check-in), to split the feed's latency
+    // into send -> commit and hint (venues' side) and hint -> row at the client (the feed's read).
+    const hinted = new Map<string, number>();
+    hintTap = redisHints(REDIS, `${tag}:`);
+    hintTap.subscribe((h) => void (registrarAudience ? hinted.set(keyring.encode(registrarAudience, "CheckIn", h.checkInId), performance.now()) : hinted.set(h.checkInId, performance.now())));
     for (let i = 0; i < Math.min(o.subscribers, registers.length); i++) {
       const client = createClient({ url: `${feedBase}/graphql/stream`, headers: { authorization: `Bearer ${registrarTokens[i]}` }, retryAttempts: 0 });
       clients.push(client);
@@ -193,9 +203,47 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
       return ok;
     };
 
+    // `--feedReads N`: the feed's read of a page of 100 visits through the gateway alone (no
+    // check-ins running), as the feed asks it (colour and venue kind: three calls through the
+    // silos) against CheckIn's alert and admitted (which @require the colour: a fourth call, back
+    // to venues), interleaved in rounds of N reads each; latency and CPU per read of every process.
+    const feedReads = async (reads: number) => {
+      const shapes = {
+        "colour + venue kind": HISTORY_QUERY,
+        "alert + admitted": HISTORY_QUERY.replace("register { id label venue { kind } } person { name documentNumber healthCode { colour } }", "colour alert admitted register { id label } person { name documentNumber }"),
+      };
+      if (shapes["alert + admitted"] === HISTORY_QUERY) throw new Error("the feed's history query changed: update the comparison shape");
+      const byShape: Record<string, { ms: number[]; cpu: Record<string, number>; n: number }> = {};
+      for (let round = 0; round < 3; round++) {
+        for (const [name, query] of Object.entries(shapes)) {
+          const acc = (byShape[name] ??= { ms: [], cpu: {}, n: 0 });
+          const before = await cpu();
+          for (let i = 0; i < reads; i++) {
+            const reg = i % o.subscribers;
+            const t = performance.now();
+            const res = await post(gatewayUrl, { query, variables: { registerId: registerIds[reg], first: 100, order: "NEWEST_FIRST" } }, { authorization: `Bearer ${registrarTokens[reg]}` });
+            if (res.errors || res.data.visitorHistory.edges.length !== 100) throw new Error(`feed read (${name}): ${JSON.stringify(res.errors ?? res.data).slice(0, 300)}`);
+            acc.ms.push(performance.now() - t);
+          }
+          const after = await cpu();
+          for (const k of Object.keys(after)) {
+            const key = k.startsWith("pg:") ? "postgres" : k;
+            acc.cpu[key] = (acc.cpu[key] ?? 0) + (after[k]! - (before[k] ?? 0)) * 1000;
+          }
+          acc.n += reads;
+        }
+      }
+      for (const [name, acc] of Object.entries(byShape)) {
+        const ms = acc.ms.sort((a, b) => a - b);
+        const per = Object.entries(acc.cpu).filter(([, v]) => v / acc.n > 0.005).map(([k, v]) => `${k} ${r2(v / acc.n)}`);
+        const total = Object.values(acc.cpu).reduce((a, b) => a + b, 0) / acc.n;
+        console.log(`feed read of 100 visits, ${name}: ${acc.n} reads, p50/p99 ${r1(pct(ms, 0.5))}/${r1(pct(ms, 0.99))} ms, CPU ms per read ${r2(total)} (${per.join(", ")})`);
+      }
+    };
+
     type Variant = { name: string; once: (scheduledAt?: number) => Promise<number>; concurrency: number; rate?: number };
     const variants: Variant[] = arg("single", 1) === 0 ? [] : [{ name: "checkIn", once: single, concurrency: o.concurrency }];
-    if (o.batch > 0) variants.push({ name: `checkInBatch x${o.batch}`, once: batched, concurrency: Math.max(1, Math.min(o.concurrency, registers.length)) });
+    if (o.batch > 0 && arg("closed", 1) !== 0) variants.push({ name: `checkInBatch x${o.batch}`, once: batched, concurrency: Math.max(1, Math.min(o.concurrency, registers.length)) });
     if (o.batch > 0 && o.rate > 0) variants.push({ name: `checkInBatch x${o.batch} at ${o.rate}/s`, once: batched, concurrency: 0, rate: o.rate });
     for (const v of variants) for (let i = 0; i < 20; i++) await v.once(); // warm-up
     await new Promise((r) => setTimeout(r, 1000));
@@ -221,6 +269,7 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
     for (let round = 0; round < o.rounds; round++) {
       for (const v of variants) {
         sentAt.clear();
+        hinted.clear();
         const latencies: number[] = [];
         let checkIns = 0;
         let failures = 0;
@@ -261,6 +310,9 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
         const drainUntil = performance.now() + 10_000;
         while (performance.now() < drainUntil && [...sentAt.keys()].some((id) => !arrived.has(id))) await new Promise((r) => setTimeout(r, 50));
         const delivery = [...sentAt].filter(([id]) => arrived.has(id)).map(([id, t]) => arrived.get(id)! - t).sort((a, b) => a - b);
+        const withHint = [...sentAt].filter(([id]) => arrived.has(id) && hinted.has(id));
+        const toHint = withHint.map(([id, t]) => hinted.get(id)! - t).sort((a, b) => a - b);
+        const hintToRow = withHint.map(([id]) => arrived.get(id)! - hinted.get(id)!).sort((a, b) => a - b);
         latencies.sort((a, b) => a - b);
         const cpuMs: Record<string, number> = { postgres: 0 };
         for (const k of Object.keys(after)) {
@@ -271,14 +323,17 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
         (samples[v.name] ??= []).push({
           checkInsPerS: checkIns / elapsed, failedRequests: failures, requestP50Ms: pct(latencies, 0.5), requestP99Ms: pct(latencies, 0.99),
           feedWatched: sentAt.size, feedDelivered: delivery.length, feedP50Ms: pct(delivery, 0.5), feedP99Ms: pct(delivery, 0.99),
+          hintP50Ms: pct(toHint, 0.5), hintP99Ms: pct(toHint, 0.99), hintToRowP50Ms: pct(hintToRow, 0.5), hintToRowP99Ms: pct(hintToRow, 0.99),
           ...Object.fromEntries(Object.entries(cpuMs).map(([k, ms]) => [`cpu:${k}`, ms])),
         });
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    if (arg("feedReads", 0) > 0) await feedReads(arg("feedReads", 0));
     return report(o, variants.map((v) => ({ name: v.name, concurrency: v.concurrency, firstError: firstError[v.name] })), samples, idleCpuMsPerS);
   } finally {
     for (const c of clients) c.dispose();
+    await hintTap?.close();
     closeAgent();
     await stopServices(services);
     for (const silo of SILOS) if (dbs[silo]) await admin.query(`DROP DATABASE IF EXISTS ${new URL(dbs[silo]!).pathname.slice(1)} WITH (FORCE)`).catch(() => undefined);
@@ -300,14 +355,15 @@ function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurre
       checkInsPerS: { median: Math.round(m.checkInsPerS!), min: Math.round(Math.min(...list.map((s) => s.checkInsPerS!))), max: Math.round(Math.max(...list.map((s) => s.checkInsPerS!))) },
       requestP50Ms: r1(m.requestP50Ms!), requestP99Ms: r1(m.requestP99Ms!),
       feed: { watched: Math.round(m.feedWatched!), delivered: Math.round(m.feedDelivered!), p50Ms: r1(m.feedP50Ms!), p99Ms: r1(m.feedP99Ms!) },
+      hint: { p50Ms: r1(m.hintP50Ms!), p99Ms: r1(m.hintP99Ms!) }, hintToRow: { p50Ms: r1(m.hintToRowP50Ms!), p99Ms: r1(m.hintToRowP99Ms!) },
       cpuMsPerCheckIn: cpuMs, totalCpuMsPerCheckIn: r2(Object.values(cpuMs).reduce((a, b) => a + b, 0)),
     };
   });
   console.log(`check-ins through the gateway, services mode (every silo, the gateway and the feed their own process), ${o.rounds} interleaved rounds of ${o.seconds} s,`);
   console.log(`${o.residents} distinct visitors, ${o.registers} registers of distinct registrars, ${o.subscribers} of them watching the feed over SSE; load average ${(require("node:os") as typeof import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  console.log(["variant", "concurrency", "check-ins/s median [min-max]", "request p50/p99 ms", "feed delivered/watched, p50/p99 ms", "CPU ms per check-in: per process", "total"].join(" | "));
+  console.log(["variant", "concurrency", "check-ins/s median [min-max]", "request p50/p99 ms", "feed delivered/watched, p50/p99 ms", "send to hint p50/p99 ms", "hint to row p50/p99 ms", "CPU ms per check-in: per process", "total"].join(" | "));
   for (const r of rows) {
-    console.log(`${r.variant} | ${r.concurrency || "open loop"} | ${r.checkInsPerS.median} [${r.checkInsPerS.min}-${r.checkInsPerS.max}] | ${r.requestP50Ms}/${r.requestP99Ms} | ${r.feed.delivered}/${r.feed.watched}, ${r.feed.p50Ms}/${r.feed.p99Ms} | ${Object.entries(r.cpuMsPerCheckIn).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${r.totalCpuMsPerCheckIn}${r.failedRequests ? ` | ${r.failedRequests} FAILED requests (first: ${r.firstError})` : ""}`);
+    console.log(`${r.variant} | ${r.concurrency || "open loop"} | ${r.checkInsPerS.median} [${r.checkInsPerS.min}-${r.checkInsPerS.max}] | ${r.requestP50Ms}/${r.requestP99Ms} | ${r.feed.delivered}/${r.feed.watched}, ${r.feed.p50Ms}/${r.feed.p99Ms} | ${r.hint.p50Ms}/${r.hint.p99Ms} | ${r.hintToRow.p50Ms}/${r.hintToRow.p99Ms} | ${Object.entries(r.cpuMsPerCheckIn).map(([p, ms]) => `${p} ${ms}`).join(", ")} | ${r.totalCpuMsPerCheckIn}${r.failedRequests ? ` | ${r.failedRequests} FAILED requests (first: ${r.firstError})` : ""}`);
   }
   console.log(`answer selection: { ${SELECTION} }; idle CPU ms per second (no check-ins): ${Object.entries(idleCpuMsPerS).map(([p, ms]) => `${p} ${ms}`).join(", ")}`);
   const out = { scenario: "check-ins", mode: "services", selection: SELECTION, idleCpuMsPerS, ...o, loadAverage: (require("node:os") as typeof import("node:os")).loadavg(), variants: rows };

@@ -2,6 +2,7 @@
 // token to the gateway, so every permission and every mask applies exactly as on /graphql and
 // the feed can never show more than the registrar could query.
 import { GraphQLError } from "graphql";
+import { admittedFor, alertFor, type Colour } from "../../kernel/venues/admission";
 
 export type GraphQuery = <T>(authorization: string, query: string, variables?: Record<string, unknown>) => Promise<T>;
 
@@ -39,10 +40,31 @@ export interface VisitRow {
 
 export interface HistoryPage { edges: Array<{ cursor: string; node: VisitRow }>; endCursor: string | null; hasNextPage: boolean }
 
+/** A visit as the graph answers HISTORY_QUERY: the colour from health-code, the venue's kind from venues. */
+export interface GraphVisit {
+  id: string;
+  checkedInAt: string;
+  register: { id: string; label: string; venue: { kind: string } | null };
+  person: { name: string | null; documentNumber: string | null; healthCode: { colour: Colour } | null };
+}
+
+// The colour and the venue's kind, not CheckIn's alert and admitted: those @require the colour,
+// so asking for them adds a fourth call, back to venues after health-code, to every read. The
+// feed derives them with the venues silo's own rule (kernel/venues/admission.ts).
 export const HISTORY_QUERY = `query FeedHistory($registerId: ID, $after: String, $first: Int!, $order: HistoryOrder!) {
   visitorHistory(registerId: $registerId, first: $first, after: $after, order: $order) {
-    edges { cursor node { id checkedInAt colour alert admitted register { id label } person { name documentNumber } } }
+    edges { cursor node { id checkedInAt register { id label venue { kind } } person { name documentNumber healthCode { colour } } } }
     endCursor hasNextPage } }`;
+
+/** The feed's row for a visit read from the graph. */
+export function visitRow(v: GraphVisit): VisitRow {
+  const colour = v.person.healthCode?.colour ?? null;
+  const kind = v.register.venue?.kind;
+  return {
+    id: v.id, checkedInAt: v.checkedInAt, colour, alert: alertFor(colour), admitted: admittedFor(colour, kind),
+    register: { id: v.register.id, label: v.register.label }, person: { name: v.person.name, documentNumber: v.person.documentNumber },
+  };
+}
 
 /** The same page with ids only: the venues silo alone answers it (no colour, no masked identity). */
 export const HISTORY_IDS_QUERY = `query FeedHistoryIds($registerId: ID, $after: String, $first: Int!, $order: HistoryOrder!) {
@@ -57,7 +79,9 @@ export async function historyIds(graph: GraphQuery, authorization: string, vars:
 
 /** One page of the registrar's history through the graph. */
 export async function historyPage(graph: GraphQuery, authorization: string, vars: { registerId?: string; after?: string | null; first: number; order: "NEWEST_FIRST" | "OLDEST_FIRST" }): Promise<HistoryPage> {
-  return (await graph<{ visitorHistory: HistoryPage }>(authorization, HISTORY_QUERY, vars)).visitorHistory;
+  type Page = { edges: Array<{ cursor: string; node: GraphVisit }>; endCursor: string | null; hasNextPage: boolean };
+  const page = (await graph<{ visitorHistory: Page }>(authorization, HISTORY_QUERY, vars)).visitorHistory;
+  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: visitRow(e.node) })) };
 }
 
 /** A history cursor for a moment (the first position at or after it); same format the venues silo uses. */

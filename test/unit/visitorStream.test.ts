@@ -4,7 +4,8 @@
 // ignored. The feed through the real graph is test/venues/feed.test.ts.
 import { inProcessHints } from "../../kernel/feed/hints";
 import { visitorStream, type VisitStream } from "../../gateway/feed/visitorStream";
-import type { GraphQuery, VisitRow } from "../../gateway/feed/graphClient";
+import type { GraphQuery, GraphVisit, VisitRow } from "../../gateway/feed/graphClient";
+import type { Colour } from "../../kernel/venues/admission";
 
 const cursorOf = (r: VisitRow) => Buffer.from(`${r.checkedInAt}|${r.id}`).toString("base64url");
 const parse = (c: string) => {
@@ -12,6 +13,12 @@ const parse = (c: string) => {
   return { at: at!, id: id ?? "" };
 };
 const cmp = (a: { at: string; id: string }, b: { at: string; id: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** A row as the graph answers the feed's history query (colour and venue kind, not alert and admitted). */
+const asGraph = (r: VisitRow): GraphVisit => ({
+  id: r.id, checkedInAt: r.checkedInAt, register: { ...r.register, venue: { kind: "SHOP" } },
+  person: { ...r.person, healthCode: r.colour ? { colour: r.colour as Colour } : null },
+});
 
 function fakeGraph() {
   const rows: VisitRow[] = [];
@@ -28,7 +35,7 @@ function fakeGraph() {
       list = list.filter((r) => (v.order === "NEWEST_FIRST" ? -1 : 1) * cmp({ at: r.checkedInAt, id: r.id }, c) > 0);
     }
     const page = list.slice(0, v.first);
-    const edges = page.map((r) => ({ cursor: cursorOf(r), node: idsOnly ? { id: r.id } : r }));
+    const edges = page.map((r) => ({ cursor: cursorOf(r), node: idsOnly ? { id: r.id } : asGraph(r) }));
     return { visitorHistory: { edges, endCursor: edges.at(-1)?.cursor ?? v.after ?? null, hasNextPage: list.length > v.first } } as T;
   };
   return { rows, reads, graph };

@@ -5,13 +5,10 @@ import type { VenuesContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
 import { mayListVisitors } from "./Register";
 import { recordTrailRead } from "../trailAudit";
+import { admittedFor, alertFor, type Colour } from "../../../kernel/venues/admission";
 
-type Colour = "GREEN" | "YELLOW" | "RED" | "POPUP";
 /** A row, with the visitor's colour when the gateway supplied it (null: health-code gave none to this viewer). */
 type CheckInParent = CheckInRow & { person?: { healthCode?: { colour?: Colour } | null } };
-
-/** Seed 004: a pop-up person must be able to reach a hospital or a testing site to get tested. */
-const NEVER_REFUSES = new Set(["HOSPITAL", "TESTING_SITE"]);
 
 const colourOf = (c: CheckInParent): Colour | null => c.person?.healthCode?.colour ?? null;
 
@@ -39,11 +36,10 @@ export const CheckIn = {
   person: (c: CheckInRow) => ({ id: c.personId }),
   colour: (c: CheckInParent) => colourOf(c),
   /** The siren: any colour but GREEN. Unknown colour (not disclosed to this viewer): null. */
-  alert: (c: CheckInParent) => (colourOf(c) === null ? null : colourOf(c) !== "GREEN"),
+  alert: (c: CheckInParent) => alertFor(colourOf(c)),
   admitted: async (c: CheckInParent, _: unknown, ctx: VenuesContext) => {
     const register = await ctx.loaders.register.load(c.registerId);
     const venue = register ? await ctx.loaders.venue.load(register.venueId) : null;
-    if (venue && NEVER_REFUSES.has(venue.kind)) return true;
-    return colourOf(c) === null ? null : colourOf(c) === "GREEN";
+    return admittedFor(colourOf(c), venue?.kind);
   },
 };
