@@ -5,7 +5,10 @@
 // applies the upload (its test_record rows, polled); and status reads through the gateway
 // (`me { healthCode { colour } }`, 8 distinct residents) p50/p99 idle and during the upload.
 // Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
-//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--profile DIR]
+// The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
+// testing process, health-code's consumers in their own process, all at a lower OS priority);
+// `--bulkheads off` sends the upload through the clients' gateway and silos, as a single stack.
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--profile DIR]
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { Pool } from "pg";
@@ -23,6 +26,7 @@ const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ??
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const PROFILE = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : undefined;
 const STATUS = `{ me { healthCode { colour } } }`;
+const BULKHEADS = process.argv.includes("--bulkheads") ? process.argv[process.argv.indexOf("--bulkheads") + 1] !== "off" : true;
 
 /** `n` received tubes of one new box of `siteId`, one swab each (1% of persons cycle); returns their codes. */
 async function freshTubes(db: Pool, siteId: string, persons: string[], n: number): Promise<string[]> {
@@ -80,7 +84,7 @@ async function readStatus(once: (i: number) => Promise<unknown>, until: () => bo
 }
 
 async function main() {
-  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE });
+  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE, bulkheads: BULKHEADS });
   // A connection a service drops mid-request has surfaced once as an uncaught 'socket hang up' (under
   // a load average of 12 to 20): say so and still drop this run's databases and keys.
   process.once("uncaughtException", (err) => {
@@ -101,7 +105,7 @@ async function main() {
     // Warm-up upload (not counted): the first plan and JIT of the path.
     {
       const codes = await freshTubes(testing, site.id, persons, 200);
-      await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded } }`, variables: { i: codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded } }`, variables: { i: codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
     }
     const rounds: Array<Record<string, number>> = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -116,7 +120,7 @@ async function main() {
       let done = false;
       const during = readStatus(status, () => done);
       const t0 = performance.now();
-      const res = await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      const res = await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
       const uploadS = (performance.now() - t0) / 1000;
       if (res.data.recordResults.recorded !== N) throw new Error(`upload recorded ${res.data.recordResults.recorded} of ${N}`);
       // Drain: health-code's test_record rows for the upload (one person per tube), --drain seconds at most.
@@ -135,7 +139,7 @@ async function main() {
       if (applied < N) console.log(`round ${round + 1}: health-code applied ${applied} of ${N} in ${DRAIN_SECONDS} s (not drained)`);
 
       const copyS = await copyResults(testing, viaCopy, site.agencyId);
-      const retry = await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      const retry = await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
       if (retry.data.recordResults.unchanged !== N) throw new Error(`retry: ${JSON.stringify(retry.data.recordResults)}`);
       const row: Record<string, number> = {
         gatewayPerS: N / uploadS,
@@ -156,10 +160,10 @@ async function main() {
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
-    console.log(`\nservices mode, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`\nservices mode, ${BULKHEADS ? "uploads through the ingest path (bulkheads)" : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     console.log(["figure", "median", "min", "max"].join(" | "));
     for (const k of keys) console.log(`${k} | ${summary[k]!.median} | ${summary[k]!.min} | ${summary[k]!.max}`);
-    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary }));
+    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary }));
   } finally {
     closeAgent();
     await testing.end();

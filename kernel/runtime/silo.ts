@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { ApolloServer } from "@apollo/server";
 import type { Viewer } from "../auth/viewer";
 import { ConfigError, optionalEnv, portFromEnv } from "../config/env";
+import { applyNiceFromEnv, consumersFromEnv } from "../config/priority";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../config/secrets";
 import { DEFAULT_PORTS, envPrefix, type Silo } from "../config/silos";
 import { openSiloDatabase, type SiloDatabase } from "../db/open";
@@ -55,6 +56,8 @@ export interface LaunchOptions {
   logger?: Logger;
   /** Entity key versions (ENTITY_KEY_VERSION, ENTITY_KEY_ACCEPT); default: version 1 only. */
   entityKeyVersions?: EntityKeyVersions;
+  /** False: this process serves and relays but leaves the consumer groups to another process of the silo (default true). */
+  consumers?: boolean;
 }
 
 /** Creates a silo over an opened database, seeds it if asked, and serves it. */
@@ -70,7 +73,7 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
     return undefined;
   });
   const events = startSiloEvents({
-    silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: instance.consumers ?? [], logger: opts.logger,
+    silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: opts.consumers === false ? [] : (instance.consumers ?? []), logger: opts.logger,
     notifier: wakeUp ?? notifier, pollMs: wakeUp ? FALLBACK_POLL_MS : undefined,
   });
   const running = await startSubgraph(instance.server, {
@@ -115,8 +118,9 @@ export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, fa
   const seedDemo = !url || optionalEnv(env, "SEED_DEMO") === "1";
   const size = Number(optionalEnv(env, "DEMO_RESIDENTS") ?? 300);
   const city = seedDemo ? buildCity(secrets.pepper, size) : undefined;
-  const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city, bus, logger: consoleLogger(silo), entityKeyVersions: entityKeyVersionsFromEnv(env) });
-  console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`})`);
+  const consumers = consumersFromEnv(env);
+  const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city, bus, logger: consoleLogger(silo), entityKeyVersions: entityKeyVersionsFromEnv(env), consumers });
+  console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`}${consumers ? "" : ", consumers in another process"})`);
   return running;
 }
 
@@ -128,6 +132,9 @@ export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, fa
 export function runSiloMain<C extends SubgraphContext>(silo: Silo, factory: SiloFactory<C>, dir: string): void {
   const env = process.env;
   const start = async () => {
+    // Checked before anything opens: consumers elsewhere need a bus that other processes read.
+    if (!consumersFromEnv(env) && !optionalEnv(env, "REDIS_URL")) throw new ConfigError("EVENT_CONSUMERS=off needs REDIS_URL: without it events stay in this process and nothing would apply them.");
+    applyNiceFromEnv(env);
     startTracingFromEnv(env);
     const bus = busFromEnv(env, consoleLogger(silo));
     const running = await startSiloFromEnv(silo, factory, dir, env, bus);

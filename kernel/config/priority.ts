@@ -1,0 +1,30 @@
+// A process's role in a split deployment. Bulk work (a lab's upload, the event consumers that
+// apply it) runs in its own processes at a lower OS priority, so on a busy machine the scheduler
+// gives the CPU to the processes that answer interactive reads first; unset, a process does
+// everything at normal priority, as in `npm start`.
+import { setPriority } from "node:os";
+import { ConfigError, optionalEnv } from "./env";
+
+/** PROCESS_NICE: 0 (default) to 19, applied to this process at start-up; higher yields the CPU to others. */
+export function niceFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = optionalEnv(env, "PROCESS_NICE");
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new ConfigError(`PROCESS_NICE must be a whole number from 0 to 19 (got "${raw}").`);
+  return n;
+}
+
+/** Lowers this process's priority as PROCESS_NICE says (raising it would need privileges, so 0 leaves it as started). */
+export function applyNiceFromEnv(env: NodeJS.ProcessEnv): number {
+  const nice = niceFromEnv(env);
+  if (nice > 0) setPriority(0, nice);
+  return nice;
+}
+
+/** EVENT_CONSUMERS: "on" (default) runs the silo's consumer groups here; "off" leaves them to another process of the silo. */
+export function consumersFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const raw = optionalEnv(env, "EVENT_CONSUMERS")?.toLowerCase();
+  if (raw === undefined || raw === "on") return true;
+  if (raw === "off") return false;
+  throw new ConfigError(`EVENT_CONSUMERS must be "on" or "off" (got "${raw}").`);
+}
