@@ -14,7 +14,9 @@ import { loadavg } from "node:os";
 import { Pool } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { signToken } from "../kernel/auth/tokens";
+import { readdirSync, readFileSync } from "node:fs";
 import { closeAgent, post } from "./support/load";
+import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
 
 const arg = (name: string, fallback: number) => {
@@ -66,6 +68,23 @@ const pct = (xs: number[], q: number) => {
 const median = (xs: number[]) => pct(xs, 0.5);
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
+
+/** CPU seconds so far per service, plus every PostgreSQL and Redis process on the machine (other users' too). */
+function cpuByProcess(services: Array<{ name: string; proc: { pid?: number } }>): Map<string, number> {
+  const out = new Map<string, number>(services.map((s) => [s.name, cpuSeconds(s.proc.pid ?? 0)]));
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let comm = "";
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    } catch {
+      continue;
+    }
+    const name = comm === "postgres" ? "postgres" : comm === "redis-server" ? "redis" : undefined;
+    if (name) out.set(name, (out.get(name) ?? 0) + cpuSeconds(Number(pid)));
+  }
+  return out;
+}
 
 /** Status reads from READERS loops until `until()` is true; latencies in ms. */
 async function readStatus(once: (i: number) => Promise<unknown>, until: () => boolean): Promise<number[]> {
@@ -119,6 +138,7 @@ async function main() {
       const before = await records();
       let done = false;
       const during = readStatus(status, () => done);
+      const cpu0 = cpuByProcess(stack.services);
       const t0 = performance.now();
       const res = await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
       const uploadS = (performance.now() - t0) / 1000;
@@ -133,11 +153,14 @@ async function main() {
         await new Promise((r) => setTimeout(r, 20));
       }
       const last = performance.now();
+      const cpu1 = cpuByProcess(stack.services);
       const drainedS = (last - t0) / 1000;
       done = true;
       const busy = await during;
       if (applied < N) console.log(`round ${round + 1}: health-code applied ${applied} of ${N} in ${DRAIN_SECONDS} s (not drained)`);
 
+      // Where the CPU went from the upload's start to the drain (PostgreSQL: every backend alive at both ends, so approximate).
+      const cpuLine = [...cpu1].map(([k, v]) => `${k} ${(v - (cpu0.get(k) ?? 0)).toFixed(2)}`).join(", ");
       const copyS = await copyResults(testing, viaCopy, site.agencyId);
       const retry = await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
       if (retry.data.recordResults.unchanged !== N) throw new Error(`retry: ${JSON.stringify(retry.data.recordResults)}`);
@@ -156,7 +179,7 @@ async function main() {
       };
       row.p99Ratio = row.busyP99! / row.idleP99!;
       rounds.push(row);
-      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)}; drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads)`);
+      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)}; drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads); CPU s: ${cpuLine}`);
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));

@@ -2,8 +2,9 @@
 // PostgreSQL database, Redis Streams under a key prefix of this run, and the project's gateway.
 // The same startup as bench/gateway.ts, without the peers. stop() drops the databases and keys.
 // With `bulkheads` (as deployed, docker-compose.yml) labs' uploads have their own path: an ingest
-// gateway whose testing is its own testing process, and health-code's consumers run in their own
-// process, all three at PROCESS_NICE; the read path (gateway, health-code, testing) stays at normal priority.
+// gateway whose testing is its own testing process, and health-code's events (relay, consumers) run
+// in a process of their own, all three at PROCESS_NICE; the read path (gateway, health-code,
+// testing) runs at normal priority and does no event work.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -76,7 +77,8 @@ export async function startStack(o: { admin: string; redis: string; residents: n
     const bulk = { PROCESS_NICE: String(BULK_NICE) };
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
-      const own = o.bulkheads && silo === "health-code" ? { ...env, EVENT_CONSUMERS: "off" } : env;
+      // The read path does no event work when a bulk process of its silo does it.
+      const own = o.bulkheads && (silo === "health-code" || silo === "testing") ? { ...env, EVENT_CONSUMERS: "off", EVENT_RELAY: "off" } : env;
       services.push(await startService(silo, `subgraphs/${silo}/index.ts`, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
     }
     const start = async (name: string, file: string, own: Record<string, string>, port: string) => {
@@ -86,11 +88,11 @@ export async function startStack(o: { admin: string; redis: string; residents: n
     };
     let ingestUrl: string | undefined;
     if (o.bulkheads) {
-      // Serves nothing anyone calls: it answers /ready, and applies the events.
+      // Serves nothing anyone calls: it answers /ready, publishes health-code's outbox and applies the events.
       const eventsPort = String(await freePort());
       await start("health-code-events", "subgraphs/health-code/index.ts", { ...env, ...bulk, HEALTH_CODE_PORT: eventsPort }, eventsPort);
       const testingPort = String(await freePort());
-      const testingIngest = await start("testing-ingest", "subgraphs/testing/index.ts", { ...env, ...bulk, EVENT_CONSUMERS: "off", TESTING_PORT: testingPort }, testingPort);
+      const testingIngest = await start("testing-ingest", "subgraphs/testing/index.ts", { ...env, ...bulk, TESTING_PORT: testingPort }, testingPort);
       const port = String(await freePort());
       ingestUrl = await start("gateway-ingest", "gateway/index.ts", { ...env, ...bulk, TESTING_URL: testingIngest, GATEWAY_PORT: port }, port);
     }

@@ -21,10 +21,22 @@ export function applyNiceFromEnv(env: NodeJS.ProcessEnv): number {
   return nice;
 }
 
-/** EVENT_CONSUMERS: "on" (default) runs the silo's consumer groups here; "off" leaves them to another process of the silo. */
-export function consumersFromEnv(env: NodeJS.ProcessEnv): boolean {
-  const raw = optionalEnv(env, "EVENT_CONSUMERS")?.toLowerCase();
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = optionalEnv(env, name)?.toLowerCase();
   if (raw === undefined || raw === "on") return true;
   if (raw === "off") return false;
-  throw new ConfigError(`EVENT_CONSUMERS must be "on" or "off" (got "${raw}").`);
+  throw new ConfigError(`${name} must be "on" or "off" (got "${raw}").`);
+}
+
+/**
+ * Which of a silo's event work this process does: EVENT_CONSUMERS (its consumer groups) and
+ * EVENT_RELAY (publishing its outbox), each "on" (default) or "off" when another process of the
+ * same silo does it. Off needs REDIS_URL: on the in-process bus nothing else would see the events.
+ */
+export function eventWorkFromEnv(env: NodeJS.ProcessEnv): { consumers: boolean; relay: boolean } {
+  const work = { consumers: onOff(env, "EVENT_CONSUMERS"), relay: onOff(env, "EVENT_RELAY") };
+  if ((!work.consumers || !work.relay) && !optionalEnv(env, "REDIS_URL")) {
+    throw new ConfigError("EVENT_CONSUMERS=off and EVENT_RELAY=off need REDIS_URL: without it events stay in this process, so another process could not take that work.");
+  }
+  return work;
 }
