@@ -133,8 +133,13 @@ async function main() {
       const viaCopy = await freshTubes(testing, site.id, persons, N);
       // Let the previous round's events drain before the idle reads.
       await new Promise((r) => setTimeout(r, 500));
+      const idleCpu0 = cpuByProcess(stack.services);
+      const idleLag = monitorEventLoopDelay({ resolution: 5 });
+      idleLag.enable();
       const idleUntil = performance.now() + IDLE_SECONDS * 1000;
       const idle = await readStatus(status, () => performance.now() > idleUntil);
+      idleLag.disable();
+      const idleCpu = [...cpuByProcess(stack.services)].map(([k, v]) => `${k} ${(v - (idleCpu0.get(k) ?? 0)).toFixed(2)}`).join(", ");
 
       const before = await records();
       let done = false;
@@ -187,6 +192,7 @@ async function main() {
       };
       row.p99Ratio = row.busyP99! / row.idleP99!;
       rounds.push(row);
+      console.log(`round ${round + 1} idle (${IDLE_SECONDS} s, ${idle.length} reads): bench's own event loop stalled ${(idleLag.max / 1e6).toFixed(1)} ms at most; CPU s: ${idleCpu}`);
       console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)}; drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
     }
     const keys = Object.keys(rounds[0]!);

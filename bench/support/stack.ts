@@ -2,9 +2,9 @@
 // PostgreSQL database, Redis Streams under a key prefix of this run, and the project's gateway.
 // The same startup as bench/gateway.ts, without the peers. stop() drops the databases and keys.
 // With `bulkheads` (as deployed, docker-compose.yml) labs' uploads have their own path: an ingest
-// gateway whose testing is its own testing process, and health-code's events (relay, consumers) run
-// in a process of their own, all three at PROCESS_NICE; the read path (gateway, health-code,
-// testing) runs at normal priority and does no event work.
+// gateway whose testing is its own testing process, and health-code's and appeals' events (relay,
+// consumers) run in processes of their own, all at PROCESS_NICE; the read path (gateway and the
+// silos' serving processes) runs at normal priority, and those silos' serving processes do no event work.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -39,6 +39,8 @@ export interface Stack {
 
 /** The niceness of the bulk processes with `bulkheads` (docker-compose.yml uses the same). */
 export const BULK_NICE = 10;
+/** The silos whose consumers apply every result of an upload (health-code's records, appeals' replica): their event work runs apart. */
+const EVENTS_APART: Silo[] = ["health-code", "appeals"];
 
 export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string; bulkheads?: boolean }): Promise<Stack> {
   const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
@@ -74,11 +76,12 @@ export async function startStack(o: { admin: string; redis: string; residents: n
       env[`${envPrefix(silo)}_URL`] = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}/graphql`;
     }
     // One at a time: the first start migrates and seeds.
-    const bulk = { PROCESS_NICE: String(BULK_NICE) };
+    // The read path's processes seed the demo city; the bulk ones only join it.
+    const bulk = { PROCESS_NICE: String(BULK_NICE), SEED_DEMO: "0" };
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
       // The read path does no event work when a bulk process of its silo does it.
-      const own = o.bulkheads && (silo === "health-code" || silo === "testing") ? { ...env, EVENT_CONSUMERS: "off", EVENT_RELAY: "off" } : env;
+      const own = o.bulkheads && (silo === "testing" || EVENTS_APART.includes(silo)) ? { ...env, EVENT_CONSUMERS: "off", EVENT_RELAY: "off" } : env;
       services.push(await startService(silo, `subgraphs/${silo}/index.ts`, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
     }
     const start = async (name: string, file: string, own: Record<string, string>, port: string) => {
@@ -88,9 +91,11 @@ export async function startStack(o: { admin: string; redis: string; residents: n
     };
     let ingestUrl: string | undefined;
     if (o.bulkheads) {
-      // Serves nothing anyone calls: it answers /ready, publishes health-code's outbox and applies the events.
-      const eventsPort = String(await freePort());
-      await start("health-code-events", "subgraphs/health-code/index.ts", { ...env, ...bulk, HEALTH_CODE_PORT: eventsPort }, eventsPort);
+      // Each serves nothing anyone calls: it answers /ready, publishes its silo's outbox and applies the events.
+      for (const silo of EVENTS_APART) {
+        const eventsPort = String(await freePort());
+        await start(`${silo}-events`, `subgraphs/${silo}/index.ts`, { ...env, ...bulk, [`${envPrefix(silo)}_PORT`]: eventsPort }, eventsPort);
+      }
       const testingPort = String(await freePort());
       const testingIngest = await start("testing-ingest", "subgraphs/testing/index.ts", { ...env, ...bulk, TESTING_PORT: testingPort }, testingPort);
       const port = String(await freePort());
