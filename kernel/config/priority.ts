@@ -2,7 +2,7 @@
 // apply it) runs in its own processes at a lower OS priority, so on a busy machine the scheduler
 // gives the CPU to the processes that answer interactive reads first; unset, a process does
 // everything at normal priority, as in `npm start`.
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 import { ConfigError, optionalEnv } from "./env";
 
 /** PROCESS_NICE: 0 (default) to 19, applied to this process at start-up; higher yields the CPU to others. */
@@ -14,11 +14,11 @@ export function niceFromEnv(env: NodeJS.ProcessEnv): number {
   return n;
 }
 
-/** Lowers this process's priority as PROCESS_NICE says (raising it would need privileges, so 0 leaves it as started). */
+/** Lowers this process's priority to PROCESS_NICE; never raises it (that needs privileges), so a process started lower stays so. */
 export function applyNiceFromEnv(env: NodeJS.ProcessEnv): number {
   const nice = niceFromEnv(env);
-  if (nice > 0) setPriority(0, nice);
-  return nice;
+  if (nice > getPriority(0)) setPriority(0, nice);
+  return getPriority(0);
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
