@@ -8,7 +8,7 @@
 // The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
 // testing process, health-code's consumers in their own process, all at a lower OS priority);
 // `--bulkheads off` sends the upload through the clients' gateway and silos, as a single stack.
-//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--profile DIR]
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--bulk-nice 10] [--profile DIR]
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -24,7 +24,7 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), DRAIN_SECONDS = arg("drain", 120);
+const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), BULK_NICE = arg("bulk-nice", 10), DRAIN_SECONDS = arg("drain", 120);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const PROFILE = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : undefined;
@@ -104,7 +104,7 @@ async function readStatus(once: (i: number) => Promise<unknown>, until: () => bo
 }
 
 async function main() {
-  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE, bulkheads: BULKHEADS });
+  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE, bulkheads: BULKHEADS, bulkNice: BULK_NICE });
   // A connection a service drops mid-request has surfaced once as an uncaught 'socket hang up' (under
   // a load average of 12 to 20): say so and still drop this run's databases and keys.
   process.once("uncaughtException", (err) => {
@@ -197,10 +197,10 @@ async function main() {
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
-    console.log(`\nservices mode, ${BULKHEADS ? "uploads through the ingest path (bulkheads)" : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`\nservices mode, ${BULKHEADS ? `uploads through the ingest path (bulkheads, nice ${BULK_NICE})` : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     console.log(["figure", "median", "min", "max"].join(" | "));
     for (const k of keys) console.log(`${k} | ${summary[k]!.median} | ${summary[k]!.min} | ${summary[k]!.max}`);
-    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary }));
+    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, bulkNice: BULKHEADS ? BULK_NICE : null, uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary }));
   } finally {
     closeAgent();
     await testing.end();

@@ -42,7 +42,7 @@ export const BULK_NICE = 10;
 /** The silos whose consumers apply every result of an upload (health-code's records, appeals' replica): their event work runs apart. */
 const EVENTS_APART: Silo[] = ["health-code", "appeals"];
 
-export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string; bulkheads?: boolean }): Promise<Stack> {
+export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string; bulkheads?: boolean; bulkNice?: number }): Promise<Stack> {
   const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
   const keys = { token: randomBytes(32).toString("base64url"), viewer: randomBytes(32).toString("base64url"), pepper: randomBytes(32).toString("base64url") };
   const secrets = { tokenSecret: Buffer.from(keys.token), viewerKey: Buffer.from(keys.viewer), pepper: Buffer.from(keys.pepper) };
@@ -77,7 +77,7 @@ export async function startStack(o: { admin: string; redis: string; residents: n
     }
     // One at a time: the first start migrates and seeds.
     // The read path's processes seed the demo city; the bulk ones only join it.
-    const bulk = { PROCESS_NICE: String(BULK_NICE), SEED_DEMO: "0" };
+    const bulk = { PROCESS_NICE: String(o.bulkNice ?? BULK_NICE), SEED_DEMO: "0" };
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
       // The read path does no event work when a bulk process of its silo does it.
