@@ -1,6 +1,6 @@
 // Starts the gateway as its own process.
 import { ConfigError } from "../kernel/config/env";
-import { applyNiceFromEnv } from "../kernel/config/priority";
+import { applyNiceFromEnv } from "../kernel/config/processRole";
 import { loadGatewayConfig } from "./config";
 import { startGateway } from "./server";
 import { startTracingFromEnv } from "../kernel/observability";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { ApolloServer } from "@apollo/server";
 import type { Viewer } from "../auth/viewer";
 import { ConfigError, optionalEnv, portFromEnv } from "../config/env";
-import { applyNiceFromEnv, eventWorkFromEnv } from "../config/priority";
+import { applyNiceFromEnv, eventWorkFromEnv } from "../config/processRole";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../config/secrets";
 import { DEFAULT_PORTS, envPrefix, type Silo } from "../config/silos";
 import { openSiloDatabase, type SiloDatabase } from "../db/open";

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ConfigError } from "../../kernel/config/env";
-import { eventWorkFromEnv, niceFromEnv } from "../../kernel/config/priority";
+import { eventWorkFromEnv, niceFromEnv } from "../../kernel/config/processRole";
 
 test("PROCESS_NICE is a whole number from 0 to 19, 0 when unset", () => {
   expect(niceFromEnv({})).toBe(0);
@@ -21,7 +21,7 @@ test("event work is on unless turned off, and off needs REDIS_URL", () => {
 
 test("applyNiceFromEnv lowers the process's own priority", () => {
   const root = join(__dirname, "..", "..");
-  const script = `const { getPriority } = require("node:os"); const { applyNiceFromEnv } = require("./kernel/config/priority"); const before = getPriority(); applyNiceFromEnv(process.env); console.log(before, getPriority());`;
+  const script = `const { getPriority } = require("node:os"); const { applyNiceFromEnv } = require("./kernel/config/processRole"); const before = getPriority(); applyNiceFromEnv(process.env); console.log(before, getPriority());`;
   const out = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, env: { ...process.env, PROCESS_NICE: "7" }, encoding: "utf8" });
   expect(out.stderr).toBe("");
   const [before, after] = out.stdout.trim().split(" ").map(Number);
