@@ -5,24 +5,31 @@
 // applies the upload (its test_record rows, polled); and status reads through the gateway
 // (`me { healthCode { colour } }`, 8 distinct residents) p50/p99 idle and during the upload.
 // Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
-//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--profile DIR]
+// The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
+// testing process, health-code's consumers in their own process, all at a lower OS priority);
+// `--bulkheads off` sends the upload through the clients' gateway and silos, as a single stack.
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--bulk-nice 10] [--profile DIR]
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Pool } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { signToken } from "../kernel/auth/tokens";
+import { readdirSync, readFileSync } from "node:fs";
 import { closeAgent, post } from "./support/load";
+import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), DRAIN_SECONDS = arg("drain", 120);
+const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), BULK_NICE = arg("bulk-nice", 10), DRAIN_SECONDS = arg("drain", 120);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const PROFILE = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : undefined;
 const STATUS = `{ me { healthCode { colour } } }`;
+const BULKHEADS = process.argv.includes("--bulkheads") ? process.argv[process.argv.indexOf("--bulkheads") + 1] !== "off" : true;
 
 /** `n` received tubes of one new box of `siteId`, one swab each (1% of persons cycle); returns their codes. */
 async function freshTubes(db: Pool, siteId: string, persons: string[], n: number): Promise<string[]> {
@@ -63,6 +70,23 @@ const median = (xs: number[]) => pct(xs, 0.5);
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
 
+/** CPU seconds so far per service, plus every PostgreSQL and Redis process on the machine (other users' too). */
+function cpuByProcess(services: Array<{ name: string; proc: { pid?: number } }>): Map<string, number> {
+  const out = new Map<string, number>(services.map((s) => [s.name, cpuSeconds(s.proc.pid ?? 0)]));
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let comm = "";
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    } catch {
+      continue;
+    }
+    const name = comm === "postgres" ? "postgres" : comm === "redis-server" ? "redis" : undefined;
+    if (name) out.set(name, (out.get(name) ?? 0) + cpuSeconds(Number(pid)));
+  }
+  return out;
+}
+
 /** Status reads from READERS loops until `until()` is true; latencies in ms. */
 async function readStatus(once: (i: number) => Promise<unknown>, until: () => boolean): Promise<number[]> {
   const lat: number[] = [];
@@ -80,7 +104,7 @@ async function readStatus(once: (i: number) => Promise<unknown>, until: () => bo
 }
 
 async function main() {
-  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE });
+  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE, bulkheads: BULKHEADS, bulkNice: BULK_NICE });
   // A connection a service drops mid-request has surfaced once as an uncaught 'socket hang up' (under
   // a load average of 12 to 20): say so and still drop this run's databases and keys.
   process.once("uncaughtException", (err) => {
@@ -101,7 +125,7 @@ async function main() {
     // Warm-up upload (not counted): the first plan and JIT of the path.
     {
       const codes = await freshTubes(testing, site.id, persons, 200);
-      await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded } }`, variables: { i: codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded } }`, variables: { i: codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
     }
     const rounds: Array<Record<string, number>> = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -109,14 +133,24 @@ async function main() {
       const viaCopy = await freshTubes(testing, site.id, persons, N);
       // Let the previous round's events drain before the idle reads.
       await new Promise((r) => setTimeout(r, 500));
+      const idleCpu0 = cpuByProcess(stack.services);
+      const idleLag = monitorEventLoopDelay({ resolution: 5 });
+      idleLag.enable();
       const idleUntil = performance.now() + IDLE_SECONDS * 1000;
       const idle = await readStatus(status, () => performance.now() > idleUntil);
+      idleLag.disable();
+      const idleCpu = [...cpuByProcess(stack.services)].map(([k, v]) => `${k} ${(v - (idleCpu0.get(k) ?? 0)).toFixed(2)}`).join(", ");
 
       const before = await records();
       let done = false;
       const during = readStatus(status, () => done);
+      // Serialised before the clock starts: the lab's own work is not the readers' (they share this event loop).
+      const upload = JSON.stringify({ query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } });
+      const lag = monitorEventLoopDelay({ resolution: 5 });
+      lag.enable();
+      const cpu0 = cpuByProcess(stack.services);
       const t0 = performance.now();
-      const res = await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      const res = await post(stack.ingestUrl, upload, { authorization: `Bearer ${lab}` });
       const uploadS = (performance.now() - t0) / 1000;
       if (res.data.recordResults.recorded !== N) throw new Error(`upload recorded ${res.data.recordResults.recorded} of ${N}`);
       // Drain: health-code's test_record rows for the upload (one person per tube), --drain seconds at most.
@@ -129,13 +163,17 @@ async function main() {
         await new Promise((r) => setTimeout(r, 20));
       }
       const last = performance.now();
+      const cpu1 = cpuByProcess(stack.services);
+      lag.disable();
       const drainedS = (last - t0) / 1000;
       done = true;
       const busy = await during;
       if (applied < N) console.log(`round ${round + 1}: health-code applied ${applied} of ${N} in ${DRAIN_SECONDS} s (not drained)`);
 
+      // Where the CPU went from the upload's start to the drain (PostgreSQL: every backend alive at both ends, so approximate).
+      const cpuLine = [...cpu1].map(([k, v]) => `${k} ${(v - (cpu0.get(k) ?? 0)).toFixed(2)}`).join(", ");
       const copyS = await copyResults(testing, viaCopy, site.agencyId);
-      const retry = await post(stack.gatewayUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
+      const retry = await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
       if (retry.data.recordResults.unchanged !== N) throw new Error(`retry: ${JSON.stringify(retry.data.recordResults)}`);
       const row: Record<string, number> = {
         gatewayPerS: N / uploadS,
@@ -148,18 +186,21 @@ async function main() {
         // health-code's apply rate, from its first applied row to its last.
         // (polled every 20 ms: with one large batch the span is short and this figure coarse).
         consumerPerS: applied / Math.max(0.02, (last - first) / 1000),
+        // The longest this process's own event loop stalled while reading (a stall here inflates the readers' figures).
+        clientLagMaxMs: lag.max / 1e6,
         idleP50: pct(idle, 0.5), idleP99: pct(idle, 0.99), busyP50: pct(busy, 0.5), busyP99: pct(busy, 0.99), busyReads: busy.length,
       };
       row.p99Ratio = row.busyP99! / row.idleP99!;
       rounds.push(row);
-      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)}; drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads)`);
+      console.log(`round ${round + 1} idle (${IDLE_SECONDS} s, ${idle.length} reads): bench's own event loop stalled ${(idleLag.max / 1e6).toFixed(1)} ms at most; CPU s: ${idleCpu}`);
+      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)}; drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
-    console.log(`\nservices mode, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`\nservices mode, ${BULKHEADS ? `uploads through the ingest path (bulkheads, nice ${BULK_NICE})` : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     console.log(["figure", "median", "min", "max"].join(" | "));
     for (const k of keys) console.log(`${k} | ${summary[k]!.median} | ${summary[k]!.min} | ${summary[k]!.max}`);
-    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary }));
+    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, bulkNice: BULKHEADS ? BULK_NICE : null, uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary }));
   } finally {
     closeAgent();
     await testing.end();

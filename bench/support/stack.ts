@@ -1,6 +1,10 @@
 // The services-mode graph for a benchmark: each silo its own process on its own throwaway
 // PostgreSQL database, Redis Streams under a key prefix of this run, and the project's gateway.
 // The same startup as bench/gateway.ts, without the peers. stop() drops the databases and keys.
+// With `bulkheads` (as deployed, docker-compose.yml) labs' uploads have their own path: an ingest
+// gateway whose testing is its own testing process, and health-code's and appeals' events (relay,
+// consumers) run in processes of their own, all at PROCESS_NICE; the read path (gateway and the
+// silos' serving processes) runs at normal priority, and those silos' serving processes do no event work.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Pool } from "pg";
@@ -26,12 +30,19 @@ export interface Stack {
   dbs: Record<Silo, string>;
   services: Service[];
   gatewayUrl: string;
+  /** Where labs upload: the ingest gateway with `bulkheads`, else the gateway itself. */
+  ingestUrl: string;
   /** The environment the services were started with (databases, ports, keys, Redis prefix). */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string }): Promise<Stack> {
+/** The niceness of the bulk processes with `bulkheads` (docker-compose.yml uses the same). */
+export const BULK_NICE = 10;
+/** The silos whose consumers apply every result of an upload (health-code's records, appeals' replica): their event work runs apart. */
+const EVENTS_APART: Silo[] = ["health-code", "appeals"];
+
+export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string; bulkheads?: boolean; bulkNice?: number }): Promise<Stack> {
   const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
   const keys = { token: randomBytes(32).toString("base64url"), viewer: randomBytes(32).toString("base64url"), pepper: randomBytes(32).toString("base64url") };
   const secrets = { tokenSecret: Buffer.from(keys.token), viewerKey: Buffer.from(keys.viewer), pepper: Buffer.from(keys.pepper) };
@@ -65,14 +76,34 @@ export async function startStack(o: { admin: string; redis: string; residents: n
       env[`${envPrefix(silo)}_URL`] = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}/graphql`;
     }
     // One at a time: the first start migrates and seeds.
+    // The read path's processes seed the demo city; the bulk ones only join it.
+    const bulk = { PROCESS_NICE: String(o.bulkNice ?? BULK_NICE), SEED_DEMO: "0" };
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
-      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
+      // The read path does no event work when a bulk process of its silo does it.
+      const own = o.bulkheads && (silo === "testing" || EVENTS_APART.includes(silo)) ? { ...env, EVENT_CONSUMERS: "off", EVENT_RELAY: "off" } : env;
+      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
+    }
+    const start = async (name: string, file: string, own: Record<string, string>, port: string) => {
+      const base = `http://127.0.0.1:${port}`;
+      services.push(await startService(name, file, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
+      return `${base}/graphql`;
+    };
+    let ingestUrl: string | undefined;
+    if (o.bulkheads) {
+      // Each serves nothing anyone calls: it answers /ready, publishes its silo's outbox and applies the events.
+      for (const silo of EVENTS_APART) {
+        const eventsPort = String(await freePort());
+        await start(`${silo}-events`, `subgraphs/${silo}/index.ts`, { ...env, ...bulk, [`${envPrefix(silo)}_PORT`]: eventsPort }, eventsPort);
+      }
+      const testingPort = String(await freePort());
+      const testingIngest = await start("testing-ingest", "subgraphs/testing/index.ts", { ...env, ...bulk, TESTING_PORT: testingPort }, testingPort);
+      const port = String(await freePort());
+      ingestUrl = await start("gateway-ingest", "gateway/index.ts", { ...env, ...bulk, TESTING_URL: testingIngest, GATEWAY_PORT: port }, port);
     }
     env.GATEWAY_PORT = String(await freePort());
-    const gw = `http://127.0.0.1:${env.GATEWAY_PORT}`;
-    services.push(await startService("gateway", "gateway/index.ts", env, `${gw}/graphql`, answers200(`${gw}/ready`), { profileDir: o.profileDir }));
-    return { tag, admin, city, secrets, dbs: dbs as Record<Silo, string>, services, gatewayUrl: `${gw}/graphql`, env, stop };
+    const gatewayUrl = await start("gateway", "gateway/index.ts", env, env.GATEWAY_PORT);
+    return { tag, admin, city, secrets, dbs: dbs as Record<Silo, string>, services, gatewayUrl, ingestUrl: ingestUrl ?? gatewayUrl, env, stop };
   } catch (err) {
     await stop();
     throw err;

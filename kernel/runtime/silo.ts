@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { ApolloServer } from "@apollo/server";
 import type { Viewer } from "../auth/viewer";
 import { ConfigError, optionalEnv, portFromEnv } from "../config/env";
+import { applyNiceFromEnv, eventWorkFromEnv } from "../config/processRole";
 import { dataDirFromEnv, loadSecrets, type Secrets } from "../config/secrets";
 import { DEFAULT_PORTS, envPrefix, type Silo } from "../config/silos";
 import { openSiloDatabase, type SiloDatabase } from "../db/open";
@@ -55,6 +56,10 @@ export interface LaunchOptions {
   logger?: Logger;
   /** Entity key versions (ENTITY_KEY_VERSION, ENTITY_KEY_ACCEPT); default: version 1 only. */
   entityKeyVersions?: EntityKeyVersions;
+  /** False: another process of the silo runs its consumer groups (default true). */
+  consumers?: boolean;
+  /** False: another process of the silo publishes its outbox (default true). */
+  relay?: boolean;
 }
 
 /** Creates a silo over an opened database, seeds it if asked, and serves it. */
@@ -65,13 +70,13 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
   const ownBus = opts.bus ? undefined : new InProcessBus();
   // Woken by the database's NOTIFY at each outbox commit, the relay polls only as a fallback; if
   // LISTEN cannot start, it polls as before (and the in-process notifier still wakes it).
-  const wakeUp = await outboxWakeUp(opts.db.listen, notifier).catch((err: unknown) => {
+  const wakeUp = opts.relay === false ? undefined : await outboxWakeUp(opts.db.listen, notifier).catch((err: unknown) => {
     opts.logger?.warn("outbox LISTEN unavailable; the relay polls", { silo: opts.silo, error: String(err) });
     return undefined;
   });
   const events = startSiloEvents({
-    silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: instance.consumers ?? [], logger: opts.logger,
-    notifier: wakeUp ?? notifier, pollMs: wakeUp ? FALLBACK_POLL_MS : undefined,
+    silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: opts.consumers === false ? [] : (instance.consumers ?? []), logger: opts.logger,
+    relay: opts.relay, notifier: wakeUp ?? notifier, pollMs: wakeUp ? FALLBACK_POLL_MS : undefined,
   });
   const running = await startSubgraph(instance.server, {
     port: opts.port,
@@ -115,8 +120,10 @@ export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, fa
   const seedDemo = !url || optionalEnv(env, "SEED_DEMO") === "1";
   const size = Number(optionalEnv(env, "DEMO_RESIDENTS") ?? 300);
   const city = seedDemo ? buildCity(secrets.pepper, size) : undefined;
-  const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city, bus, logger: consoleLogger(silo), entityKeyVersions: entityKeyVersionsFromEnv(env) });
-  console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`})`);
+  const work = eventWorkFromEnv(env);
+  const running = await launchSilo(factory, { silo, port, host: optionalEnv(env, "HOST"), db, secrets, city, bus, logger: consoleLogger(silo), entityKeyVersions: entityKeyVersionsFromEnv(env), ...work });
+  const elsewhere = [work.consumers ? "" : "consumers", work.relay ? "" : "relay"].filter(Boolean).join(" and ");
+  console.log(`${silo} subgraph ready at ${running.url} (${url ? "PostgreSQL" : `embedded PGlite in ${join(dataDir, silo)}`}${elsewhere ? `; ${elsewhere} in another process` : ""})`);
   return running;
 }
 
@@ -128,6 +135,8 @@ export async function startSiloFromEnv<C extends SubgraphContext>(silo: Silo, fa
 export function runSiloMain<C extends SubgraphContext>(silo: Silo, factory: SiloFactory<C>, dir: string): void {
   const env = process.env;
   const start = async () => {
+    eventWorkFromEnv(env); // a bad setting stops the process before anything opens
+    applyNiceFromEnv(env);
     startTracingFromEnv(env);
     const bus = busFromEnv(env, consoleLogger(silo));
     const running = await startSiloFromEnv(silo, factory, dir, env, bus);

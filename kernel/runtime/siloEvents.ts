@@ -24,6 +24,8 @@ export interface SiloEventsOptions {
   bus: EventBus;
   groups: ConsumerGroupSpec[];
   notifier: RelayNotifier;
+  /** False: another process of the silo publishes its outbox, and this one runs no relay (default true). */
+  relay?: boolean;
   /** The relay's poll interval (default 200 ms; a slow fallback when `notifier` hears NOTIFY). */
   pollMs?: number;
   logger?: Logger;
@@ -50,7 +52,7 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
     if (!g.group.startsWith(`${o.silo}.`)) throw new Error(`consumer group ${g.group} of ${o.silo} must be named "${o.silo}.<purpose>"`);
   }
   declareGroups(o.bus, o.groups);
-  const relay = startRelay({
+  const relay = o.relay === false ? undefined : startRelay({
     db: o.db, source: o.silo, bus: o.bus, notify: o.notifier, pollMs: o.pollMs, logger: o.logger,
   });
   const consumers: Consumer[] = o.groups.map((g) =>
@@ -59,13 +61,13 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
   const streams = [...new Set<string>([o.silo, ...o.groups.flatMap((g) => g.streams)])];
   let stopped: Promise<void> | undefined;
   return {
-    stop: () => (stopped ??= Promise.all([relay.stop(), ...consumers.map((c) => c.stop())]).then(() => undefined)),
+    stop: () => (stopped ??= Promise.all([relay?.stop(), ...consumers.map((c) => c.stop())]).then(() => undefined)),
     async metrics() {
       return renderEventMetrics(await this.stats());
     },
     async stats() {
       const stats = await eventStats({ outboxes: [{ source: o.silo, db: o.db }], bus: o.bus, streams, consumers });
-      stats.relays = [{ source: o.silo, ...relay.counters() }];
+      stats.relays = relay ? [{ source: o.silo, ...relay.counters() }] : [];
       // Groups on our own stream are our consumers' health as a producer sees it; on other
       // streams only our own groups, so two silos never export the same series.
       const mine = (stream: string, group: string) => stream === o.silo || group.startsWith(`${o.silo}.`);

@@ -65,3 +65,25 @@ test("a consumer group must be named after its silo", () => {
   const bus = new InProcessBus();
   expect(() => startSiloEvents({ silo: "venues", db: consumer, bus, groups: GROUPS, notifier: relayNotifier() })).toThrow(/venues\.<purpose>/);
 });
+
+test("with EVENT_RELAY off a process leaves its silo's outbox to another process of the silo", async () => {
+  await producer.query("UPDATE outbox_event SET published_at = now() WHERE published_at IS NULL");
+  const before = (await effectCounts(consumer)).rows;
+  await producer.transaction((tx) => appendEvents(tx, [{ type: "ResultRecorded", aggregateId: "tube-2", payload: { n: 2 } }]));
+  const bus = new InProcessBus();
+  declareGroups(bus, GROUPS);
+  const notifier = relayNotifier();
+  // The serving process: no relay, even when woken.
+  const serving = startSiloEvents({ silo: "testing", db: producer, bus, groups: [], notifier, relay: false, pollMs: 20 });
+  const healthCode = startSiloEvents({ silo: "health-code", db: consumer, bus, groups: GROUPS, notifier: relayNotifier() });
+  notifier.notify();
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await unpublished()).toBe(1);
+  expect((await serving.stats()).relays).toEqual([]);
+  // The bulk process of the same silo publishes it, and the consumer applies it once.
+  const bulk = startSiloEvents({ silo: "testing", db: producer, bus, groups: [], notifier: relayNotifier(), pollMs: 20 });
+  await waitFor("the bulk process's relay to publish", async () => (await unpublished()) === 0);
+  await waitFor("the effect", async () => (await effectCounts(consumer)).rows === before + 1);
+  await Promise.all([serving.stop(), healthCode.stop(), bulk.stop()]);
+  await bus.close();
+});
