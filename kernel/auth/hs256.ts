@@ -5,6 +5,7 @@
 // constant-time signature comparison, issuer, audience (string or list), required numeric `exp`
 // (expired when exp <= now), `nbf` and `iat` numeric when present, a JSON object payload.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { audienceIncludes, jsonObjectSegment, plainHeader } from "./jws";
 
 /** The token was well signed and well formed but its `exp` has passed. */
 export class Hs256Expired extends Error {}
@@ -33,37 +34,26 @@ export function signHs256(claims: Record<string, unknown>, key: Uint8Array, regi
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
-function decodeJson(part: string): unknown {
-  if (!B64URL.test(part)) throw new Hs256Invalid("not base64url");
-  try {
-    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-  } catch {
-    throw new Hs256Invalid("not JSON");
-  }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** Verifies a token and returns its payload; throws Hs256Expired or Hs256Invalid. */
 export function verifyHs256(token: string, key: Uint8Array, expected: Hs256Claims): Record<string, unknown> {
   const parts = token.split(".");
   if (parts.length !== 3) throw new Hs256Invalid("not a compact JWS");
   const [h, p, s] = parts as [string, string, string];
-  const header = decodeJson(h);
-  if (!isObject(header) || header.alg !== "HS256" || header.crit !== undefined || header.b64 !== undefined) throw new Hs256Invalid("algorithm");
+  const header = jsonObjectSegment(h);
+  if (!header) throw new Hs256Invalid("header");
+  if (!plainHeader(header, "HS256")) throw new Hs256Invalid("algorithm");
   if (!B64URL.test(s)) throw new Hs256Invalid("signature encoding");
   const signature = Buffer.from(s, "base64url");
   const wanted = hmac(key, `${h}.${p}`);
   // Length first: timingSafeEqual throws on unequal lengths; the length of an HMAC is public.
   if (signature.length !== wanted.length || !timingSafeEqual(signature, wanted)) throw new Hs256Invalid("signature");
-  const payload = decodeJson(p);
-  if (!isObject(payload)) throw new Hs256Invalid("payload");
+  const payload = jsonObjectSegment(p);
+  if (!payload) throw new Hs256Invalid("payload");
   const now = Math.floor(Date.now() / 1000);
   if (payload.iat !== undefined && typeof payload.iat !== "number") throw new Hs256Invalid("iat");
   if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) throw new Hs256Invalid("nbf");
   if (payload.iss !== expected.issuer) throw new Hs256Invalid("issuer");
-  const aud = payload.aud;
-  if (!(aud === expected.audience || (Array.isArray(aud) && aud.includes(expected.audience)))) throw new Hs256Invalid("audience");
+  if (!audienceIncludes(payload.aud, expected.audience)) throw new Hs256Invalid("audience");
   // A token without an expiry would be valid forever: refuse it.
   if (typeof payload.exp !== "number") throw new Hs256Invalid("exp");
   if (payload.exp <= now) throw new Hs256Expired("expired");

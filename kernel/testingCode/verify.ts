@@ -6,6 +6,7 @@
 // registrar's batch of 200 codes. The claims are checked as jwtVerify checked them.
 import { KeyObject, verify as verifySignature, type webcrypto } from "node:crypto";
 import type { CryptoKey } from "jose";
+import { audienceIncludes, jsonObjectSegment, plainHeader } from "../auth/jws";
 import { GraphQLError } from "graphql";
 import { ALGORITHM, AUDIENCE, ISSUER, PREFIX, type TestingCodeRefusalReason, type VerifiedTestingCode } from "./format";
 import type { ReplayGuard } from "./replay";
@@ -50,14 +51,6 @@ const verifyOffThread = (data: Buffer, key: KeyObject, signature: Buffer) =>
   new Promise<boolean>((resolve) => verifySignature("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature, (err, ok) => resolve(!err && ok)));
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
-const jsonObject = (segment: string): Record<string, unknown> | null => {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-};
 
 /** Verifies a scanned code; throws a testingCodeRefusal naming why it is refused. */
 export async function verifyTestingCode(scanned: string, publicKey: CryptoKey | KeyObject, opts: VerifyOptions = {}): Promise<VerifiedTestingCode> {
@@ -66,20 +59,20 @@ export async function verifyTestingCode(scanned: string, publicKey: CryptoKey | 
   const parts = text.slice(PREFIX.length).split(".");
   if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw testingCodeRefusal("TESTING_CODE_MALFORMED");
   const [h, p, s] = parts as [string, string, string];
-  const header = jsonObject(h);
+  const header = jsonObjectSegment(h);
   if (!header) throw testingCodeRefusal("TESTING_CODE_MALFORMED");
   // Another algorithm, or a header asking for extensions, is not a code health-code issued.
-  if (header.alg !== ALGORITHM || "crit" in header || "b64" in header) throw testingCodeRefusal("TESTING_CODE_FORGED");
+  if (!plainHeader(header, ALGORITHM)) throw testingCodeRefusal("TESTING_CODE_FORGED");
   const signature = Buffer.from(s, "base64url");
   if (signature.length !== 64 || !(await verifyOffThread(Buffer.from(`${h}.${p}`), keyObjectOf(publicKey), signature))) {
     throw testingCodeRefusal("TESTING_CODE_FORGED");
   }
-  const claims = jsonObject(p);
+  const claims = jsonObjectSegment(p);
   if (!claims) throw testingCodeRefusal("TESTING_CODE_MALFORMED");
   const { sub, jti, iat, exp, nbf, iss, aud } = claims;
   // Signed by the key but not shaped as a testing code: never issued as one.
   if (typeof sub !== "string" || typeof jti !== "string" || typeof iat !== "number" || typeof exp !== "number") throw testingCodeRefusal("TESTING_CODE_FORGED");
-  if (iss !== ISSUER || !(aud === AUDIENCE || (Array.isArray(aud) && aud.includes(AUDIENCE)))) throw testingCodeRefusal("TESTING_CODE_FORGED");
+  if (iss !== ISSUER || !audienceIncludes(aud, AUDIENCE)) throw testingCodeRefusal("TESTING_CODE_FORGED");
   const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   const tolerance = opts.clockToleranceSeconds ?? 5;
   if (nbf !== undefined && (typeof nbf !== "number" || nbf > now + tolerance)) throw testingCodeRefusal("TESTING_CODE_FORGED");
