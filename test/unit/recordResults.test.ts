@@ -117,7 +117,8 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect(await eventRows()).toBe(before.rows + Math.ceil(fresh.length / 1000));
     const stored = await prisma.testResult.findMany({ where: { tubeId: { in: fresh } } });
     expect(stored).toHaveLength(fresh.length);
-    expect(await prisma.sampleTube.count({ where: { id: { in: fresh }, status: "RESULTED" } })).toBe(fresh.length);
+    // RESULTED is the result's existence (custody.ts): the upload leaves the tube rows as they were.
+    expect(await prisma.sampleTube.count({ where: { id: { in: fresh }, status: "RECEIVED" } })).toBe(fresh.length);
     for (const r of stored) {
       const i = bulkCodes.indexOf(r.tubeId);
       expect(r.outcome).toBe(i % 10 === 0 ? "POSITIVE" : "NEGATIVE");

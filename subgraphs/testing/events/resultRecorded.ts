@@ -33,7 +33,8 @@ const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
  * The set-based write of results.ts, one statement: $1 a JSON array of { id, tubeId, outcome } (tubes
  * locked and checked by the caller), $2 the agency, $3 who recorded, $4 tubes per event, $5 the
  * outbox channel. Inserts the results (a tube that has one already is skipped: never overwritten),
- * moves their tubes to RESULTED, and appends compact ResultsRecorded outbox rows (version 2, above).
+ * and appends compact ResultsRecorded outbox rows (version 2, above). The tubes' rows are not
+ * touched: a tube with a result is RESULTED by that (custody.ts, tubeState).
  * The aggregate is "results:" and the chunk's first tube id (never an ID number). Answers one row:
  * how many results were inserted and when (recorded_at is the transaction's time, the same for
  * every row), and notifies $5 when any was (delivered at commit): not 10,000 rows back to the
@@ -47,8 +48,6 @@ WITH n AS (
   SELECT id, tube_id, outcome::"TestOutcome", $2::text, $3::text FROM n
   ON CONFLICT (tube_id) DO NOTHING
   RETURNING tube_id, outcome, recorded_at
-), moved AS (
-  UPDATE sample_tube t SET status = 'RESULTED' FROM ins WHERE t.id = ins.tube_id
 ), items AS (
   SELECT tube_id, outcome, recorded_at, (row_number() OVER (ORDER BY tube_id) - 1) / $4::int AS chunk FROM ins
 ), events AS (
