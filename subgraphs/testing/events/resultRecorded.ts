@@ -62,15 +62,15 @@ SELECT count(*)::int AS recorded, (extract(epoch FROM min(recorded_at)) * 1000):
        CASE WHEN count(*) > 0 THEN (SELECT count(*) FROM pg_notify($5::text, ''))::int ELSE 0 END AS notified
   FROM ins`;
 
-// Each tube's pooling and persons, in one row for the whole batch (one JSON value to parse).
+// Each tube's pooling and persons, a row per swab (a tube without one: a row with no person). Plain
+// rows measured about half the time of the same built as one JSON object by PostgreSQL.
 const EXPAND_SQL = `
-SELECT coalesce(json_object_agg(t.id, json_build_object(
-         'pooled', t.capacity > 1,
-         'persons', coalesce((SELECT json_agg(json_build_object('personId', s.person_id, 'swabbedAt', ${iso("s.swabbed_at")}) ORDER BY s.swabbed_at, s.person_id)
-                                FROM swab s WHERE s.tube_id = t.id), '[]'::json))), '{}'::json) AS tubes
-  FROM sample_tube t WHERE t.id IN (SELECT jsonb_array_elements_text($1::jsonb))`;
+SELECT t.id AS "tubeId", t.capacity > 1 AS pooled, s.person_id AS "personId", ${iso("s.swabbed_at")} AS "swabbedAt"
+  FROM sample_tube t LEFT JOIN swab s ON s.tube_id = t.id
+ WHERE t.id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
+ ORDER BY t.id, s.swabbed_at, s.person_id`;
 
-type Expansion = Record<string, { pooled: boolean; persons: ResultPayload["persons"] } | undefined>;
+type Expansion = Map<string, { pooled: boolean; persons: ResultPayload["persons"] }>;
 
 /**
  * The relay's expander for ResultsRecorded (kernel/events/expand.ts): a compact row (version 2)
@@ -82,12 +82,17 @@ export async function expandResultsRecorded(envelopes: EventEnvelope[], tx: Sql)
   const compact = envelopes.filter((e) => e.version === 2);
   if (compact.length === 0) return;
   const tubeIds = compact.flatMap((e) => (e.payload as unknown as CompactPayload).results.map((r) => r.tubeId));
-  const [row] = await tx.query<{ tubes: Expansion | string }>(EXPAND_SQL, [JSON.stringify(tubeIds)]);
-  const tubes: Expansion = typeof row?.tubes === "string" ? (JSON.parse(row.tubes) as Expansion) : (row?.tubes ?? {});
+  const rows = await tx.query<{ tubeId: string; pooled: boolean; personId: string | null; swabbedAt: string | null }>(EXPAND_SQL, [JSON.stringify(tubeIds)]);
+  const tubes: Expansion = new Map();
+  for (const r of rows) {
+    let t = tubes.get(r.tubeId);
+    if (!t) tubes.set(r.tubeId, (t = { pooled: r.pooled, persons: [] }));
+    if (r.personId !== null) t.persons.push({ personId: r.personId, swabbedAt: r.swabbedAt! });
+  }
   for (const e of compact) {
     const p = e.payload as unknown as CompactPayload;
     const results: ResultPayload[] = p.results.map((r) => {
-      const t = tubes[r.tubeId];
+      const t = tubes.get(r.tubeId);
       return { tubeId: r.tubeId, outcome: r.outcome, recordedAt: p.recordedAt, agencyId: p.agencyId, pooled: t?.pooled ?? false, persons: t?.persons ?? [] };
     });
     e.payload = { results };
