@@ -5,6 +5,7 @@ export { EVENTS_DDL, eventsDdlStatements, installEventTables } from "./ddl";
 export { appendEvents } from "./outbox";
 export { startRelay, relayNotifier, type Relay, type RelayOptions, type RelayNotifier } from "./relay";
 export type { EventBus, GroupReader, Delivery, PublishAck, RepairRequest, StreamStats, GroupStats, DeadLetterStats } from "./bus";
+export { expandBatch, type PayloadExpander, type PayloadExpanders } from "./expand";
 export { pruneOutbox } from "./repair";
 export { checkGaps, type GapCheck, type Hole } from "./positions";
 export { InProcessBus, type InProcessBusOptions } from "./inProcessBus";

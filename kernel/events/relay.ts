@@ -4,6 +4,7 @@
 import type { SqlDatabase } from "../db/sql";
 import type { EventBus } from "./bus";
 import { takeBatch } from "./relayBatch";
+import type { PayloadExpanders } from "./expand";
 import { repairLostTail } from "./highWater";
 import { requeueNewest, requeueRange } from "./repair";
 import { backoffMs, errorText, Sleeper } from "./timing";
@@ -24,6 +25,8 @@ export interface RelayOptions {
   /** Idle poll interval (default 200 ms). */
   pollMs?: number;
   notify?: RelayNotifier;
+  /** Completes rows of these event types from the silo's tables before publishing (expand.ts). */
+  expanders?: PayloadExpanders;
   /** Backoff bounds while the bus or database fails (defaults 100 ms … 10 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -134,7 +137,7 @@ export function startRelay(options: RelayOptions): Relay {
     let total = 0;
     for (;;) {
       if (fromLoop && stopped) return total;
-      const { published, storageReset } = await takeBatch(db, source, bus, batchSize);
+      const { published, storageReset } = await takeBatch(db, source, bus, batchSize, options.expanders);
       total += published;
       if (storageReset) await checkStorage();
       else if (published === batchSize) continue;

@@ -4,6 +4,7 @@ import type { Sql, SqlDatabase } from "../db/sql";
 import type { EventBus } from "./bus";
 import { errorText } from "./timing";
 import type { EventEnvelope } from "./types";
+import { expandBatch, type PayloadExpanders } from "./expand";
 
 interface OutboxRow {
   id: string;
@@ -41,7 +42,7 @@ async function mark(tx: Sql, ids: string[], error: string | null): Promise<void>
 }
 
 /** Publishes up to `limit` of the oldest unpublished rows; returns how many (none if the bus reports a storage reset). */
-export async function takeBatch(db: SqlDatabase, source: string, bus: EventBus, limit: number): Promise<{ published: number; storageReset: boolean }> {
+export async function takeBatch(db: SqlDatabase, source: string, bus: EventBus, limit: number, expanders?: PayloadExpanders): Promise<{ published: number; storageReset: boolean }> {
   let failure: unknown;
   const result = await db.transaction(async (tx) => {
     // One active relay per database at a time keeps publishes in seq order; a second relay is a
@@ -58,8 +59,11 @@ export async function takeBatch(db: SqlDatabase, source: string, bus: EventBus, 
     if (rows.length === 0) return { published: 0, storageReset: false };
     const ids = rows.map((r) => r.id);
     await assignPositions(tx, rows);
+    // An expander's failure (the database) rolls the batch back like any other: nothing is marked.
+    const envelopes = rows.map((r) => toEnvelope(source, r));
+    await expandBatch(envelopes, tx, expanders);
     try {
-      const ack = await bus.publish(source, rows.map((r) => toEnvelope(source, r)));
+      const ack = await bus.publish(source, envelopes);
       if (ack.storageReset) return { published: 0, storageReset: true };
       await mark(tx, ids, null);
       return { published: rows.length, storageReset: false };

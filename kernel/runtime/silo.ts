@@ -14,7 +14,7 @@ import type { DiscloseContext } from "../privacy/disclose";
 import { disclosureContext } from "../privacy/keys";
 import { entityKeyVersionsFromEnv, type EntityKeyVersions } from "../privacy/entityKeys";
 import type { RunningServer } from "../http/serve";
-import { FALLBACK_POLL_MS, InProcessBus, outboxWakeUp, registerEventMetrics, relayNotifier, type EventBus, type Logger } from "../events";
+import { FALLBACK_POLL_MS, InProcessBus, outboxWakeUp, registerEventMetrics, relayNotifier, type EventBus, type Logger, type PayloadExpanders } from "../events";
 import { startSubgraph, type SubgraphContext } from "./subgraphServer";
 import { startSiloEvents, type ConsumerGroupSpec } from "./siloEvents";
 import { busFromEnv, consoleLogger } from "./eventBus";
@@ -35,6 +35,8 @@ export interface SiloInstance<C extends SubgraphContext> {
   seed(city: DemoCity): Promise<boolean>;
   /** The consumer groups this silo runs (named `<silo>.<purpose>`). */
   consumers?: ConsumerGroupSpec[];
+  /** Event types its relay completes from the silo's tables before publishing (kernel/events/expand.ts). */
+  expanders?: PayloadExpanders;
   close(): Promise<void>;
 }
 
@@ -76,7 +78,7 @@ export async function launchSilo<C extends SubgraphContext>(factory: SiloFactory
   });
   const events = startSiloEvents({
     silo: opts.silo, db: opts.db.sql, bus: opts.bus ?? ownBus!, groups: opts.consumers === false ? [] : (instance.consumers ?? []), logger: opts.logger,
-    relay: opts.relay, notifier: wakeUp ?? notifier, pollMs: wakeUp ? FALLBACK_POLL_MS : undefined,
+    relay: opts.relay, expanders: instance.expanders, notifier: wakeUp ?? notifier, pollMs: wakeUp ? FALLBACK_POLL_MS : undefined,
   });
   const running = await startSubgraph(instance.server, {
     port: opts.port,

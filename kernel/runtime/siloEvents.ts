@@ -5,7 +5,7 @@ import type { SqlDatabase } from "../db/sql";
 import {
   type EventStats,
   eventStats, InProcessBus, renderEventMetrics, startConsumer, startRelay,
-  type Consumer, type EventBus, type EventHandler, type Logger, type RelayNotifier,
+  type Consumer, type EventBus, type EventHandler, type Logger, type PayloadExpanders, type RelayNotifier,
 } from "../events";
 
 /** A consumer group a silo runs: its name, the streams it reads and a handler per event type. */
@@ -26,6 +26,8 @@ export interface SiloEventsOptions {
   notifier: RelayNotifier;
   /** False: another process of the silo publishes its outbox, and this one runs no relay (default true). */
   relay?: boolean;
+  /** The silo's publish-time expanders by event type (kernel/events/expand.ts). */
+  expanders?: PayloadExpanders;
   /** The relay's poll interval (default 200 ms; a slow fallback when `notifier` hears NOTIFY). */
   pollMs?: number;
   logger?: Logger;
@@ -53,7 +55,7 @@ export function startSiloEvents(o: SiloEventsOptions): SiloEvents {
   }
   declareGroups(o.bus, o.groups);
   const relay = o.relay === false ? undefined : startRelay({
-    db: o.db, source: o.silo, bus: o.bus, notify: o.notifier, pollMs: o.pollMs, logger: o.logger,
+    db: o.db, source: o.silo, bus: o.bus, notify: o.notifier, pollMs: o.pollMs, logger: o.logger, expanders: o.expanders,
   });
   const consumers: Consumer[] = o.groups.map((g) =>
     startConsumer({ bus: o.bus, db: o.db, group: g.group, streams: g.streams, handlers: g.handlers, logger: o.logger }),

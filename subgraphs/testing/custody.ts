@@ -1,7 +1,9 @@
 // The chain of custody (seed 001): a box is open at its site while tubes are scanned in, then
 // sealed, handed to a courier and received by the lab; each tube goes collected → in transit →
 // received → testing → resulted, or rejected. Every step is a custody_step row (who, when) in
-// the same transaction as the state change. Repeating a step that is already done returns the
+// the same transaction as the state change. RESULTED is the result's existence, not a stored
+// state: an upload inserts results without updating 10,000 tube rows (a tube's stored status
+// says RESULTED only for rows written before), and every reader derives it (tubeState). Repeating a step that is already done returns the
 // box unchanged (a retried scan); a step out of order is a CONFLICT naming the box's state.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, TransportBox, SampleTube, BoxStatus } from "./generated/prisma/client";
@@ -20,6 +22,9 @@ export const actorOf = (viewer: Viewer): Actor => ({ role: viewer.role, id: view
 export async function custodyStep(tx: Pick<Tx, "custodyStep">, boxId: string, tubeId: string | null, step: string, actor: Actor, detail: string | null = null): Promise<void> {
   await tx.custodyStep.create({ data: { id: randomUUID(), boxId, tubeId, step, actorRole: actor.role, actorId: actor.id, detail } });
 }
+
+/** A tube's state: RESULTED once it has a result, else its stored custody state. */
+export const tubeState = (stored: string, hasResult: boolean): string => (hasResult ? "RESULTED" : stored);
 
 const ORDER: BoxStatus[] = ["OPEN", "SEALED", "IN_TRANSIT", "RECEIVED"];
 
@@ -78,7 +83,7 @@ export async function moveTube(prisma: PrismaClient, agencyId: string, actor: Ac
   return prisma.$transaction(async (tx) => {
     const code = scannedCode(tubeCode, "tube");
     const [tube] = await tx.$queryRaw<Array<{ id: string; boxId: string; status: string; agencyId: string }>>`
-      SELECT t.id, t.box_id AS "boxId", t.status::text AS status, si.agency_id AS "agencyId"
+      SELECT t.id, t.box_id AS "boxId", CASE WHEN EXISTS (SELECT 1 FROM test_result r WHERE r.tube_id = t.id) THEN 'RESULTED' ELSE t.status::text END AS status, si.agency_id AS "agencyId"
       FROM sample_tube t JOIN transport_box b ON b.id = t.box_id JOIN sampling_site si ON si.id = b.site_id
       WHERE t.code = ${code} FOR UPDATE OF t`;
     if (!tube) throw fail("NOT_FOUND", "No tube has this code: check the label.", { field: "tubeCode", reason: "UNKNOWN_TUBE" });

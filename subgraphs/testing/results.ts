@@ -36,9 +36,9 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 // Set-based, whatever the upload's size, over the kernel's SQL seam (pg or PGlite directly for an
 // upload, so 10,000-row answers skip Prisma's row mapping): one read of every tube named (locked,
 // with its agency, state, whether anyone is in it and any result), then ONE statement that inserts
-// the new results, moves their tubes to RESULTED and appends their ResultsRecorded outbox rows
-// (payloads built by PostgreSQL from the swab table, RESULTS_PER_EVENT tubes an event), all in one
-// transaction. Lists travel as one JSON parameter: pg, PGlite and Prisma bind that alike.
+// the new results and appends their ResultsRecorded outbox rows (RESULTS_PER_EVENT tubes an
+// event; the relay adds each tube's persons after commit), all in one transaction. A tube with a
+// result is RESULTED by that (custody.ts): its row is not updated. Lists travel as one JSON parameter: pg, PGlite and Prisma bind that alike.
 // One statement per tube made an upload cost about 1 ms a result; one event per tube, most of the rest.
 async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, inputs: RecordResultInput[]): Promise<ItemAnswer[]> {
   // An upload's estimated costs pass PostgreSQL's JIT threshold: compiling the plans cost about

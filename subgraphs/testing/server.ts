@@ -27,6 +27,7 @@ import { seedTesting } from "./seed";
 import { DisclosureAudit } from "./resolvers/DisclosureAudit";
 import { openCaseCheck, seedDemoCase } from "../../kernel/privacy/cases";
 import { consumerGroups } from "./events/consumers";
+import { expandResultsRecorded } from "./events/resultRecorded";
 import { purgeScannedNumbers, scannedNumbers } from "./registrationOrphans";
 import { OrphanRegistration, OrphanRegistrationCandidate } from "./resolvers/OrphanRegistration";
 import { SampleLookup, SamplingSession } from "./resolvers/SamplingSession";
@@ -67,6 +68,7 @@ export function createTesting(deps: SiloDeps): SiloInstance<TestingContext> {
       return seedTesting(prisma, city);
     },
     consumers: consumerGroups(() => numbers),
+    expanders: { ResultsRecorded: expandResultsRecorded },
     close: () => {
       clearInterval(purge);
       return prisma.$disconnect();

@@ -71,6 +71,34 @@ test("append → relay → consumer applies each effect once", async () => {
   expect(c.counters()).toMatchObject({ processed: 25, duplicates: 0, deadLettered: 0 });
 });
 
+test("a relay's expander completes rows of its type before publishing; the stored row stays as written", async () => {
+  const bus = new InProcessBus();
+  const seen: EventEnvelope[] = [];
+  const r = startRelay({
+    db, source: "testing", bus, pollMs: 20,
+    expanders: {
+      Compact: async (envelopes, tx) => {
+        const [row] = await tx.query<{ two: number }>("SELECT 2 AS two");
+        for (const e of envelopes) e.payload = { ...e.payload, expanded: row!.two };
+      },
+    },
+  });
+  running.push(r);
+  const c = startConsumer({
+    bus, db, group: "health-code.expanded", streams: ["testing"],
+    handlers: { Compact: async (e) => void seen.push(e), ResultRecorded: async (e) => void seen.push(e) },
+    blockMs: 50, retryBaseMs: 5, retryMaxMs: 20,
+  });
+  running.push(c);
+  await write(2, "Compact");
+  await write(1);
+  await waitFor("3 events", async () => seen.length === 3);
+  expect(seen.filter((e) => e.type === "Compact").map((e) => e.payload)).toEqual([{ n: 0, expanded: 2 }, { n: 1, expanded: 2 }]);
+  expect(seen.find((e) => e.type === "ResultRecorded")!.payload).toEqual({ n: 0 });
+  const stored = await db.query<{ payload: Record<string, unknown> }>("SELECT payload FROM outbox_event WHERE type = 'Compact' ORDER BY seq");
+  expect(stored.map((s) => s.payload)).toEqual([{ n: 0 }, { n: 1 }]);
+});
+
 test("appendEvents commits and rolls back with the caller's transaction, and refuses ID numbers", async () => {
   await expect(
     db.transaction(async (tx) => {

@@ -98,6 +98,9 @@ describe.each(MODES)("result uploads, pooled positives and traceback (%s)", (mod
     const tube = await graph.query(`query T($c: String!) { tube(code: $c) { status result { outcome } custody { step actorRole } } }`, { c: a }, lab());
     expect(tube.body.data.tube).toMatchObject({ status: "RESULTED", result: { outcome: "NEGATIVE" } });
     expect(tube.body.data.tube.custody.at(-1)).toEqual({ step: "RESULTED", actorRole: "LAB" });
+    // RESULTED comes from the result (the tube's row is not updated): a resulted tube can be neither tested nor rejected.
+    refused(await graph.query(`mutation { startTesting(tubeCode: "${a}") { status } }`, {}, lab()), "CONFLICT", "TUBE_RESULTED");
+    refused(await graph.query(`mutation { rejectTube(tubeCode: "${a}", reason: LEAKED) { status } }`, {}, lab()), "CONFLICT", "TUBE_RESULTED");
     // The single-result mutation throws the item's refusal as its code.
     refused(await graph.query(`mutation { recordResult(input: { tubeCode: "${atSite.codes[0]}", outcome: NEGATIVE }) { id } }`, {}, lab()), "CONFLICT", "NOT_RECEIVED");
   });

@@ -2,7 +2,7 @@
 // Each item answered on its own (a bad tube is refused with its reason and writes nothing, the
 // good items commit), idempotent on retry (the same upload again records nothing and emits
 // nothing), every new tube in a ResultsRecorded event (up to 1,000 tubes an event) naming its
-// swabbed persons, and only tubes the
+// swabbed persons once the relay expands it, and only tubes the
 // lab has received take a result.
 // Runs on PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 import { randomBytes } from "node:crypto";
@@ -13,7 +13,8 @@ import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { PrismaClient } from "../../subgraphs/testing/generated/prisma/client";
 import { seedTesting } from "../../subgraphs/testing/seed";
 import { recordResult, recordResults } from "../../subgraphs/testing/results";
-import { RECORD_RESULTS_SQL } from "../../subgraphs/testing/events/resultRecorded";
+import { expandResultsRecorded, RECORD_RESULTS_SQL, type ResultPayload } from "../../subgraphs/testing/events/resultRecorded";
+import type { EventEnvelope } from "../../kernel/events";
 import type { Sql, SqlDatabase } from "../../kernel/db/sql";
 import { createTestDatabase, MODES } from "../support/services";
 
@@ -116,25 +117,39 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect(await eventRows()).toBe(before.rows + Math.ceil(fresh.length / 1000));
     const stored = await prisma.testResult.findMany({ where: { tubeId: { in: fresh } } });
     expect(stored).toHaveLength(fresh.length);
-    expect(await prisma.sampleTube.count({ where: { id: { in: fresh }, status: "RESULTED" } })).toBe(fresh.length);
+    // RESULTED is the result's existence (custody.ts): the upload leaves the tube rows as they were.
+    expect(await prisma.sampleTube.count({ where: { id: { in: fresh }, status: "RECEIVED" } })).toBe(fresh.length);
     for (const r of stored) {
       const i = bulkCodes.indexOf(r.tubeId);
       expect(r.outcome).toBe(i % 10 === 0 ? "POSITIVE" : "NEGATIVE");
       expect(r.agencyId).toBe(agencyId);
     }
-    const items = await db.sql.query<{ payload: { tubeId: string; outcome: string; persons: Array<{ personId: string }> } }>(
-      `SELECT r AS payload FROM outbox_event e, jsonb_array_elements(e.payload->'results') r WHERE e.type = 'ResultsRecorded' AND r->>'tubeId' = $1`,
+    // The outbox row holds only what the upload had (version 2); the relay's expander adds each
+    // tube's pooling and persons from the swab table before publishing.
+    const rows = await db.sql.query<{ id: string; version: number; payload: Record<string, unknown> | string }>(
+      `SELECT id::text, version, payload FROM outbox_event WHERE type = 'ResultsRecorded' AND payload->'results' @> jsonb_build_array(jsonb_build_object('tubeId', $1::text))`,
       [bulkCodes[7]],
     );
-    expect(items).toHaveLength(1);
-    const [event] = items;
-    expect(event!.payload.tubeId).toBe(bulkCodes[7]);
-    expect(event!.payload.outcome).toBe("NEGATIVE");
-    expect(event!.payload.persons.map((p) => p.personId)).toEqual(["p-bulk-7"]);
-    // Times as the stored rows have them (ISO 8601 UTC), built by PostgreSQL in the same statement.
-    const item = event!.payload as unknown as { recordedAt: string; agencyId: string; pooled: boolean; persons: Array<{ swabbedAt: string }> };
+    expect(rows).toHaveLength(1);
+    const compact = (typeof rows[0]!.payload === "string" ? JSON.parse(rows[0]!.payload) : rows[0]!.payload) as { results: Array<Record<string, unknown>> };
+    expect(rows[0]!.version).toBe(2);
+    expect(compact.results.find((r) => r.tubeId === bulkCodes[7])).toEqual({ tubeId: bulkCodes[7], outcome: "NEGATIVE" });
+    const envelope: EventEnvelope = { id: rows[0]!.id, type: "ResultsRecorded", version: 2, aggregateId: "results:x", occurredAt: new Date().toISOString(), source: "testing", payload: compact };
+    await expandResultsRecorded([envelope], db.sql);
+    expect(envelope.version).toBe(1);
+    const published = (envelope.payload as { results: ResultPayload[] }).results;
+    expect(published).toHaveLength(compact.results.length);
+    const event = { payload: published.find((r) => r.tubeId === bulkCodes[7])! };
+    expect(event.payload.outcome).toBe("NEGATIVE");
+    expect(event.payload.persons.map((p) => p.personId)).toEqual(["p-bulk-7"]);
+    // Times as the stored rows have them (ISO 8601 UTC), built by PostgreSQL.
+    const item = event.payload;
     expect(item.recordedAt).toBe(stored.find((r) => r.tubeId === bulkCodes[7])!.recordedAt.toISOString());
     expect(item.persons[0]!.swabbedAt).toBe((await prisma.swab.findFirst({ where: { tubeId: bulkCodes[7]! } }))!.swabbedAt.toISOString());
+    // A row written whole (version 1, before the compact form) is published as it is.
+    const old: EventEnvelope = { ...envelope, version: 1, payload: { results: [item] } };
+    await expandResultsRecorded([old], db.sql);
+    expect(old.payload).toEqual({ results: [item] });
     expect(item).toMatchObject({ agencyId, pooled: false });
 
     // Retry: idempotent; a different outcome for a resulted tube is a CONFLICT and never overwrites.
