@@ -7,7 +7,9 @@
 // extensions, unusual media types, any error) goes through Apollo as before, so errors, status
 // codes and their formatting stay Apollo's. A query resolver writes nothing (reads are entered in
 // the request's disclosure log and audited before the response leaves), so a request that falls
-// back after executing here is simply executed again through Apollo with a fresh context.
+// back after executing here is simply executed again through Apollo with a fresh context; the
+// string then goes straight to Apollo until Apollo answers it without errors again, so a failing
+// query (a database that is down, a field the viewer may not read) is not executed twice per request.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { execute, getOperationAST, type DocumentNode, type GraphQLSchema } from "graphql";
 
@@ -33,14 +35,25 @@ function noExtensions(extensions: unknown): boolean {
 /** Query strings Apollo has validated, and the short path that executes them again. */
 export class KnownQueries {
   private readonly documents = new Map<string, DocumentNode>();
+  /** Known strings whose last execution here ended with errors: Apollo answers them until one succeeds. */
+  private readonly failing = new Set<string>();
 
   constructor(private readonly schema: GraphQLSchema) {}
 
   /** Remembers a query string Apollo parsed and validated (from a didResolveOperation hook). */
   remember(query: string | undefined, document: DocumentNode): void {
     if (query === undefined || this.documents.has(query)) return;
-    if (this.documents.size >= MAX_KNOWN) this.documents.delete(this.documents.keys().next().value!);
+    if (this.documents.size >= MAX_KNOWN) {
+      const oldest = this.documents.keys().next().value!;
+      this.documents.delete(oldest);
+      this.failing.delete(oldest);
+    }
     this.documents.set(query, document);
+  }
+
+  /** Apollo answered this query string without errors (a willSendResponse hook): the short path may take it again. */
+  succeeded(query: string | undefined): void {
+    if (query !== undefined) this.failing.delete(query);
   }
 
   /**
@@ -55,7 +68,7 @@ export class KnownQueries {
     if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return false;
     if (!PLAIN_ACCEPT.has(req.headers.accept) || !req.headers["content-type"]?.startsWith("application/json")) return false;
     const document = this.documents.get(query);
-    if (!document) return false;
+    if (!document || this.failing.has(query)) return false;
     const name = operationName ?? undefined;
     const operation = getOperationAST(document, name);
     if (operation?.operation !== "query") return false;
@@ -67,7 +80,10 @@ export class KnownQueries {
       return false;
     }
     const result = await execute({ schema: this.schema, document, contextValue, variableValues: (variables ?? undefined) as Record<string, unknown> | undefined, operationName: name });
-    if (result.errors?.length) return false;
+    if (result.errors?.length) {
+      this.failing.add(query);
+      return false;
+    }
     const payload = await hooks.finish(contextValue, operation.name?.value ?? null, result.data, (performance.now() - started) / 1000);
     res.statusCode = 200;
     res.setHeader("content-type", "application/json; charset=utf-8");

@@ -103,8 +103,9 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
                 throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 400 } } });
               }
             },
-            async willSendResponse({ contextValue, response, operationName }) {
+            async willSendResponse({ contextValue, response, operationName, operation, request }) {
               if (response.body.kind !== "single") return;
+              if (operation?.operation === "query" && !response.body.singleResult.errors?.length) known.succeeded(request.query);
               const withheld = await auditDisclosures(def, contextValue, operationName);
               if (withheld) response.body.singleResult = withheld as typeof response.body.singleResult;
             },

@@ -14,7 +14,7 @@ import { KnownQueries } from "../../kernel/runtime/knownQueries";
 
 const typeDefs = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-type Query { hello: String  seen(id: ID!): String  broken: String  secret: String }
+type Query { hello: String  seen(id: ID!): String  broken: String  secret: String  flaky: String }
 type Mutation { touch: Int }
 type Person @key(fields: "id") { id: ID! }
 `;
@@ -23,6 +23,8 @@ const key = randomBytes(32);
 const audited: Array<{ operation: string | null; persons: string[] }> = [];
 let auditFails = false;
 let touches = 0;
+let flakyFails = false;
+let flakyRuns = 0;
 const audit: AuditSink = {
   async append(_viewer: Viewer, operation: string | null, log: DisclosureLog) {
     if (auditFails) throw new Error("audit table unavailable");
@@ -47,6 +49,11 @@ beforeAll(async () => {
         },
         secret: () => {
           throw new GraphQLError("Not yours.", { extensions: { code: "FORBIDDEN" } });
+        },
+        flaky: () => {
+          flakyRuns += 1;
+          if (flakyFails) throw new GraphQLError("Down for a moment.", { extensions: { code: "SERVICE_UNAVAILABLE" } });
+          return "up";
         },
       },
       Mutation: { touch: () => ++touches },
@@ -124,6 +131,24 @@ describe("known queries", () => {
     }
     expect(JSON.parse((await call({ query: "{ broken }" })).body).errors[0].extensions.code).toBe("INTERNAL_SERVER_ERROR");
     expect(JSON.parse((await call({ query: "{ secret }" })).body).errors[0].extensions.code).toBe("FORBIDDEN");
+  });
+
+  it("sends a query string that failed here straight to Apollo until Apollo answers it without errors", async () => {
+    const body = { query: "query Flaky { flaky }" };
+    expect((await twice(body)).short).toEqual([false, true]);
+    flakyFails = true;
+    flakyRuns = 0;
+    answered.length = 0;
+    const failed = await call(body);
+    expect(JSON.parse(failed.body).errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
+    expect(flakyRuns).toBe(2); // here, then again through Apollo
+    await call(body);
+    expect(flakyRuns).toBe(3); // Apollo only
+    flakyFails = false;
+    await call(body); // Apollo, without errors
+    await call(body); // here again
+    expect(flakyRuns).toBe(5);
+    expect(answered).toEqual([false, false, false, true]);
   });
 
   it("leaves mutations, bad variables and other media types to Apollo", async () => {
