@@ -72,13 +72,14 @@ export class KnownQueries {
     const name = operationName ?? undefined;
     const operation = getOperationAST(document, name);
     if (operation?.operation !== "query") return false;
-    const started = performance.now();
     let contextValue: C;
     try {
       contextValue = await hooks.context(req);
     } catch {
       return false;
     }
+    // Timed from here, as Apollo's requestDidStart hooks see it (after the context is built).
+    const started = performance.now();
     const result = await execute({ schema: this.schema, document, contextValue, variableValues: (variables ?? undefined) as Record<string, unknown> | undefined, operationName: name });
     if (result.errors?.length) {
       this.failing.add(query);
