@@ -17,6 +17,8 @@ export interface ServeOptions<C extends BaseContext> {
   maxBodyBytes?: number;
   /** Logs and metrics (GET /metrics serves its registry); a fresh set named "service" by default. */
   observability?: Observability;
+  /** Answers a POSTed JSON body without Apollo when it can (kernel/runtime/knownQueries.ts); false leaves it to Apollo. */
+  answerKnown?: (req: IncomingMessage, body: unknown, res: ServerResponse) => Promise<boolean>;
   /** Runs before a /graphql request is read; a refusal it returns is sent as is (rate limits). */
   admit?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -61,22 +63,24 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function handleGraphQL<C extends BaseContext>(server: ApolloServer<C>, opts: ServeOptions<C>, req: IncomingMessage, res: ServerResponse) {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
+  const target = req.url ?? "/";
+  const query = target.indexOf("?");
   let body: unknown = undefined;
   if (req.method === "POST") {
     const raw = await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
     try {
-      body = raw.length > 0 && (headers.get("content-type") ?? "").includes("json") ? JSON.parse(raw) : raw;
+      body = raw.length > 0 && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(raw) : raw;
     } catch {
       return sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
     }
+    if (opts.answerKnown && query < 0 && (await opts.answerKnown(req, body, res))) return;
+  }
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   const result = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+    httpGraphQLRequest: { method: req.method ?? "GET", headers, search: query < 0 ? "" : target.slice(query), body },
     context: () => opts.context(req),
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);

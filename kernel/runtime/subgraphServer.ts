@@ -19,6 +19,8 @@ import type { Registry } from "prom-client";
 import { attachObservability, createObservability, observabilityOf, observabilityPlugin, requestIdOf } from "../observability";
 import { publicError } from "./publicErrors";
 import { errorBoundaryPlugin } from "./errorBoundary";
+import { useDirectQueryHash } from "./apolloQueryHash";
+import { KnownQueries } from "./knownQueries";
 
 export interface SubgraphContext extends PiiContext {
   viewer: Viewer;
@@ -54,11 +56,29 @@ export function buildSchema<C extends SubgraphContext>(def: SubgraphDefinition<C
   return guarded;
 }
 
+/** Writes the request's full disclosures of others; the error body to send instead if that fails. */
+async function auditDisclosures<C extends SubgraphContext>(def: SubgraphDefinition<C>, contextValue: C, operationName: string | null | undefined): Promise<{ errors: unknown[] } | undefined> {
+  const log = contextValue.disclosed;
+  if (!log || log.size === 0 || !def.audit) return undefined;
+  try {
+    await def.audit.append(contextValue.viewer, clientOperationName(operationName), log, contextValue.requestId);
+    return undefined;
+  } catch {
+    return { errors: [AUDIT_UNAVAILABLE().toJSON()] };
+  }
+}
+
+/** The short path of each subgraph server (knownQueries.ts), and what it does after executing. */
+const shortPaths = new WeakMap<object, { known: KnownQueries; finish: <C extends SubgraphContext>(contextValue: C, operationName: string | null, data: unknown, seconds: number) => Promise<Record<string, unknown>> }>();
+
 /** An Apollo Server for a subgraph; stack traces stay out of responses outside development. */
 export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefinition<C>): ApolloServer<C> {
   const obs = createObservability(def.name);
+  useDirectQueryHash();
+  const schema = buildSchema(def);
+  const known = new KnownQueries(schema);
   const server = new ApolloServer<C>({
-    schema: buildSchema(def),
+    schema,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       // Installed by default, the cache-control plugin wraps every field's resolver to collect
@@ -73,7 +93,8 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
           return {
             // A mutation under a stated purpose that names no open case is refused before it
             // runs, so nothing is written (a field-level refusal would come after the write).
-            async didResolveOperation({ contextValue, operation }) {
+            async didResolveOperation({ contextValue, operation, document, request }) {
+              if (operation?.operation === "query" && !request.extensions?.persistedQuery) known.remember(request.query, document);
               if (operation?.operation !== "mutation" || contextValue.viewer.purpose === undefined || !contextValue.openCase) return;
               try {
                 await assertPurpose(contextValue);
@@ -82,14 +103,11 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
                 throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 400 } } });
               }
             },
-            async willSendResponse({ contextValue, response, operationName }) {
-              const log = contextValue.disclosed;
-              if (!log || log.size === 0 || !def.audit || response.body.kind !== "single") return;
-              try {
-                await def.audit.append(contextValue.viewer, clientOperationName(operationName), log, contextValue.requestId);
-              } catch {
-                response.body.singleResult = { errors: [AUDIT_UNAVAILABLE().toJSON()] };
-              }
+            async willSendResponse({ contextValue, response, operationName, operation, request }) {
+              if (response.body.kind !== "single") return;
+              if (operation?.operation === "query" && !response.body.singleResult.errors?.length) known.succeeded(request.query);
+              const withheld = await auditDisclosures(def, contextValue, operationName);
+              if (withheld) response.body.singleResult = withheld as typeof response.body.singleResult;
             },
           };
         },
@@ -103,6 +121,16 @@ export function buildSubgraphServer<C extends SubgraphContext>(def: SubgraphDefi
     csrfPrevention: false,
   });
   attachObservability(server, obs);
+  shortPaths.set(server, {
+    known,
+    // What the plugins' willSendResponse hooks do for a query answered without errors: the
+    // operation counted and timed as "ok" (before the audit, as observabilityPlugin does), then the audit.
+    finish: async (contextValue, operationName, data, seconds) => {
+      obs.metrics.operations.inc({ type: "query", outcome: "ok" });
+      obs.metrics.operationDuration.observe({ type: "query" }, seconds);
+      return (await auditDisclosures(def, contextValue as never, operationName)) ?? { data };
+    },
+  });
   return server;
 }
 
@@ -126,15 +154,19 @@ export async function startSubgraph<C extends SubgraphContext>(server: ApolloSer
   const observability = observabilityOf(server) ?? createObservability("subgraph");
   opts.registerMetrics?.(observability.metrics.registry);
   const verifyViewer = viewerHeaderVerifier(opts.viewerKey);
+  const context = async (req: IncomingMessage): Promise<C> => {
+    const header = req.headers[VIEWER_HEADER];
+    const viewer = await verifyViewer(Array.isArray(header) ? header[0] : header);
+    return { ...opts.context(viewer), disclosed: new DisclosureLog(), requestId: requestIdOf(req) };
+  };
+  const short = shortPaths.get(server);
+  const hooks = short && { context, finish: short.finish<C> };
   return serve(server, {
     port: opts.port,
     host: opts.host,
     observability,
-    context: async (req: IncomingMessage) => {
-      const header = req.headers[VIEWER_HEADER];
-      const viewer = await verifyViewer(Array.isArray(header) ? header[0] : header);
-      return { ...opts.context(viewer), disclosed: new DisclosureLog(), requestId: requestIdOf(req) };
-    },
+    context,
+    answerKnown: short && hooks ? (req, body, res) => short.known.answer(hooks, req, body, res) : undefined,
     routes: {
       ...opts.routes,
       "/health": (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'),
