@@ -42,8 +42,12 @@ function refusalFor(tube: TubeRow, outcome: TestOutcome, agencyId: string) {
   return null;
 }
 
-/** Answers every item that can be answered from the read; the rest come back as tubes to record. */
-export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome: TestOutcome }>, tubes: TubeRow[], agencyId: string): { answers: ItemAnswer[]; fresh: FreshTube[] } {
+/**
+ * Answers every item that can be answered from the read; the rest come back as tubes to record.
+ * `positions` (when the items are a part of a larger upload) gives each item's place in the whole
+ * upload, which its answer carries as `index`; the returned array is in the part's own order.
+ */
+export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome: TestOutcome }>, tubes: TubeRow[], agencyId: string, positions?: readonly number[]): { answers: ItemAnswer[]; fresh: FreshTube[] } {
   const byCode = new Map<string, TubeRow>();
   for (const t of tubes) byCode.set(t.code, t);
   // Each code's outcome in this upload, or CONTRADICTORY when it is named with two different ones.
@@ -58,37 +62,38 @@ export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome
   }
   const fresh = new Map<string, FreshTube>();
   const answers = new Array<ItemAnswer>(n);
-  for (let index = 0; index < n; index++) {
-    const tubeCode = codes[index]!;
-    const outcome = inputs[index]!.outcome;
+  for (let k = 0; k < n; k++) {
+    const index = positions ? positions[k]! : k;
+    const tubeCode = codes[k]!;
+    const outcome = inputs[k]!.outcome;
     if (!CODE.test(tubeCode)) {
-      answers[index] = { index, tubeCode, ...refusal("INVALID", "MALFORMED_CODE", `Item ${index}: a tube code is 1 to 40 letters, digits or dashes.`) };
+      answers[k] = { index, tubeCode, ...refusal("INVALID", "MALFORMED_CODE", `Item ${index}: a tube code is 1 to 40 letters, digits or dashes.`) };
       continue;
     }
     if (outcomes.get(tubeCode) === CONTRADICTORY) {
-      answers[index] = { index, tubeCode, ...refusal("INVALID", "CONTRADICTORY_DUPLICATE", `Tube ${tubeCode} appears more than once in this upload with different outcomes: fix the upload.`) };
+      answers[k] = { index, tubeCode, ...refusal("INVALID", "CONTRADICTORY_DUPLICATE", `Tube ${tubeCode} appears more than once in this upload with different outcomes: fix the upload.`) };
       continue;
     }
     const tube = byCode.get(tubeCode);
     if (!tube) {
-      answers[index] = { index, tubeCode, ...refusal("NOT_FOUND", "UNKNOWN_TUBE", `No tube has the code ${tubeCode}: the result is kept in your agency's orphan queue (orphanResults) to match to the right tube.`) };
+      answers[k] = { index, tubeCode, ...refusal("NOT_FOUND", "UNKNOWN_TUBE", `No tube has the code ${tubeCode}: the result is kept in your agency's orphan queue (orphanResults) to match to the right tube.`) };
       continue;
     }
     const refused = refusalFor(tube, outcome, agencyId);
     if (refused) {
-      answers[index] = { index, tubeCode, ...refused };
+      answers[k] = { index, tubeCode, ...refused };
       continue;
     }
     if (tube.resultId !== null) {
       const at = tube.recordedAt!;
       const result: TestResult = { id: tube.resultId, tubeId: tube.tubeId, outcome: tube.outcome!, agencyId: tube.resultAgencyId!, recordedBy: tube.resultBy, recordedAt: at instanceof Date ? at : new Date(typeof at === "string" ? at : Number(at)) };
-      answers[index] = { index, tubeCode, status: "UNCHANGED", result };
+      answers[k] = { index, tubeCode, status: "UNCHANGED", result };
       continue;
     }
     let entry = fresh.get(tubeCode);
     if (!entry) fresh.set(tubeCode, (entry = { tube, outcome, indexes: [] }));
-    entry.indexes.push(index);
-    answers[index] = { index, tubeCode, status: "RECORDED" };
+    entry.indexes.push(k);
+    answers[k] = { index, tubeCode, status: "RECORDED" };
   }
   return { answers, fresh: [...fresh.values()] };
 }

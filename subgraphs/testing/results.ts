@@ -40,7 +40,7 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 // event; the relay adds each tube's persons after commit), all in one transaction. A tube with a
 // result is RESULTED by that (custody.ts): its row is not updated. Lists travel as one JSON parameter: pg, PGlite and Prisma bind that alike.
 // One statement per tube made an upload cost about 1 ms a result; one event per tube, most of the rest.
-async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, inputs: RecordResultInput[]): Promise<ItemAnswer[]> {
+async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, inputs: RecordResultInput[], positions?: readonly number[]): Promise<ItemAnswer[]> {
   // An upload's estimated costs pass PostgreSQL's JIT threshold: compiling the plans cost about
   // 40 ms per 10,000-item upload and saved nothing, so bulk statements run without it.
   if (inputs.length > 1) await sql.query(`SET LOCAL jit = off`);
@@ -61,10 +61,11 @@ async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, 
      FOR UPDATE OF t`,
     [JSON.stringify(codes)],
   );
-  const { answers, fresh } = classifyUpload(inputs, tubes, agencyId);
+  const { answers, fresh } = classifyUpload(inputs, tubes, agencyId, positions);
   // Unknown codes are kept in the agency's orphan queue (orphans.ts), in this same transaction.
-  const unknown = answers.filter((a) => a.reason === "UNKNOWN_TUBE");
-  await keepOrphans(sql, agencyId, recordedBy, unknown.map((a) => ({ tubeCode: a.tubeCode, outcome: inputs[a.index]!.outcome })));
+  const unknown: Array<{ tubeCode: string; outcome: TestOutcome }> = [];
+  answers.forEach((a, k) => void (a.reason === "UNKNOWN_TUBE" && unknown.push({ tubeCode: a.tubeCode, outcome: inputs[k]!.outcome })));
+  await keepOrphans(sql, agencyId, recordedBy, unknown);
   if (fresh.length === 0) return answers;
   const ids = fresh.map(() => randomUUID());
   // ON CONFLICT: a concurrent upload may have recorded one of these tubes since the read above.
@@ -90,6 +91,53 @@ async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, 
   });
   return answers;
 }
+
+/** Uploads at least this large are written as RESULT_WRITE_PARTS transactions side by side. */
+const PARTS_FROM = 2_000;
+
+/** How many transactions a large upload is written in (RESULTS_WRITE_PARTS, 1 to 8; default 2). */
+export function resultWriteParts(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.RESULTS_WRITE_PARTS;
+  if (raw === undefined || raw === "") return 2;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`RESULTS_WRITE_PARTS must be a whole number from 1 to 8, not ${JSON.stringify(raw)}.`);
+  return n;
+}
+
+/** Which part a tube code is written in: the same code always in the same part, so its items are classified together. */
+function partOf(code: string, parts: number): number {
+  let h = 0;
+  for (let i = 0; i < code.length; i++) h = (h * 31 + code.charCodeAt(i)) | 0;
+  return (h >>> 0) % parts;
+}
+
+/**
+ * A large upload is written as several transactions at once, each over the items whose tube codes
+ * fall in its part (each code in exactly one part), so PostgreSQL works on it with more than one
+ * core. Each part is what a smaller upload is: its tubes locked in code order, its items answered,
+ * its good items committed with their events. Parts never share a tube, and every transaction
+ * locks tubes in code order, so two uploads at once cannot deadlock on them. A part that fails
+ * (the database) fails the request, as one transaction did; the parts already committed stay, and
+ * a retry answers their items UNCHANGED and records the rest.
+ */
+async function recordInParts(db: SqlDatabase, agencyId: string, recordedBy: string | null, inputs: RecordResultInput[]): Promise<ItemAnswer[]> {
+  const parts = inputs.length >= PARTS_FROM ? WRITE_PARTS : 1;
+  if (parts === 1) return db.transaction((sql) => recordAll(sql, agencyId, recordedBy, inputs));
+  const groups = Array.from({ length: parts }, () => ({ inputs: [] as RecordResultInput[], positions: [] as number[] }));
+  inputs.forEach((input, i) => {
+    const g = groups[partOf(input.tubeCode.trim().toUpperCase(), parts)]!;
+    g.inputs.push(input);
+    g.positions.push(i);
+  });
+  const answered = await Promise.allSettled(groups.map((g) => (g.inputs.length === 0 ? Promise.resolve([]) : db.transaction((sql) => recordAll(sql, agencyId, recordedBy, g.inputs, g.positions)))));
+  const failed = answered.find((a) => a.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const items = new Array<ItemAnswer>(inputs.length);
+  for (const a of answered) for (const item of (a as PromiseFulfilledResult<ItemAnswer[]>).value) items[item.index] = item;
+  return items;
+}
+
+const WRITE_PARTS = resultWriteParts();
 
 /** Which of the result ids this transaction tried to insert are in test_result. */
 async function insertedOf(sql: Sql, ids: string[]): Promise<Set<string>> {
@@ -118,7 +166,7 @@ export async function recordResult(prisma: PrismaClient, agencyId: string, input
  */
 export async function recordResults(prisma: PrismaClient, agencyId: string, inputs: RecordResultInput[], notify: () => void = () => undefined, recordedBy: string | null = null, db?: SqlDatabase): Promise<RecordResultsAnswer> {
   const run = (sql: Sql) => recordAll(sql, agencyId, recordedBy, inputs);
-  const items = inputs.length === 0 ? [] : db ? await db.transaction(run) : await prisma.$transaction((tx) => run(prismaSql(tx)), { timeout: 120_000 });
+  const items = inputs.length === 0 ? [] : db ? await recordInParts(db, agencyId, recordedBy, inputs) : await prisma.$transaction((tx) => run(prismaSql(tx)), { timeout: 120_000 });
   const count = (s: string) => items.filter((i) => i.status === s).length;
   const recorded = count("RECORDED");
   if (recorded > 0) notify();

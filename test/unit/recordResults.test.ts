@@ -204,4 +204,42 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     }
     expect(await events()).toBe(before + 2);
   });
+
+  test("a large upload is written in parts side by side: every item answered in upload order, each code's items in one part, a retry changes nothing", async () => {
+    const box = await prisma.transportBox.create({ data: { code: "B-PARTS", siteId: city.sites[0]!.id } });
+    const codes = Array.from({ length: 2100 }, (_, i) => `T-PARTS-${String(i).padStart(5, "0")}`);
+    await prisma.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1, status: "RECEIVED" as const })) });
+    await prisma.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: `p-parts-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
+    const before = { results: await results(), events: await events() };
+    // Every code once, then a few again: the same outcome (lower case: the same tube), a different one, unknown codes, a malformed one.
+    const upload = [
+      ...codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" as const })),
+      { tubeCode: codes[5]!.toLowerCase(), outcome: "NEGATIVE" as const },
+      { tubeCode: codes[6]!, outcome: "POSITIVE" as const },
+      { tubeCode: "T-PARTS-NONE-1", outcome: "NEGATIVE" as const },
+      { tubeCode: "T-PARTS-NONE-2", outcome: "NEGATIVE" as const },
+      { tubeCode: "bad code!", outcome: "NEGATIVE" as const },
+    ];
+    const answer = await recordResults(prisma, agencyId, upload, undefined, null, db.sql);
+    expect(answer.items).toHaveLength(upload.length);
+    expect(answer.items.map((i) => i.index)).toEqual(upload.map((_, i) => i));
+    expect(answer.items.map((i) => i.tubeCode)).toEqual(upload.map((u) => u.tubeCode.trim().toUpperCase()));
+    expect(answer.items.filter((i) => i.status !== "RECORDED").map((i) => [i.index, i.status, i.reason])).toEqual([
+      [6, "INVALID", "CONTRADICTORY_DUPLICATE"],
+      [2101, "INVALID", "CONTRADICTORY_DUPLICATE"],
+      [2102, "NOT_FOUND", "UNKNOWN_TUBE"],
+      [2103, "NOT_FOUND", "UNKNOWN_TUBE"],
+      [2104, "INVALID", "MALFORMED_CODE"],
+    ]);
+    expect(answer.items[2104]!.message).toContain("Item 2104");
+    // Both items naming codes[5] carry the one stored result.
+    expect(answer.items[2100]!.result).toEqual(answer.items[5]!.result);
+    expect(answer).toMatchObject({ recorded: 2100, unchanged: 0, refused: 5 });
+    expect({ results: await results(), events: await events() }).toEqual({ results: before.results + 2099, events: before.events + 2099 });
+    expect(await prisma.orphanResult.count({ where: { tubeCode: { in: ["T-PARTS-NONE-1", "T-PARTS-NONE-2"] } } })).toBe(2);
+    const retry = await recordResults(prisma, agencyId, upload, undefined, null, db.sql);
+    expect(retry).toMatchObject({ recorded: 0, unchanged: 2100, refused: 5 });
+    expect({ results: await results(), events: await events() }).toEqual({ results: before.results + 2099, events: before.events + 2099 });
+    expect(await prisma.orphanResult.count({ where: { tubeCode: { in: ["T-PARTS-NONE-1", "T-PARTS-NONE-2"] } } })).toBe(2);
+  }, 120_000);
 });
