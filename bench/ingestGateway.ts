@@ -5,7 +5,8 @@
 // applies the upload (its test_record rows, polled); and status reads through the gateway
 // (`me { healthCode { colour } }`, 8 distinct residents) p50/p99 idle and during the upload.
 // Idle reads are taken in two halves, before the upload and after its drain, each once the bulk
-// processes are quiet, and p99 is also given over all rounds' reads pooled.
+// processes are quiet, and p99 is also given over all rounds' reads pooled; `pollCpuS` is the CPU
+// of the PostgreSQL backend that polls the drain (the bench's own load during the upload).
 // Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
 // The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
 // testing process, health-code's consumers in their own process, all at a lower OS priority);
@@ -122,21 +123,10 @@ async function main() {
     const persons = city.residents.map((r) => r.personId);
     const readers = await Promise.all(city.residents.slice(0, 8).map((r) => signToken({ role: "RESIDENT", subject: r.personId }, secrets.tokenSecret, 3600)));
     const status = (i: number) => post(stack.gatewayUrl, { query: STATUS }, { authorization: `Bearer ${readers[i % readers.length]}` });
-    // Counts one upload's rows (its tube codes share a prefix) through the primary key, where a count
-    // of the whole table every 20 ms was a scan growing with every round: load on PostgreSQL during
-    // the upload that the idle reads did not have. A byte-order range is exact only under a C collation.
-    const { rows: [db] } = await healthCode.query<{ c: string }>(`SELECT datcollate AS c FROM pg_database WHERE datname = current_database()`);
-    const byteOrder = /^(C|POSIX|C\.UTF-?8)$/i.test(db!.c);
-    const records = async (prefix: string) =>
-      Number(
-        (byteOrder
-          ? await healthCode.query<{ n: string }>(`SELECT count(*)::text AS n FROM test_record WHERE tube_id >= $1 AND tube_id < $2`, [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)])
-          : await healthCode.query<{ n: string }>(`SELECT count(*)::text AS n FROM test_record WHERE starts_with(tube_id, $1)`, [prefix])
-        ).rows[0]!.n,
-      );
+    const records = async () => Number((await healthCode.query<{ n: string }>(`SELECT count(*)::text AS n FROM test_record`)).rows[0]!.n);
     // Until the bulk processes (the ingest path and the event processes) have been quiet for 300 ms:
-    // idle reads start only when the previous upload's work is over (appeals' consumer applies every result too).
-    // Without bulkheads the event work runs in the serving processes: watch them all (with room for their idle timers).
+    // idle reads start only when the previous upload's work is over (appeals' consumer applies every
+    // result too). Without bulkheads the event work runs in the serving processes: all are watched.
     const watched = BULKHEADS ? stack.services.filter((s) => s.name.endsWith("-ingest") || s.name.endsWith("-events")) : stack.services;
     const cpuOfWatched = () => watched.reduce((t, s) => t + cpuSeconds(s.proc.pid ?? 0), 0);
     const quiet = async () => {
@@ -167,7 +157,6 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       const viaGateway = await freshTubes(testing, site.id, persons, N);
       const viaCopy = await freshTubes(testing, site.id, persons, N);
-      const prefix = viaGateway[0]!.slice(0, viaGateway[0]!.lastIndexOf("-") + 1);
       // Idle reads in two halves, before the upload and after its drain (each once the bulk work is
       // quiet): the same readers against the history before and after the upload's results.
       const idleLag = monitorEventLoopDelay({ resolution: 5 });
@@ -175,7 +164,7 @@ async function main() {
       const idleBefore = await idleReads(IDLE_SECONDS / 2);
       idleLag.disable();
 
-      const before = await records(prefix);
+      const before = await records();
       let done = false;
       const during = readStatus(status, () => done);
       // Serialised before the clock starts: the lab's own work is not the readers' (they share this event loop).
@@ -183,6 +172,10 @@ async function main() {
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
       const cpu0 = cpuByProcess(stack.services);
+      // The drain's polling runs in this PostgreSQL backend: its CPU over the upload and drain is the
+      // bench's own load on PostgreSQL, which the idle reads do not have (0.01-0.05 s per upload here).
+      const pollPid = Number((await healthCode.query<{ p: number }>(`SELECT pg_backend_pid() AS p`)).rows[0]!.p);
+      const poll0 = cpuSeconds(pollPid);
       const t0 = performance.now();
       const res = await post(stack.ingestUrl, upload, { authorization: `Bearer ${lab}` });
       const uploadS = (performance.now() - t0) / 1000;
@@ -190,7 +183,7 @@ async function main() {
       // Drain: health-code's test_record rows for the upload (one person per tube), --drain seconds at most.
       let first = Number.NaN, applied = 0;
       for (;;) {
-        applied = (await records(prefix)) - before;
+        applied = (await records()) - before;
         const now = performance.now();
         if (applied > 0 && Number.isNaN(first)) first = now;
         if (applied >= N || now - t0 > DRAIN_SECONDS * 1000) break;
@@ -198,6 +191,7 @@ async function main() {
       }
       const last = performance.now();
       const cpu1 = cpuByProcess(stack.services);
+      const pollCpuS = cpuSeconds(pollPid) - poll0;
       lag.disable();
       const drainedS = (last - t0) / 1000;
       done = true;
@@ -227,7 +221,7 @@ async function main() {
         consumerPerS: applied / Math.max(0.02, (last - first) / 1000),
         // The longest this process's own event loop stalled while reading (a stall here inflates the readers' figures).
         clientLagMaxMs: lag.max / 1e6,
-        idleP50: pct(idle, 0.5), idleP99: pct(idle, 0.99), idleReads: idle.length, busyP50: pct(busy, 0.5), busyP99: pct(busy, 0.99), busyReads: busy.length,
+        idleP50: pct(idle, 0.5), idleP99: pct(idle, 0.99), idleReads: idle.length, busyP50: pct(busy, 0.5), busyP99: pct(busy, 0.99), busyReads: busy.length, pollCpuS,
       };
       row.p99Ratio = row.busyP99! / row.idleP99!;
       rounds.push(row);
