@@ -6,7 +6,8 @@
 // (`me { healthCode { colour } }`, 8 distinct residents) p50/p99 idle and during the upload.
 // Idle reads are taken in two halves, before the upload and after its drain, each once the bulk
 // processes are quiet, and p99 is also given over all rounds' reads pooled; `pollCpuS` is the CPU
-// of the PostgreSQL backend that polls the drain (the bench's own load during the upload).
+// of the PostgreSQL backend that polls the drain (the bench's own load during the upload), and the
+// CPU lines give this run's databases' backends apart (`pg:testing` etc.) from the machine's total.
 // Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
 // The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
 // testing process, health-code's consumers in their own process, all at a lower OS priority);
@@ -73,9 +74,14 @@ const median = (xs: number[]) => pct(xs, 0.5);
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
 
-/** CPU seconds so far per service, plus every PostgreSQL and Redis process on the machine (other users' too). */
-function cpuByProcess(services: Array<{ name: string; proc: { pid?: number } }>): Map<string, number> {
+/**
+ * CPU seconds so far per service, plus every PostgreSQL and Redis process on the machine (other
+ * users' too), and apart (`pg:<silo>`) the backends connected to this run's silo databases (a
+ * backend's process title names its database), which other users' work does not touch.
+ */
+function cpuByProcess(services: Array<{ name: string; proc: { pid?: number } }>, tag: string): Map<string, number> {
   const out = new Map<string, number>(services.map((s) => [s.name, cpuSeconds(s.proc.pid ?? 0)]));
+  const ours = new RegExp(` ${tag}_(\\w+) `);
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     let comm = "";
@@ -85,7 +91,18 @@ function cpuByProcess(services: Array<{ name: string; proc: { pid?: number } }>)
       continue;
     }
     const name = comm === "postgres" ? "postgres" : comm === "redis-server" ? "redis" : undefined;
-    if (name) out.set(name, (out.get(name) ?? 0) + cpuSeconds(Number(pid)));
+    if (!name) continue;
+    const cpu = cpuSeconds(Number(pid));
+    out.set(name, (out.get(name) ?? 0) + cpu);
+    if (name !== "postgres") continue;
+    let title = "";
+    try {
+      title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+    } catch {
+      continue;
+    }
+    const db = ours.exec(title)?.[1];
+    if (db) out.set(`pg:${db}`, (out.get(`pg:${db}`) ?? 0) + cpu);
   }
   return out;
 }
@@ -139,10 +156,10 @@ async function main() {
     /** Status reads for `seconds` once the bulk work is quiet; latencies, and CPU per process over them. */
     const idleReads = async (seconds: number) => {
       await quiet();
-      const cpu0 = cpuByProcess(stack.services);
+      const cpu0 = cpuByProcess(stack.services, stack.tag);
       const until = performance.now() + seconds * 1000;
       const lat = await readStatus(status, () => performance.now() > until);
-      const cpu = new Map([...cpuByProcess(stack.services)].map(([k, v]) => [k, v - (cpu0.get(k) ?? 0)]));
+      const cpu = new Map([...cpuByProcess(stack.services, stack.tag)].map(([k, v]) => [k, v - (cpu0.get(k) ?? 0)]));
       return { lat, cpu };
     };
     const allIdle: number[] = [];
@@ -171,7 +188,7 @@ async function main() {
       const upload = JSON.stringify({ query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } });
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
-      const cpu0 = cpuByProcess(stack.services);
+      const cpu0 = cpuByProcess(stack.services, stack.tag);
       // The drain's polling runs in this PostgreSQL backend: its CPU over the upload and drain is the
       // bench's own load on PostgreSQL, which the idle reads do not have (0.01-0.05 s per upload here).
       const pollPid = Number((await healthCode.query<{ p: number }>(`SELECT pg_backend_pid() AS p`)).rows[0]!.p);
@@ -190,7 +207,7 @@ async function main() {
         await new Promise((r) => setTimeout(r, 20));
       }
       const last = performance.now();
-      const cpu1 = cpuByProcess(stack.services);
+      const cpu1 = cpuByProcess(stack.services, stack.tag);
       const pollCpuS = cpuSeconds(pollPid) - poll0;
       lag.disable();
       const drainedS = (last - t0) / 1000;

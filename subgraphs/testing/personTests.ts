@@ -8,12 +8,11 @@
 // joined every swab of the tie. The latest negative is a max over all the person's swabs, a
 // result's time being unrelated to its swab's order (docs/bench.md). It runs on every
 // resident query, so it goes through the kernel's SQL seam (no Prisma per-query work) as a named
-// statement each pooled connection prepares once. Its parameters are read through sub-selects so
-// that PostgreSQL estimates a custom plan as it does the generic one (an array's length and a LIMIT
-// are otherwise known to the first only, and the generic plan, never cheaper on paper, was never
-// chosen): the statement is planned once per connection instead of at every call, which was half
-// of its cost (0.35 ms of about 0.7, docs/bench.md). Timestamps (stored without a zone, meaning UTC)
-// are read AT TIME ZONE 'UTC' so the driver never reads them in the process's local zone.
+// statement each pooled connection prepares once. PostgreSQL still plans it at every call (a custom
+// plan knows the key array's length): a generic plan kept per connection was tried and dropped, as
+// it is made on the tables as they are at the connection's first calls (docs/bench.md).
+// Timestamps (stored without a zone, meaning UTC) are read AT TIME ZONE 'UTC' so the driver never
+// reads them in the process's local zone.
 import type { Swab, TestOutcome } from "./generated/prisma/client";
 import type { Sql } from "../../kernel/db/sql";
 
@@ -43,14 +42,14 @@ const PERSON_TESTS = `
            s.id, s.tube_id AS "tubeId", s.person_id AS "personId", s.document_type AS "documentType",
            s.document_masked AS "documentMasked", s.phone, s.sampler_id AS "samplerId", (s.swabbed_at AT TIME ZONE 'UTC') AS "swabbedAt",
            s.site_id AS "siteId", s.outcome::text AS "outcome", (s.recorded_at AT TIME ZONE 'UTC') AS "recordedAt"
-    FROM unnest((SELECT $1::text[])) WITH ORDINALITY AS k(key, ord)
+    FROM unnest($1::text[]) WITH ORDINALITY AS k(key, ord)
     LEFT JOIN LATERAL (
       SELECT max(r.recorded_at) AS at FROM swab sw JOIN test_result r ON r.tube_id = sw.tube_id
       WHERE sw.person_id = k.key AND r.outcome = 'NEGATIVE'
     ) n ON true
     LEFT JOIN LATERAL (
       SELECT sw.*, b.site_id, r.outcome, r.recorded_at
-      FROM (SELECT * FROM swab WHERE person_id = k.key ORDER BY swabbed_at DESC, id DESC LIMIT (SELECT $2::int)) sw
+      FROM (SELECT * FROM swab WHERE person_id = k.key ORDER BY swabbed_at DESC, id DESC LIMIT $2) sw
       JOIN sample_tube t ON t.id = sw.tube_id
       JOIN transport_box b ON b.id = t.box_id
       LEFT JOIN test_result r ON r.tube_id = sw.tube_id
