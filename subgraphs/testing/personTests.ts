@@ -2,10 +2,17 @@
 // result, for many persons in one statement. The resident query asks for `latestTest` and (for
 // the health-code silo's @requires) `latestNegativeResultAt`: both come from this one read, where
 // Prisma's nested include made a chain of four (swab → tube → result, box). A LATERAL subquery
-// per person walks the (person_id, swabbed_at) index and stops after `last` rows. It runs on every
+// per person walks the (person_id, swabbed_at) index and stops after `last` rows, and only those
+// rows are joined to their tube, box and result (every swab has its tube and box, so the rows are
+// the same): swabs registered in one transaction share swabbed_at, and sorting after the joins
+// joined every swab of the tie. The latest negative is a max over all the person's swabs, a
+// result's time being unrelated to its swab's order (docs/bench.md). It runs on every
 // resident query, so it goes through the kernel's SQL seam (no Prisma per-query work) as a named
-// statement each pooled connection prepares once; timestamps (stored without a zone, meaning UTC)
-// are read AT TIME ZONE 'UTC' so the driver never reads them in the process's local zone.
+// statement each pooled connection prepares once. PostgreSQL still plans it at every call (a custom
+// plan knows the key array's length): a generic plan kept per connection was tried and dropped, as
+// it is made on the tables as they are at the connection's first calls (docs/bench.md).
+// Timestamps (stored without a zone, meaning UTC) are read AT TIME ZONE 'UTC' so the driver never
+// reads them in the process's local zone.
 import type { Swab, TestOutcome } from "./generated/prisma/client";
 import type { Sql } from "../../kernel/db/sql";
 
@@ -42,12 +49,10 @@ const PERSON_TESTS = `
     ) n ON true
     LEFT JOIN LATERAL (
       SELECT sw.*, b.site_id, r.outcome, r.recorded_at
-      FROM swab sw
+      FROM (SELECT * FROM swab WHERE person_id = k.key ORDER BY swabbed_at DESC, id DESC LIMIT $2) sw
       JOIN sample_tube t ON t.id = sw.tube_id
       JOIN transport_box b ON b.id = t.box_id
       LEFT JOIN test_result r ON r.tube_id = sw.tube_id
-      WHERE sw.person_id = k.key
-      ORDER BY sw.swabbed_at DESC, sw.id DESC LIMIT $2
     ) s ON true
     ORDER BY k.ord, s.swabbed_at DESC, s.id DESC`;
 

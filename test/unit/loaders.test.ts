@@ -53,6 +53,12 @@ describe("testing silo loaders", () => {
     await prisma.swab.createMany({
       data: tested.map((personId, i) => ({ tubeId: "T-EXTRA", personId, documentType: "CITIZEN_ID", documentMasked: "11**************1X", swabbedAt: new Date(Date.now() - i * DAY) })),
     });
+    // Three swabs of one person registered at the same instant (one transaction), the newest: the
+    // tie is broken by id, and only the rows kept are joined to their tube, box and result.
+    const tie = new Date(Date.now() + 3_600_000);
+    for (const id of ["T-TIE-1", "T-TIE-2", "T-TIE-3"]) await prisma.sampleTube.create({ data: { id, code: id, boxId: "B-ARCHIVE", capacity: 1 } });
+    await prisma.swab.createMany({ data: ["T-TIE-1", "T-TIE-2", "T-TIE-3"].map((tubeId) => ({ tubeId, personId: tested[0]!, documentType: "CITIZEN_ID", documentMasked: "11**************1X", swabbedAt: tie })) });
+    await prisma.testResult.createMany({ data: ["T-TIE-1", "T-TIE-3"].map((tubeId) => ({ tubeId, outcome: "NEGATIVE" as const, agencyId: city.agencies[0]!.id, recordedAt: new Date(tie.getTime() + 60_000) })) });
   });
   afterAll(async () => {
     await prisma?.$disconnect();
