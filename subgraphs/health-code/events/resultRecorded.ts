@@ -112,16 +112,21 @@ async function clearSatisfied(clearedAt: Map<string, string>, tx: Sql): Promise<
     if (list) list.push(fact);
     else testsBy.set(t.person_id, [fact]);
   }
-  const why = new Map<string, Why>();
-  for (const c of open) {
+  const now = new Date();
+  const satisfied = open.flatMap((c) => {
     const rule = rules()[c.kind].rule;
-    if (!evaluate(rule, new Date(Number(c.raised_ms)), testsBy.get(c.person_id) ?? [], [], new Date()).satisfied) continue;
-    const reason = REASONS[rule.type] ?? "negative test result";
-    const cleared = await tx.query(
-      `UPDATE status_cause SET cleared_at = $2::timestamp, cleared_reason = $3::text, cleared_by_role = 'EVENT' WHERE id = $1::text AND cleared_at IS NULL RETURNING id`,
-      [c.id, clearedAt.get(c.person_id)!, reason],
-    );
-    if (cleared.length > 0) why.set(c.person_id, { change: "CLEARED", causeId: c.id, causeKind: c.kind, reason });
-  }
+    if (!evaluate(rule, new Date(Number(c.raised_ms)), testsBy.get(c.person_id) ?? [], [], now).satisfied) return [];
+    return [{ ...c, at: clearedAt.get(c.person_id)!, reason: REASONS[rule.type] ?? "negative test result" }];
+  });
+  if (satisfied.length === 0) return;
+  // Every satisfied cause in one statement; a cause cleared meanwhile (by hand) is left as it is.
+  const cleared = await tx.query<{ id: string }>(
+    `UPDATE status_cause c SET cleared_at = (x->>'at')::timestamp, cleared_reason = x->>'reason', cleared_by_role = 'EVENT'
+       FROM jsonb_array_elements($1::jsonb) x WHERE c.id = x->>'id' AND c.cleared_at IS NULL RETURNING c.id`,
+    [JSON.stringify(satisfied.map((c) => ({ id: c.id, at: c.at, reason: c.reason })))],
+  );
+  const done = new Set(cleared.map((r) => r.id));
+  const why = new Map<string, Why>();
+  for (const c of satisfied) if (done.has(c.id)) why.set(c.person_id, { change: "CLEARED", causeId: c.id, causeKind: c.kind, reason: c.reason });
   await appendStatusChanged(tx, [...why.keys()], (personId) => why.get(personId)!);
 }
