@@ -56,17 +56,20 @@ export async function applyBatchOnce(db: SqlDatabase, group: string, items: Read
     );
     await recordReceipts(tx, group, items.map((i) => i.event));
     const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
-    const applied: boolean[] = [];
-    for (const { event, handler } of items) {
-      const first = fresh.delete(event.id.toLowerCase());
-      if (first) {
-        try {
-          await handler(event, tx);
-        } catch (err) {
-          throw new HandlerError(err);
-        }
+    const applied = items.map((i) => fresh.delete(i.event.id.toLowerCase()));
+    const todo = items.filter((_, k) => applied[k]);
+    try {
+      // Consecutive events of one handler that applies many at once go to it together.
+      for (let k = 0; k < todo.length; ) {
+        const { handler } = todo[k]!;
+        let end = k + 1;
+        while (handler.many && end < todo.length && todo[end]!.handler === handler) end++;
+        if (end - k > 1) await handler.many!(todo.slice(k, end).map((i) => i.event), tx);
+        else await handler(todo[k]!.event, tx);
+        k = end;
       }
-      applied.push(first);
+    } catch (err) {
+      throw new HandlerError(err);
     }
     return applied;
   });
