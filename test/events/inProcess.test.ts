@@ -178,6 +178,25 @@ test("one read's events commit together, each with its own processed_event row; 
   expect(await db.query("SELECT 1 FROM processed_event")).toHaveLength(5);
 });
 
+test("a handler with `many` gets a batch's consecutive events of its type at once, in stream order", async () => {
+  const bus = new InProcessBus();
+  const calls: number[][] = [];
+  const handler = Object.assign(recordEffect.bind(null), {
+    many: async (events: EventEnvelope[], tx: Parameters<typeof recordEffect>[1]) => {
+      calls.push(events.map((e) => Number(e.payload.n)));
+      for (const e of events) await recordEffect(e, tx);
+    },
+  });
+  const c = consume(bus, { handlers: { ResultRecorded: handler } });
+  const events = await write(3);
+  await db.query("UPDATE outbox_event SET published_at = now()");
+  await bus.confirmStorage("testing");
+  await bus.publish("testing", [...events, events[0]!]);
+  await waitFor("3 effects", async () => c.counters().processed === 3 && c.counters().duplicates === 1);
+  expect(calls).toEqual([[0, 1, 2]]);
+  expect(await effectCounts(db)).toEqual({ rows: 3, distinct: 3, counter: 3 });
+});
+
 test("unknown event types are acknowledged and counted, not dead-lettered", async () => {
   const bus = new InProcessBus();
   relay(bus);
