@@ -59,7 +59,7 @@ export interface ConsumerCounters extends GapCounters {
 export interface Consumer {
   readonly group: string;
   readonly name: string;
-  /** Stops after the event in hand; its unprocessed messages stay pending for others to claim. */
+  /** Stops after the event (or batch of events) in hand; its unprocessed messages stay pending for others to claim. */
   stop(): Promise<void>;
   counters(): ConsumerCounters;
 }
