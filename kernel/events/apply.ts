@@ -1,7 +1,7 @@
 // Exactly-once effects over at-least-once delivery: the processed_event row and the handler's
 // effect commit in one transaction, so a redelivered event finds its row and is skipped.
 import type { SqlDatabase } from "../db/sql";
-import { recordReceipt } from "./positions";
+import { recordReceipt, recordReceipts } from "./positions";
 import type { EventEnvelope, EventHandler } from "./types";
 
 /** Wraps an error thrown by a handler, so its own message (not the wrapper's) goes to the dead letter. */
@@ -37,5 +37,40 @@ export async function applyOnce(db: SqlDatabase, group: string, event: EventEnve
       throw new HandlerError(err);
     }
     return true;
+  });
+}
+
+/**
+ * applyOnce for several events in one transaction (one processed_event insert, one receipt insert,
+ * one commit), handlers run in the given order. Returns, per event, whether it was applied (false:
+ * the group had already applied it, or it came twice in the batch). All or nothing: if a handler
+ * throws, nothing of the batch commits, and the caller applies the events one at a time.
+ */
+export async function applyBatchOnce(db: SqlDatabase, group: string, items: ReadonlyArray<{ event: EventEnvelope; handler: EventHandler }>): Promise<boolean[]> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query<{ event_id: string }>(
+      `INSERT INTO processed_event (consumer, event_id)
+       SELECT $1, x::uuid FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS t(x, n) ORDER BY n
+       ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+      [group, JSON.stringify(items.map((i) => i.event.id))],
+    );
+    await recordReceipts(tx, group, items.map((i) => i.event));
+    const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+    const applied = items.map((i) => fresh.delete(i.event.id.toLowerCase()));
+    const todo = items.filter((_, k) => applied[k]);
+    try {
+      // Consecutive events of one handler that applies many at once go to it together.
+      for (let k = 0; k < todo.length; ) {
+        const { handler } = todo[k]!;
+        let end = k + 1;
+        while (handler.many && end < todo.length && todo[end]!.handler === handler) end++;
+        if (end - k > 1) await handler.many!(todo.slice(k, end).map((i) => i.event), tx);
+        else await handler(todo[k]!.event, tx);
+        k = end;
+      }
+    } catch (err) {
+      throw new HandlerError(err);
+    }
+    return applied;
   });
 }

@@ -1,12 +1,14 @@
 // A consumer group member: reads the source streams, applies each event's effect exactly once per
 // group (processed_event row and effect in one transaction), acknowledges only after commit,
-// retries failures with backoff and dead-letters an event after maxAttempts.
+// retries failures with backoff and dead-letters an event after maxAttempts. Consecutive events of
+// a stream are applied several to a transaction (each with its own processed_event row), falling
+// back to one at a time when such a batch fails.
 import { KNOWN_EVENT_TYPES } from "./catalogue";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { SqlDatabase } from "../db/sql";
 import type { Delivery, EventBus } from "./bus";
-import { applyOnce, HandlerError, isUuid } from "./apply";
+import { applyBatchOnce, applyOnce, HandlerError, isUuid } from "./apply";
 import { GapWatch, type GapCounters } from "./gapWatch";
 import { recordReceipt } from "./positions";
 import { backoffMs, errorText, Sleeper } from "./timing";
@@ -25,6 +27,8 @@ export interface ConsumerOptions {
   /** Unique per process; default host-pid-random. Reuse a name to resume that consumer's pending events. */
   consumerName?: string;
   batchSize?: number;
+  /** Events of one stream applied together in one transaction (first deliveries only); default 20, 1 applies one at a time. */
+  applyBatch?: number;
   blockMs?: number;
   /** A message unacknowledged this long is presumed abandoned by a dead consumer and claimed; default 30 s. */
   claimIdleMs?: number;
@@ -55,7 +59,7 @@ export interface ConsumerCounters extends GapCounters {
 export interface Consumer {
   readonly group: string;
   readonly name: string;
-  /** Stops after the event in hand; its unprocessed messages stay pending for others to claim. */
+  /** Stops after the event (or batch of events) in hand; its unprocessed messages stay pending for others to claim. */
   stop(): Promise<void>;
   counters(): ConsumerCounters;
 }
@@ -135,14 +139,39 @@ export function startConsumer(o: ConsumerOptions): Consumer {
     }
   }
 
+  // Only an event's first delivery joins a batch: a redelivered one may be the event that failed
+  // or killed its consumer, and it must not take others' attempts (and transactions) with it.
+  const batchable = (d: Delivery) => d.deliveries <= 1 && !!d.envelope && isUuid(d.envelope.id) && !!o.handlers[d.envelope.type];
+
+  /** Applies consecutive events in one transaction; false (nothing committed) when that failed. */
+  async function applyTogether(run: Delivery[]): Promise<boolean> {
+    try {
+      const applied = await applyBatchOnce(o.db, o.group, run.map((d) => ({ event: d.envelope!, handler: o.handlers[d.envelope!.type]! })));
+      for (const a of applied) counters[a ? "processed" : "duplicates"]++;
+      toAck.push(...run);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One stream's deliveries in order: runs of batchable events together, the rest (and a failed run's events) one at a time. */
+  async function handleStream(ds: Delivery[]): Promise<void> {
+    const max = Math.max(1, o.applyBatch ?? 20);
+    for (let i = 0; i < ds.length && !stopped; ) {
+      const run: Delivery[] = [];
+      while (i < ds.length && run.length < max && batchable(ds[i]!)) run.push(ds[i++]!);
+      if (run.length === 0) run.push(ds[i++]!);
+      // A failed batch (a poison event, a conflict) is retried event by event, so the others commit.
+      if (run.length > 1 && (await applyTogether(run))) continue;
+      for (const d of run) if (!stopped) await handle(d);
+    }
+  }
+
   // Streams are independent, so they are worked in parallel; within a stream, strictly in order.
   // allSettled, not all: a failing stream must not leave another still running into the next batch.
   async function processBatch(batch: Delivery[]): Promise<void> {
-    const results = await Promise.allSettled(
-      o.streams.map(async (stream) => {
-        for (const d of batch) if (d.stream === stream && !stopped) await handle(d);
-      }),
-    );
+    const results = await Promise.allSettled(o.streams.map((stream) => handleStream(batch.filter((d) => d.stream === stream))));
     for (const r of results) if (r.status === "rejected") throw r.reason;
     await flushAcks();
     for (const d of batch) gaps.touched(d.stream);

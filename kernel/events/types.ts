@@ -37,8 +37,12 @@ export interface EventEnvelope extends OutboxEvent {
   position?: number;
 }
 
-/** Applies one event's effect inside the consumer's transaction (`tx`). */
-export type EventHandler = (event: EventEnvelope, tx: Sql) => Promise<void>;
+/**
+ * Applies one event's effect inside the consumer's transaction (`tx`). `many`, when a handler has
+ * it, applies several consecutive events of its type at once (a consumer's batch, in stream order),
+ * with the effect of applying them one by one: set-based work done once instead of per event.
+ */
+export type EventHandler = ((event: EventEnvelope, tx: Sql) => Promise<void>) & { many?: (events: EventEnvelope[], tx: Sql) => Promise<void> };
 
 /** Where the kernel reports trouble; fields carry ids and counts, never payloads. */
 export interface Logger {

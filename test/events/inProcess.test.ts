@@ -149,6 +149,54 @@ test("a poison event is dead-lettered after maxAttempts while later events still
   expect(metrics).not.toContain(PERSON);
 });
 
+test("one read's events commit together, each with its own processed_event row; a poison event among them falls back to one at a time", async () => {
+  const bus = new InProcessBus();
+  const txids: string[] = [];
+  const c = consume(bus, {
+    maxAttempts: 2,
+    handlers: {
+      ResultRecorded: async (e, tx) => {
+        if (e.payload.poison) throw new Error("cannot apply: tube unknown");
+        txids.push((await tx.query<{ x: string }>("SELECT txid_current()::text AS x"))[0]!.x);
+        await recordEffect(e, tx);
+      },
+    },
+  });
+  const good = await write(3);
+  const [poison] = await write(1, "ResultRecorded", { poison: true });
+  const rest = await write(2);
+  await db.query("UPDATE outbox_event SET published_at = now()");
+  await bus.confirmStorage("testing");
+  await bus.publish("testing", good);
+  await waitFor("3 effects", async () => (await effectCounts(db)).counter === 3);
+  // Three events of one read: one transaction.
+  expect(new Set(txids).size).toBe(1);
+  await bus.publish("testing", [...good.slice(0, 1), poison!, ...rest]);
+  await waitFor("5 effects and 1 dead letter", async () => (await effectCounts(db)).counter === 5 && c.counters().deadLettered === 1);
+  expect(c.counters()).toMatchObject({ processed: 5, duplicates: 1, deadLettered: 1 });
+  expect(await effectCounts(db)).toEqual({ rows: 5, distinct: 5, counter: 5 });
+  expect(await db.query("SELECT 1 FROM processed_event")).toHaveLength(5);
+});
+
+test("a handler with `many` gets a batch's consecutive events of its type at once, in stream order", async () => {
+  const bus = new InProcessBus();
+  const calls: number[][] = [];
+  const handler = Object.assign(recordEffect.bind(null), {
+    many: async (events: EventEnvelope[], tx: Parameters<typeof recordEffect>[1]) => {
+      calls.push(events.map((e) => Number(e.payload.n)));
+      for (const e of events) await recordEffect(e, tx);
+    },
+  });
+  const c = consume(bus, { handlers: { ResultRecorded: handler } });
+  const events = await write(3);
+  await db.query("UPDATE outbox_event SET published_at = now()");
+  await bus.confirmStorage("testing");
+  await bus.publish("testing", [...events, events[0]!]);
+  await waitFor("3 effects", async () => c.counters().processed === 3 && c.counters().duplicates === 1);
+  expect(calls).toEqual([[0, 1, 2]]);
+  expect(await effectCounts(db)).toEqual({ rows: 3, distinct: 3, counter: 3 });
+});
+
 test("unknown event types are acknowledged and counted, not dead-lettered", async () => {
   const bus = new InProcessBus();
   relay(bus);

@@ -20,11 +20,21 @@ export async function onResultRecorded(event: EventEnvelope, tx: Sql): Promise<v
 
 /** ResultsRecorded (one event per upload chunk): every tube's rows in one statement. */
 export async function onResultsRecorded(event: EventEnvelope, tx: Sql): Promise<void> {
+  await insertRows(tx, rowsOf(event));
+}
+
+/** Several ResultsRecorded events (a consumer's batch): all their rows in one statement. */
+onResultsRecorded.many = async (events: EventEnvelope[], tx: Sql): Promise<void> => insertRows(tx, events.flatMap(rowsOf));
+
+function rowsOf(event: EventEnvelope) {
   const results = (event.payload as { results?: unknown }).results;
-  if (!Array.isArray(results)) return;
-  const rows = (results as Payload[])
+  if (!Array.isArray(results)) return [];
+  return (results as Payload[])
     .filter((r) => r && typeof r.tubeId === "string" && Array.isArray(r.persons))
     .flatMap((r) => r.persons.map((x) => ({ tubeId: r.tubeId, outcome: String(r.outcome), personId: x.personId, swabbedAt: x.swabbedAt })));
+}
+
+async function insertRows(tx: Sql, rows: ReturnType<typeof rowsOf>): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO result_replica (tube_id, person_id, outcome, swabbed_at)

@@ -42,19 +42,33 @@ export async function onResultRecorded(event: EventEnvelope, tx: Sql): Promise<v
  * Pooled-positive causes are keyed by (event, tube, person): one per positive pooled tube.
  */
 export async function onResultsRecorded(event: EventEnvelope, tx: Sql): Promise<void> {
-  const results = (event.payload as { results?: unknown }).results;
-  if (!Array.isArray(results)) return;
-  const tubes = (results as Payload[]).filter((r) => r && typeof r.tubeId === "string" && Array.isArray(r.persons));
-  await applyResults(tx, tubes, (tube, personId) => `${event.id}:${tube}:${personId}`, true);
+  await applyResults(tx, tubesOf(event), (t, personId) => `${event.id}:${t.tubeId}:${personId}`, true);
 }
 
-async function applyResults(tx: Sql, tubes: Payload[], causeKey: (tubeId: string, personId: string) => string, askUnmatched: boolean): Promise<void> {
+/**
+ * Several ResultsRecorded events (a consumer's batch) as one pass over all their tubes: the
+ * residents locked, the records inserted and the causes raised and cleared once, each cause keyed
+ * by its own event as above. A cause cleared by the batch is cleared at the person's latest
+ * negative result in it, as within one event.
+ */
+onResultsRecorded.many = async (events: EventEnvelope[], tx: Sql): Promise<void> => {
+  const tubes = events.flatMap((e) => tubesOf(e).map((t) => ({ ...t, eventId: e.id })));
+  await applyResults(tx, tubes, (t, personId) => `${t.eventId}:${t.tubeId}:${personId}`, true);
+};
+
+function tubesOf(event: EventEnvelope): Payload[] {
+  const results = (event.payload as { results?: unknown }).results;
+  if (!Array.isArray(results)) return [];
+  return (results as Payload[]).filter((r) => r && typeof r.tubeId === "string" && Array.isArray(r.persons));
+}
+
+async function applyResults<T extends Payload>(tx: Sql, tubes: T[], causeKey: (tube: T, personId: string) => string, askUnmatched: boolean): Promise<void> {
   const residents = new Set(await lockResidents(tx, tubes.flatMap((t) => t.persons.map((x) => x.personId))));
   // Persons who are no residents (seed 000: a mis-scanned ID number) are answered with
   // RegistrationUnmatched, so testing can queue the registration with candidates.
   if (askUnmatched) await appendUnmatched(tx, tubes.map((t) => ({ tube: t, unknown: t.persons.filter((x) => !residents.has(x.personId)) })));
   const rows = tubes.flatMap((t) =>
-    t.persons.filter((x) => residents.has(x.personId)).map((x) => ({ tubeId: t.tubeId, personId: x.personId, swabbedAt: x.swabbedAt, outcome: t.outcome, pooled: typeof t.pooled === "boolean" ? t.pooled : null, recordedAt: t.recordedAt })),
+    t.persons.filter((x) => residents.has(x.personId)).map((x) => ({ tubeId: t.tubeId, personId: x.personId, swabbedAt: x.swabbedAt, outcome: t.outcome, pooled: typeof t.pooled === "boolean" ? t.pooled : null, recordedAt: t.recordedAt, key: causeKey(t, x.personId) })),
   );
   if (rows.length === 0) return;
   await tx.query(
@@ -64,7 +78,7 @@ async function applyResults(tx: Sql, tubes: Payload[], causeKey: (tubeId: string
     [JSON.stringify(rows)],
   );
   const positives = rows.filter((r) => r.outcome === "POSITIVE" && r.pooled === true);
-  if (positives.length > 0) await raisePooledPositive(positives, causeKey, tx);
+  if (positives.length > 0) await raisePooledPositive(positives, tx);
   const negatives = rows.filter((r) => r.outcome === "NEGATIVE");
   if (negatives.length > 0) {
     // A cause cleared by this batch is cleared at the person's latest negative result in it.
@@ -76,15 +90,15 @@ async function applyResults(tx: Sql, tubes: Payload[], causeKey: (tubeId: string
   }
 }
 
-type Row = { tubeId: string; personId: string; recordedAt: string };
+type Row = { tubeId: string; personId: string; recordedAt: string; key: string };
 
-async function raisePooledPositive(rows: Row[], causeKey: (tubeId: string, personId: string) => string, tx: Sql): Promise<void> {
+async function raisePooledPositive(rows: Row[], tx: Sql): Promise<void> {
   const raised = await tx.query<{ id: string; person_id: string }>(
     `INSERT INTO status_cause (id, person_id, kind, detail, raised_at, raised_by_role, evidence_ref)
      SELECT md5(x->>'key')::uuid::text, x->>'personId', 'POOLED_POSITIVE'::"CauseKind", $1::text, (x->>'recordedAt')::timestamp, 'EVENT', 'testing:tube:' || (x->>'tubeId')
        FROM jsonb_array_elements($2::jsonb) x
      ON CONFLICT (id) DO NOTHING RETURNING id, person_id`,
-    ["Your pooled (10-in-1) tube tested positive: a single-tube retest is needed.", JSON.stringify(rows.map((r) => ({ ...r, key: causeKey(r.tubeId, r.personId) })))],
+    ["Your pooled (10-in-1) tube tested positive: a single-tube retest is needed.", JSON.stringify(rows)],
   );
   const causeOf = new Map(raised.map((r) => [r.person_id, r.id]));
   await appendStatusChanged(tx, [...causeOf.keys()], (personId) => ({ change: "RAISED", causeId: causeOf.get(personId), causeKind: "POOLED_POSITIVE", reason: "pooled tube tested positive" }));
@@ -112,16 +126,21 @@ async function clearSatisfied(clearedAt: Map<string, string>, tx: Sql): Promise<
     if (list) list.push(fact);
     else testsBy.set(t.person_id, [fact]);
   }
-  const why = new Map<string, Why>();
-  for (const c of open) {
+  const now = new Date();
+  const satisfied = open.flatMap((c) => {
     const rule = rules()[c.kind].rule;
-    if (!evaluate(rule, new Date(Number(c.raised_ms)), testsBy.get(c.person_id) ?? [], [], new Date()).satisfied) continue;
-    const reason = REASONS[rule.type] ?? "negative test result";
-    const cleared = await tx.query(
-      `UPDATE status_cause SET cleared_at = $2::timestamp, cleared_reason = $3::text, cleared_by_role = 'EVENT' WHERE id = $1::text AND cleared_at IS NULL RETURNING id`,
-      [c.id, clearedAt.get(c.person_id)!, reason],
-    );
-    if (cleared.length > 0) why.set(c.person_id, { change: "CLEARED", causeId: c.id, causeKind: c.kind, reason });
-  }
+    if (!evaluate(rule, new Date(Number(c.raised_ms)), testsBy.get(c.person_id) ?? [], [], now).satisfied) return [];
+    return [{ ...c, at: clearedAt.get(c.person_id)!, reason: REASONS[rule.type] ?? "negative test result" }];
+  });
+  if (satisfied.length === 0) return;
+  // Every satisfied cause in one statement; a cause cleared meanwhile (by hand) is left as it is.
+  const cleared = await tx.query<{ id: string }>(
+    `UPDATE status_cause c SET cleared_at = (x->>'at')::timestamp, cleared_reason = x->>'reason', cleared_by_role = 'EVENT'
+       FROM jsonb_array_elements($1::jsonb) x WHERE c.id = x->>'id' AND c.cleared_at IS NULL RETURNING c.id`,
+    [JSON.stringify(satisfied.map((c) => ({ id: c.id, at: c.at, reason: c.reason })))],
+  );
+  const done = new Set(cleared.map((r) => r.id));
+  const why = new Map<string, Why>();
+  for (const c of satisfied) if (done.has(c.id)) why.set(c.person_id, { change: "CLEARED", causeId: c.id, causeKind: c.kind, reason: c.reason });
   await appendStatusChanged(tx, [...why.keys()], (personId) => why.get(personId)!);
 }
