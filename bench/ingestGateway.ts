@@ -8,6 +8,8 @@
 // processes are quiet, and p99 is also given over all rounds' reads pooled; `pollCpuS` is the CPU
 // of the PostgreSQL backend that polls the drain (the bench's own load during the upload), and the
 // CPU lines give this run's databases' backends apart (`pg:testing` etc.) from the machine's total.
+// Each round also uploads as many results again with the readers stopped (`aloneS`, `ratioAlone`):
+// COPY runs without readers, so `ratio` weighs the upload beside them against COPY alone.
 // Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
 // The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
 // testing process, health-code's consumers in their own process, all at a lower OS priority);
@@ -174,6 +176,7 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       const viaGateway = await freshTubes(testing, site.id, persons, N);
       const viaCopy = await freshTubes(testing, site.id, persons, N);
+      const viaAlone = await freshTubes(testing, site.id, persons, N);
       // Idle reads in two halves, before the upload and after its drain (each once the bulk work is
       // quiet): the same readers against the history before and after the upload's results.
       const idleLag = monitorEventLoopDelay({ resolution: 5 });
@@ -198,11 +201,10 @@ async function main() {
       const uploadS = (performance.now() - t0) / 1000;
       if (res.data.recordResults.recorded !== N) throw new Error(`upload recorded ${res.data.recordResults.recorded} of ${N}`);
       // Drain: health-code's test_record rows for the upload (one person per tube), --drain seconds at most.
-      let first = Number.NaN, applied = 0;
+      let applied = 0;
       for (;;) {
         applied = (await records()) - before;
         const now = performance.now();
-        if (applied > 0 && Number.isNaN(first)) first = now;
         if (applied >= N || now - t0 > DRAIN_SECONDS * 1000) break;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -223,6 +225,14 @@ async function main() {
       // Where the CPU went from the upload's start to the drain (PostgreSQL: every backend alive at both ends, so approximate).
       const cpuLine = [...cpu1].map(([k, v]) => `${k} ${(v - (cpu0.get(k) ?? 0)).toFixed(2)}`).join(", ");
       const copyS = await copyResults(testing, viaCopy, site.agencyId);
+      // The same upload with no status readers, like COPY beside it: the ratio of two ways into the
+      // table on an otherwise idle stack (`ratioAlone`), where `ratio` sets COPY alone against the
+      // upload with the readers on the same cores.
+      await quiet();
+      const t1 = performance.now();
+      const aloneRes = await post(stack.ingestUrl, JSON.stringify({ query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded } }`, variables: { i: viaAlone.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" })) } }), { authorization: `Bearer ${lab}` });
+      const aloneS = (performance.now() - t1) / 1000;
+      if (aloneRes.data.recordResults.recorded !== N) throw new Error(`upload without readers recorded ${aloneRes.data.recordResults.recorded} of ${N}`);
       const retry = await post(stack.ingestUrl, { query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } }, { authorization: `Bearer ${lab}` });
       if (retry.data.recordResults.unchanged !== N) throw new Error(`retry: ${JSON.stringify(retry.data.recordResults)}`);
       const row: Record<string, number> = {
@@ -230,12 +240,16 @@ async function main() {
         copyPerS: N / copyS,
         ratio: copyS / uploadS,
         uploadS,
+        aloneS,
+        ratioAlone: copyS / aloneS,
         // From the upload's start until health-code has applied every result; the consumer keeps up when this is close to uploadS.
         drainedS: applied < N ? Number.NaN : drainedS,
         drainBehindS: applied < N ? Number.NaN : drainedS - uploadS,
-        // health-code's apply rate, from its first applied row to its last.
-        // (polled every 20 ms: with one large batch the span is short and this figure coarse).
-        consumerPerS: applied / Math.max(0.02, (last - first) / 1000),
+        // The upload's results over the time health-code took after the upload was answered (the
+        // relay's publish, the bus and the apply: its events exist only from the commit), so the
+        // consumer keeps up with uploads like this one when consumerPerS >= gatewayPerS. (The span
+        // from its first applied row to its last says nothing since a read's events commit together.)
+        consumerPerS: applied / Math.max(0.02, (last - t0) / 1000 - uploadS),
         // The longest this process's own event loop stalled while reading (a stall here inflates the readers' figures).
         clientLagMaxMs: lag.max / 1e6,
         idleP50: pct(idle, 0.5), idleP99: pct(idle, 0.99), idleReads: idle.length, busyP50: pct(busy, 0.5), busyP99: pct(busy, 0.99), busyReads: busy.length, pollCpuS,
@@ -243,7 +257,7 @@ async function main() {
       row.p99Ratio = row.busyP99! / row.idleP99!;
       rounds.push(row);
       console.log(`round ${round + 1} idle (${IDLE_SECONDS / 2} s before and after, ${idle.length} reads): bench's own event loop stalled ${(idleLag.max / 1e6).toFixed(1)} ms at most before; CPU s: ${idleCpu}`);
-      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)}; drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
+      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)} (without readers: ${(N / aloneS).toFixed(0)}/s, ${row.ratioAlone!.toFixed(2)}); drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
