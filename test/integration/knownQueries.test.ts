@@ -2,8 +2,8 @@
 // query take the subgraphs' short path for known queries (kernel/runtime/knownQueries.ts), and
 // the answer is the same as the first one, which Apollo gave.
 import type { Viewer } from "../../kernel/auth/viewer";
-import { KnownQueries } from "../../kernel/runtime/knownQueries";
 import { MODES } from "../support/services";
+import { watchShortPath } from "../support/knownQueries";
 import { startTestGraph, type TestGraph } from "../support/graph";
 
 const RESIDENT = `query { me { name healthCode { colour label causes { kind howToClear } } latestTest { status resultAt } checkIns(last: 3) { checkedInAt venue { name } } } }`;
@@ -14,12 +14,7 @@ describe.each(MODES)("known queries through the gateway (%s mode)", (mode) => {
 
   beforeAll(async () => {
     graph = await startTestGraph(mode);
-    const answer = KnownQueries.prototype.answer;
-    jest.spyOn(KnownQueries.prototype, "answer").mockImplementation(async function (this: KnownQueries, ...args) {
-      const done = await answer.apply(this, args);
-      answered.push(done);
-      return done;
-    });
+    watchShortPath(answered);
   });
 
   afterAll(async () => {

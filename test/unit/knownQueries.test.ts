@@ -10,7 +10,7 @@ import type { Viewer } from "../../kernel/auth/viewer";
 import type { AuditSink, DisclosureLog } from "../../kernel/privacy/audit";
 import type { RunningServer } from "../../kernel/http/serve";
 import { buildSubgraphServer, startSubgraph, type SubgraphContext } from "../../kernel/runtime/subgraphServer";
-import { KnownQueries } from "../../kernel/runtime/knownQueries";
+import { watchShortPath } from "../support/knownQueries";
 
 const typeDefs = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -64,12 +64,7 @@ beforeAll(async () => {
   });
   running = await startSubgraph(server, { port: 0, viewerKey: key, context: (viewer) => ({ viewer, disclosure: {} as never }), ready: async () => true });
   header = await signViewerHeader({ role: "EPIDEMIOLOGIST", subject: "p-1" }, key, 600);
-  const answer = KnownQueries.prototype.answer;
-  jest.spyOn(KnownQueries.prototype, "answer").mockImplementation(async function (this: KnownQueries, ...args) {
-    const done = await answer.apply(this, args);
-    answered.push(done);
-    return done;
-  });
+  watchShortPath(answered);
 });
 
 afterAll(async () => {
