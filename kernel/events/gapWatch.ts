@@ -106,14 +106,23 @@ export class GapWatch {
     // Still queued on the stream for this group is no gap yet (a null lag cannot tell: ask anyway).
     // A short queue counts as caught up, or steady traffic would starve every repair.
     if (due && this.o.bus.requestRepair && ((await this.o.reader.lag?.(stream)) ?? 0) <= CAUGHT_UP_LAG) {
+      // The group's consumers share positions and see the same holes: one asks per claim, or a
+      // request served before another's arrived would be republished twice. The others wait for
+      // the retry like the one that asked.
+      const claimFor = Math.min(this.o.graceMs ?? 5_000, this.o.retryMs ?? 30_000);
+      const asking = !this.o.bus.claimRepairAsk || (await this.o.bus.claimRepairAsk(stream, this.o.group, claimFor));
       if (s.askedAt === undefined) {
         this.o.counters.gapEvents += s.missing;
-        this.o.logger.warn("consumer found events its source published but it never received; asked the source to republish them", fields);
+        this.o.logger.warn(asking
+          ? "consumer found events its source published but it never received; asked the source to republish them"
+          : "consumer found events its source published but it never received; another consumer of the group has asked for them", fields);
       }
       s.askedAt = now;
-      for (const h of holes.slice(0, MAX_HOLES_ASKED)) {
-        await this.o.bus.requestRepair(stream, { group: this.o.group, from: h.from, to: h.to });
-        this.o.counters.repairRequests++;
+      if (asking) {
+        for (const h of holes.slice(0, MAX_HOLES_ASKED)) {
+          await this.o.bus.requestRepair(stream, { group: this.o.group, from: h.from, to: h.to });
+          this.o.counters.repairRequests++;
+        }
       }
     }
     if (!s.reported && now - s.since >= (this.o.lostAfterMs ?? 60_000)) {

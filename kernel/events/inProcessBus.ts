@@ -28,6 +28,7 @@ export class InProcessBus implements EventBus {
   private readonly streams = new Map<string, Stream>();
   private readonly confirmed = new Set<string>();
   private readonly repairs = new Map<string, Map<string, RepairRequest>>();
+  private readonly repairAskClaims = new Map<string, number>();
   private readonly sleepers = new Set<Sleeper>();
   private readonly maxLen: number;
   readonly maxDeadLetters: number;
@@ -90,6 +91,15 @@ export class InProcessBus implements EventBus {
     let bySource = this.repairs.get(source);
     if (!bySource) this.repairs.set(source, (bySource = new Map()));
     bySource.set(`${request.group}|${request.from}`, { ...request });
+  }
+
+  /** First claim of the group's ask per source wins until `forMs` have passed. */
+  async claimRepairAsk(source: string, group: string, forMs: number): Promise<boolean> {
+    const key = `${source}|${group}`;
+    const now = Date.now();
+    if ((this.repairAskClaims.get(key) ?? 0) > now) return false;
+    this.repairAskClaims.set(key, now + forMs);
+    return true;
   }
 
   /** Takes the requests left for the source's relay. */

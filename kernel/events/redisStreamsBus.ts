@@ -89,6 +89,12 @@ export class RedisStreamsBus implements EventBus {
     await this.redis.hset(repairKey(source, this.keyPrefix), `${r.group}|${r.from}`, r.to === undefined ? "" : String(r.to));
   }
 
+  /** SET NX PX on "<repair key>:asked:<group>": one consumer of the group asks per claim. */
+  async claimRepairAsk(source: string, group: string, forMs: number): Promise<boolean> {
+    const claimed = await this.redis.set(`${repairKey(source, this.keyPrefix)}:asked:${group}`, "1", "PX", Math.max(1, Math.round(forMs)), "NX");
+    return claimed === "OK";
+  }
+
   /** HGETALL, then HDEL of exactly the fields read (a request replaced in between is lost, and asked again). */
   async takeRepairRequests(source: string): Promise<RepairRequest[]> {
     const key = repairKey(source, this.keyPrefix);

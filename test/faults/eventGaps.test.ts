@@ -137,6 +137,28 @@ describe.each(MODES)("lost events found by position and repaired (%s, own redis-
     expect(await metrics(r, c)).toMatch(new RegExp(`events_consumer_gap_events_total\\{group="${GROUP}"\\} 3`));
   }, 90_000);
 
+  test("two consumers of one group see the same hole: one asks, so it is republished once", async () => {
+    const r = relay();
+    const first = consumer({ consumerName: "a" });
+    await write(10, 0);
+    await waitFor("10 effects", async () => (await effectCounts(consumerDb.sql)).distinct === 10, 30_000);
+    await stop(first);
+    await write(10, 10);
+    await waitFor("all 20 published", async () => (await unpublished()) === 0, 30_000);
+    await loseFromStream([13, 14, 15]);
+
+    const both = [consumer({ consumerName: "a" }), consumer({ consumerName: "b" })];
+    await waitFor("all 20 effects", async () => (await effectCounts(consumerDb.sql)).distinct === 20, 30_000);
+    expect(await effectCounts(consumerDb.sql)).toEqual({ rows: 20, distinct: 20, counter: 20 });
+    // Both watched the group's positions and found the hole; only the one that claimed the ask sent it.
+    expect(both.reduce((n, c) => n + c.counters().repairRequests, 0)).toBe(1);
+    expect(r.counters()).toMatchObject({ repairRequests: 1, repairRepublished: 3, unrepairable: 0 });
+    expect(await republishedRows()).toBe(3);
+    expect(lines.filter((l) => l.msg.includes("another consumer of the group has asked"))).toHaveLength(
+      both.filter((c) => c.counters().gapEvents > 0).length - 1,
+    );
+  }, 90_000);
+
   test("Redis restarted empty: only the newest event and what the group lacks are republished, not the whole outbox", async () => {
     const r = relay();
     let c = consumer();
