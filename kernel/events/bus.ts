@@ -104,13 +104,13 @@ export interface EventBus {
   /** Leaves a repair request for the source's relay (one per group and `from`; a newer one replaces it). Optional. */
   requestRepair?(source: string, request: RepairRequest): Promise<void>;
   /**
-   * Claims the right to ask the source's relay for the group's holes for `forMs`: true for the first
-   * consumer of the group to claim it, false for the others until it lapses. The consumers of one
-   * group share their positions and so see the same holes; without the claim each would ask, and a
-   * request served before another's arrived would be republished twice. Optional (without it, every
-   * consumer asks).
+   * Claims the right to ask the source's relay for the group's holes while its position is stuck at
+   * `stuckAt`, for `forMs`: true for the first consumer of the group to claim it, false for the
+   * others until it lapses. The consumers of one group share their positions and so see the same
+   * holes; without the claim each would ask, and a request the relay served before another's arrived
+   * would be republished twice. Optional (without it, every consumer asks).
    */
-  claimRepairAsk?(source: string, group: string, forMs: number): Promise<boolean>;
+  claimRepairAsk?(source: string, group: string, stuckAt: number, forMs: number): Promise<boolean>;
   /** Takes (and removes) the repair requests left for the source's relay. Optional. */
   takeRepairRequests?(source: string): Promise<RepairRequest[]>;
   /** Joins `group` as `consumer` on the given source streams (groups start at the stream's beginning). */

@@ -106,11 +106,12 @@ export class GapWatch {
     // Still queued on the stream for this group is no gap yet (a null lag cannot tell: ask anyway).
     // A short queue counts as caught up, or steady traffic would starve every repair.
     if (due && this.o.bus.requestRepair && ((await this.o.reader.lag?.(stream)) ?? 0) <= CAUGHT_UP_LAG) {
-      // The group's consumers share positions and see the same holes: one asks per claim, or a
-      // request served before another's arrived would be republished twice. The others wait for
-      // the retry like the one that asked.
-      const claimFor = Math.min(this.o.graceMs ?? 5_000, this.o.retryMs ?? 30_000);
-      const asking = !this.o.bus.claimRepairAsk || (await this.o.bus.claimRepairAsk(stream, this.o.group, claimFor));
+      // The group's consumers share positions and see the same holes: one asks per stuck position
+      // and claim, or a request the relay served before another's arrived would be republished
+      // twice. The others wait for the retry like the one that asked. The claim lasts half the
+      // retry, so the asker's own retry finds it lapsed.
+      const asking = !this.o.bus.claimRepairAsk
+        || (await this.o.bus.claimRepairAsk(stream, this.o.group, s.stuckAt ?? 0, (this.o.retryMs ?? 30_000) / 2));
       if (s.askedAt === undefined) {
         this.o.counters.gapEvents += s.missing;
         this.o.logger.warn(asking

@@ -93,10 +93,11 @@ export class InProcessBus implements EventBus {
     bySource.set(`${request.group}|${request.from}`, { ...request });
   }
 
-  /** First claim of the group's ask per source wins until `forMs` have passed. */
-  async claimRepairAsk(source: string, group: string, forMs: number): Promise<boolean> {
-    const key = `${source}|${group}`;
+  /** The first claim of the group's ask per source and stuck position wins until `forMs` have passed. */
+  async claimRepairAsk(source: string, group: string, stuckAt: number, forMs: number): Promise<boolean> {
     const now = Date.now();
+    for (const [k, until] of this.repairAskClaims) if (until <= now) this.repairAskClaims.delete(k);
+    const key = `${source}|${group}|${stuckAt}`;
     if ((this.repairAskClaims.get(key) ?? 0) > now) return false;
     this.repairAskClaims.set(key, now + forMs);
     return true;

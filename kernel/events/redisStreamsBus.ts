@@ -89,9 +89,9 @@ export class RedisStreamsBus implements EventBus {
     await this.redis.hset(repairKey(source, this.keyPrefix), `${r.group}|${r.from}`, r.to === undefined ? "" : String(r.to));
   }
 
-  /** SET NX PX on "<repair key>:asked:<group>": one consumer of the group asks per claim. */
-  async claimRepairAsk(source: string, group: string, forMs: number): Promise<boolean> {
-    const claimed = await this.redis.set(`${repairKey(source, this.keyPrefix)}:asked:${group}`, "1", "PX", Math.max(1, Math.round(forMs)), "NX");
+  /** SET NX PX on "<repair key>:asked:<group>:<stuckAt>": one consumer of the group asks per claim. */
+  async claimRepairAsk(source: string, group: string, stuckAt: number, forMs: number): Promise<boolean> {
+    const claimed = await this.redis.set(`${repairKey(source, this.keyPrefix)}:asked:${group}:${stuckAt}`, "1", "PX", Math.max(1, Math.round(forMs)), "NX");
     return claimed === "OK";
   }
 
