@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { GraphQLError } from "graphql";
+import { Client } from "pg";
 import { buildCity, type DemoCity } from "../../kernel/demo/city";
 import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { PrismaClient } from "../../subgraphs/testing/generated/prisma/client";
@@ -39,8 +40,9 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect((err as GraphQLError).extensions.code).toBe(code);
   }
 
+  let url: string | undefined;
+
   beforeAll(async () => {
-    let url: string | undefined;
     if (mode === "services") ({ url, drop } = await createTestDatabase("record_results"));
     db = await openSiloDatabase({ url, migrationsDir: join(__dirname, "..", "..", "subgraphs", "testing", "prisma", "migrations"), poolSize: 2 });
     prisma = new PrismaClient({ adapter: db.adapter });
@@ -203,6 +205,52 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
       expect(item.result).toMatchObject({ id: stored.id, outcome: "NEGATIVE", agencyId, recordedAt: stored.recordedAt });
     }
     expect(await events()).toBe(before + 2);
+  });
+
+  // Two connections: only against PostgreSQL.
+  (mode === "services" ? test : test.skip)("a result committed by another transaction while the upload waits for the tube's lock is never overwritten: that item is ALREADY_RESULTED, the others commit", async () => {
+    const box = await prisma.transportBox.create({ data: { code: "B-LOCK", siteId: city.sites[0]!.id } });
+    const codes = ["T-LOCK-1", "T-LOCK-2", "T-LOCK-3"];
+    await prisma.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1, status: "RECEIVED" as const })) });
+    await prisma.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: `p-lock-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
+    const before = await events();
+    const other = new Client({ connectionString: url });
+    await other.connect();
+    try {
+      // The other writer's insert holds a key-share lock on T-LOCK-2 (the foreign key) until it commits.
+      await other.query("BEGIN");
+      await other.query(`INSERT INTO test_result (id, tube_id, outcome, agency_id) VALUES ('r-lock', 'T-LOCK-2', 'POSITIVE', $1)`, [agencyId]);
+      const waiting: SqlDatabase = {
+        query: (text, params) => db.sql.query(text, params),
+        transaction: (fn) =>
+          db.sql.transaction((tx) => {
+            const inner: Sql = {
+              async query<T>(text: string, params?: unknown[]) {
+                // The read of the tubes, which locks them.
+                if (!text.includes("FOR UPDATE OF t")) return tx.query<T>(text, params);
+                const pid = (await tx.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`))[0]!.pid;
+                const statement = tx.query<T>(text, params);
+                // Once the upload's read waits for the tube's lock, the other writer commits.
+                while ((await other.query(`SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted`, [pid])).rowCount === 0) await new Promise((r) => setTimeout(r, 5));
+                await other.query("COMMIT");
+                return statement;
+              },
+            };
+            return fn(inner);
+          }),
+      };
+      const answer = await recordResults(prisma, agencyId, codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" as const })), undefined, null, waiting);
+      expect(answer).toMatchObject({ recorded: 2, unchanged: 0, refused: 1 });
+      expect(answer.items.map((i) => [i.tubeCode, i.status, i.reason ?? null])).toEqual([
+        ["T-LOCK-1", "RECORDED", null],
+        ["T-LOCK-2", "CONFLICT", "ALREADY_RESULTED"],
+        ["T-LOCK-3", "RECORDED", null],
+      ]);
+      expect((await prisma.testResult.findUnique({ where: { tubeId: "T-LOCK-2" } }))!.outcome).toBe("POSITIVE");
+      expect(await events()).toBe(before + 2);
+    } finally {
+      await other.end();
+    }
   });
 
   test("a large upload is written in parts side by side: every item answered in upload order, each code's items in one part, a retry changes nothing", async () => {
