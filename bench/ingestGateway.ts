@@ -16,7 +16,7 @@
 // `--bulkheads off` sends the upload through the clients' gateway and silos, as a single stack.
 // `uploadingP99` / `drainingP99` split the busy reads by whether they started before the upload's
 // answer (testing's write) or after it (the relay's publish and the consumers' apply).
-//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--bulk-nice 10] [--profile DIR] [--pg-waits]
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--bulk-nice 10] [--profile DIR] [--pg-waits] [--explain]
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -24,6 +24,7 @@ import { Pool } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { signToken } from "../kernel/auth/tokens";
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { closeAgent, post } from "./support/load";
 import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
@@ -115,6 +116,39 @@ function cpuByProcess(services: Array<{ name: string; proc: { pid?: number } }>,
   return out;
 }
 
+/**
+ * Samples the run's PostgreSQL backends (pg_stat_activity, every 10 ms) until the returned function
+ * is called, which resolves to a line: mean active backends per database and state (CPU or wait
+ * event), and the statements most often active.
+ */
+function samplePg(db: Pool, tag: string): () => Promise<string> {
+  const waits = new Map<string, number>(), statements = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  let sampling = true;
+  const loop = (async () => {
+    let n = 0;
+    while (sampling) {
+      const rows = (await db.query<{ db: string; w: string; q: string }>(
+        `SELECT datname AS db, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, regexp_replace(left(query, 48), '\\s+', ' ', 'g') AS q FROM pg_stat_activity
+          WHERE state = 'active' AND pid <> pg_backend_pid() AND datname LIKE '%' || $1 || '%'`, [tag])).rows;
+      for (const r of rows) {
+        const silo = r.db.replace(/^.*?_(health_code|testing|venues|appeals).*$/, "$1");
+        add(waits, `${silo} ${r.w}`);
+        add(statements, `${silo} ${r.q.trim()}`);
+      }
+      n++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return n;
+  })();
+  return async () => {
+    sampling = false;
+    const n = await loop;
+    const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
+    return `${n} samples, mean active backends: ${top(waits, 10).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(", ")}; statements: ${top(statements, 8).map(([k, v]) => `[${k}] ${(v / n).toFixed(2)}`).join(", ")}`;
+  };
+}
+
 /** Status reads from READERS loops until `until()` is true; latencies in ms. */
 async function readStatus(once: (i: number) => Promise<unknown>, until: () => boolean, starts?: number[]): Promise<number[]> {
   const lat: number[] = [];
@@ -167,9 +201,11 @@ async function main() {
       await quiet();
       const cpu0 = cpuByProcess(stack.services, stack.tag);
       const until = performance.now() + seconds * 1000;
+      const sampler = PG_WAITS ? samplePg(testing, stack.tag) : undefined;
       const lat = await readStatus(status, () => performance.now() > until);
+      const pg = await sampler?.();
       const cpu = new Map([...cpuByProcess(stack.services, stack.tag)].map(([k, v]) => [k, v - (cpu0.get(k) ?? 0)]));
-      return { lat, cpu };
+      return { lat, cpu, pg };
     };
     const allIdle: number[] = [];
     const allBusy: number[] = [];
@@ -191,6 +227,7 @@ async function main() {
       idleLag.enable();
       const idleBefore = await idleReads(IDLE_SECONDS / 2);
       idleLag.disable();
+      if (idleBefore.pg) console.log(`round ${round + 1} PostgreSQL over the idle reads before the upload, ${idleBefore.pg}`);
 
       const before = await records();
       let done = false;
@@ -205,26 +242,7 @@ async function main() {
       // bench's own load on PostgreSQL, which the idle reads do not have (0.01-0.05 s per upload here).
       const pollPid = Number((await healthCode.query<{ p: number }>(`SELECT pg_backend_pid() AS p`)).rows[0]!.p);
       const poll0 = cpuSeconds(pollPid);
-      const waits = new Map<string, number>(), statements = new Map<string, number>();
-      let sampling = PG_WAITS;
-      const sampler = (async () => {
-        if (!PG_WAITS) return 0;
-        let n = 0;
-        while (sampling) {
-          const rows = (await testing.query<{ db: string; w: string; q: string }>(
-            `SELECT datname AS db, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, regexp_replace(left(query, 48), '\\s+', ' ', 'g') AS q FROM pg_stat_activity
-              WHERE state = 'active' AND pid <> pg_backend_pid() AND datname LIKE '%' || $1 || '%'`, [stack.tag])).rows;
-          for (const r of rows) {
-            const key = `${r.db.replace(/^.*?_(health_code|testing|venues|appeals).*$/, "$1")} ${r.w}`;
-            waits.set(key, (waits.get(key) ?? 0) + 1);
-            const st = `${key.split(" ")[0]} ${r.q}`;
-            statements.set(st, (statements.get(st) ?? 0) + 1);
-          }
-          n++;
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        return n;
-      })();
+      const pgSampler = PG_WAITS ? samplePg(testing, stack.tag) : undefined;
       const t0 = performance.now();
       const res = await post(stack.ingestUrl, upload, { authorization: `Bearer ${lab}` });
       const answered = performance.now();
@@ -242,10 +260,7 @@ async function main() {
       const cpu1 = cpuByProcess(stack.services, stack.tag);
       const pollCpuS = cpuSeconds(pollPid) - poll0;
       lag.disable();
-      sampling = false;
-      const samples = await sampler;
-      if (PG_WAITS) console.log(`round ${round + 1} PostgreSQL, ${samples} samples of active backends over upload and drain: ${[...waits].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / samples).toFixed(2)}`).join(", ")}`);
-      if (PG_WAITS) console.log(`round ${round + 1} PostgreSQL, statements active (mean backends): ${[...statements].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `[${k}] ${(v / samples).toFixed(2)}`).join(", ")}`);
+      if (pgSampler) console.log(`round ${round + 1} PostgreSQL over the upload and drain, ${await pgSampler()}`);
       const drainedS = (last - t0) / 1000;
       done = true;
       const busy = await during;
@@ -297,6 +312,15 @@ async function main() {
       rounds.push(row);
       console.log(`round ${round + 1} idle (${IDLE_SECONDS / 2} s before and after, ${idle.length} reads): bench's own event loop stalled ${(idleLag.max / 1e6).toFixed(1)} ms at most before; CPU s: ${idleCpu}`);
       console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)} (without readers: ${(N / aloneS).toFixed(0)}/s, ${row.ratioAlone!.toFixed(2)}); drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
+    }
+    if (process.argv.includes("--explain")) {
+      // The status read's statement in testing (subgraphs/testing/personTests.ts) on the history the rounds left, for the readers' persons.
+      const text = readFileSync(join(__dirname, "../subgraphs/testing/personTests.ts"), "utf8").match(/const PERSON_TESTS = `([\s\S]*?)`;/)![1]!;
+      const keysOf = city.residents.slice(0, 8).map((r) => r.personId);
+      for (let k = 0; k < 2; k++) {
+        const plan = (await testing.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [[keysOf[k]], 1])).rows.map((r) => r["QUERY PLAN"]);
+        console.log(`PERSON_TESTS for one reader's person:\n${plan.join("\n")}`);
+      }
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
