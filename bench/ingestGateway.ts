@@ -14,7 +14,9 @@
 // The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
 // testing process, health-code's consumers in their own process, all at a lower OS priority);
 // `--bulkheads off` sends the upload through the clients' gateway and silos, as a single stack.
-//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--bulk-nice 10] [--profile DIR]
+// `uploadingP99` / `drainingP99` split the busy reads by whether they started before the upload's
+// answer (testing's write) or after it (the relay's publish and the consumers' apply).
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--bulk-nice 10] [--profile DIR] [--pg-waits] [--explain]
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -22,6 +24,7 @@ import { Pool } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { signToken } from "../kernel/auth/tokens";
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { closeAgent, post } from "./support/load";
 import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
@@ -35,6 +38,10 @@ const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ??
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const PROFILE = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : undefined;
 const STATUS = `{ me { healthCode { colour } } }`;
+// --pg-waits: samples pg_stat_activity every 10 ms during each upload and its drain, and prints what
+// the stack's active backends were doing (CPU, or the wait event), per database, and the statements
+// most often active (adds one polling backend).
+const PG_WAITS = process.argv.includes("--pg-waits");
 const BULKHEADS = process.argv.includes("--bulkheads") ? process.argv[process.argv.indexOf("--bulkheads") + 1] !== "off" : true;
 
 /** `n` received tubes of one new box of `siteId`, one swab each (1% of persons cycle); returns their codes. */
@@ -109,8 +116,41 @@ function cpuByProcess(services: Array<{ name: string; proc: { pid?: number } }>,
   return out;
 }
 
+/**
+ * Samples the run's PostgreSQL backends (pg_stat_activity, every 10 ms) until the returned function
+ * is called, which resolves to a line: mean active backends per database and state (CPU or wait
+ * event), and the statements most often active.
+ */
+function samplePg(db: Pool, tag: string): () => Promise<string> {
+  const waits = new Map<string, number>(), statements = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  let sampling = true;
+  const loop = (async () => {
+    let n = 0;
+    while (sampling) {
+      const rows = (await db.query<{ db: string; w: string; q: string }>(
+        `SELECT datname AS db, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, regexp_replace(left(query, 48), '\\s+', ' ', 'g') AS q FROM pg_stat_activity
+          WHERE state = 'active' AND pid <> pg_backend_pid() AND datname LIKE '%' || $1 || '%'`, [tag])).rows;
+      for (const r of rows) {
+        const silo = r.db.replace(/^.*?_(health_code|testing|venues|appeals).*$/, "$1");
+        add(waits, `${silo} ${r.w}`);
+        add(statements, `${silo} ${r.q.trim()}`);
+      }
+      n++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return n;
+  })();
+  return async () => {
+    sampling = false;
+    const n = await loop;
+    const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
+    return `${n} samples, mean active backends: ${top(waits, 10).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(", ")}; statements: ${top(statements, 8).map(([k, v]) => `[${k}] ${(v / n).toFixed(2)}`).join(", ")}`;
+  };
+}
+
 /** Status reads from READERS loops until `until()` is true; latencies in ms. */
-async function readStatus(once: (i: number) => Promise<unknown>, until: () => boolean): Promise<number[]> {
+async function readStatus(once: (i: number) => Promise<unknown>, until: () => boolean, starts?: number[]): Promise<number[]> {
   const lat: number[] = [];
   let i = 0;
   await Promise.all(
@@ -119,6 +159,7 @@ async function readStatus(once: (i: number) => Promise<unknown>, until: () => bo
         const t = performance.now();
         await once(i++);
         lat.push(performance.now() - t);
+        starts?.push(t);
       }
     }),
   );
@@ -160,12 +201,15 @@ async function main() {
       await quiet();
       const cpu0 = cpuByProcess(stack.services, stack.tag);
       const until = performance.now() + seconds * 1000;
+      const sampler = PG_WAITS ? samplePg(testing, stack.tag) : undefined;
       const lat = await readStatus(status, () => performance.now() > until);
+      const pg = await sampler?.();
       const cpu = new Map([...cpuByProcess(stack.services, stack.tag)].map(([k, v]) => [k, v - (cpu0.get(k) ?? 0)]));
-      return { lat, cpu };
+      return { lat, cpu, pg };
     };
     const allIdle: number[] = [];
     const allBusy: number[] = [];
+    const allUploading: number[] = [], allDraining: number[] = [];
     for (let i = 0; i < 40; i++) await status(i); // warm-up
     // Warm-up upload (not counted): the first plan and JIT of the path.
     {
@@ -183,10 +227,12 @@ async function main() {
       idleLag.enable();
       const idleBefore = await idleReads(IDLE_SECONDS / 2);
       idleLag.disable();
+      if (idleBefore.pg) console.log(`round ${round + 1} PostgreSQL over the idle reads before the upload, ${idleBefore.pg}`);
 
       const before = await records();
       let done = false;
-      const during = readStatus(status, () => done);
+      const starts: number[] = [];
+      const during = readStatus(status, () => done, starts);
       // Serialised before the clock starts: the lab's own work is not the readers' (they share this event loop).
       const upload = JSON.stringify({ query: `mutation($i:[RecordResultInput!]!){ recordResults(inputs:$i){ recorded unchanged refused } }`, variables: { i: viaGateway.map((tubeCode, i) => ({ tubeCode, outcome: i % 100 === 0 ? "POSITIVE" : "NEGATIVE" })) } });
       const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -196,9 +242,11 @@ async function main() {
       // bench's own load on PostgreSQL, which the idle reads do not have (0.01-0.05 s per upload here).
       const pollPid = Number((await healthCode.query<{ p: number }>(`SELECT pg_backend_pid() AS p`)).rows[0]!.p);
       const poll0 = cpuSeconds(pollPid);
+      const pgSampler = PG_WAITS ? samplePg(testing, stack.tag) : undefined;
       const t0 = performance.now();
       const res = await post(stack.ingestUrl, upload, { authorization: `Bearer ${lab}` });
-      const uploadS = (performance.now() - t0) / 1000;
+      const answered = performance.now();
+      const uploadS = (answered - t0) / 1000;
       if (res.data.recordResults.recorded !== N) throw new Error(`upload recorded ${res.data.recordResults.recorded} of ${N}`);
       // Drain: health-code's test_record rows for the upload (one person per tube), --drain seconds at most.
       let applied = 0;
@@ -212,6 +260,7 @@ async function main() {
       const cpu1 = cpuByProcess(stack.services, stack.tag);
       const pollCpuS = cpuSeconds(pollPid) - poll0;
       lag.disable();
+      if (pgSampler) console.log(`round ${round + 1} PostgreSQL over the upload and drain, ${await pgSampler()}`);
       const drainedS = (last - t0) / 1000;
       done = true;
       const busy = await during;
@@ -220,6 +269,9 @@ async function main() {
       const idleCpu = [...idleBefore.cpu].map(([k, v]) => `${k} ${(v + (idleAfter.cpu.get(k) ?? 0)).toFixed(2)}`).join(", ");
       allIdle.push(...idle);
       allBusy.push(...busy);
+      const uploading = busy.filter((_, k) => starts[k]! < answered), draining = busy.filter((_, k) => starts[k]! >= answered);
+      allUploading.push(...uploading);
+      allDraining.push(...draining);
       if (applied < N) console.log(`round ${round + 1}: health-code applied ${applied} of ${N} in ${DRAIN_SECONDS} s (not drained)`);
 
       // Where the CPU went from the upload's start to the drain (PostgreSQL: every backend alive at both ends, so approximate).
@@ -253,11 +305,22 @@ async function main() {
         // The longest this process's own event loop stalled while reading (a stall here inflates the readers' figures).
         clientLagMaxMs: lag.max / 1e6,
         idleP50: pct(idle, 0.5), idleP99: pct(idle, 0.99), idleReads: idle.length, busyP50: pct(busy, 0.5), busyP99: pct(busy, 0.99), busyReads: busy.length, pollCpuS,
+        // The busy reads apart: started while the upload was in flight (testing's write), or after its answer (the relay and the consumers' apply).
+        uploadingP99: pct(uploading, 0.99), uploadingReads: uploading.length, drainingP99: pct(draining, 0.99), drainingReads: draining.length,
       };
       row.p99Ratio = row.busyP99! / row.idleP99!;
       rounds.push(row);
       console.log(`round ${round + 1} idle (${IDLE_SECONDS / 2} s before and after, ${idle.length} reads): bench's own event loop stalled ${(idleLag.max / 1e6).toFixed(1)} ms at most before; CPU s: ${idleCpu}`);
       console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)} (without readers: ${(N / aloneS).toFixed(0)}/s, ${row.ratioAlone!.toFixed(2)}); drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
+    }
+    if (process.argv.includes("--explain")) {
+      // The status read's statement in testing (subgraphs/testing/personTests.ts) on the history the rounds left, for the readers' persons.
+      const text = readFileSync(join(__dirname, "../subgraphs/testing/personTests.ts"), "utf8").match(/const PERSON_TESTS = `([\s\S]*?)`;/)![1]!;
+      const keysOf = city.residents.slice(0, 8).map((r) => r.personId);
+      for (let k = 0; k < 2; k++) {
+        const plan = (await testing.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [[keysOf[k]], 1])).rows.map((r) => r["QUERY PLAN"]);
+        console.log(`PERSON_TESTS for one reader's person:\n${plan.join("\n")}`);
+      }
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
@@ -265,8 +328,8 @@ async function main() {
     console.log(["figure", "median", "min", "max"].join(" | "));
     for (const k of keys) console.log(`${k} | ${summary[k]!.median} | ${summary[k]!.min} | ${summary[k]!.max}`);
     // p99 of one round rests on its 2-3 slowest reads (about 200 during an upload): the rounds' reads pooled as well.
-    const pooled = { idleReads: allIdle.length, busyReads: allBusy.length, idleP99: r2(pct(allIdle, 0.99)), busyP99: r2(pct(allBusy, 0.99)), p99Ratio: r2(pct(allBusy, 0.99) / pct(allIdle, 0.99)) };
-    console.log(`pooled over the rounds: status p99 idle ${pooled.idleP99} ms (${pooled.idleReads} reads), during ${pooled.busyP99} ms (${pooled.busyReads} reads), p99Ratio ${pooled.p99Ratio}`);
+    const pooled = { idleReads: allIdle.length, busyReads: allBusy.length, idleP99: r2(pct(allIdle, 0.99)), busyP99: r2(pct(allBusy, 0.99)), p99Ratio: r2(pct(allBusy, 0.99) / pct(allIdle, 0.99)), uploadingP99: r2(pct(allUploading, 0.99)), uploadingReads: allUploading.length, drainingP99: r2(pct(allDraining, 0.99)), drainingReads: allDraining.length };
+    console.log(`pooled over the rounds: status p99 idle ${pooled.idleP99} ms (${pooled.idleReads} reads), during ${pooled.busyP99} ms (${pooled.busyReads} reads), p99Ratio ${pooled.p99Ratio}; during the upload ${pooled.uploadingP99} ms (${pooled.uploadingReads} reads), after its answer ${pooled.drainingP99} ms (${pooled.drainingReads} reads)`);
     console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, bulkNice: BULKHEADS ? BULK_NICE : null, uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary, pooled }));
   } finally {
     closeAgent();
