@@ -1,7 +1,7 @@
 // Exactly-once effects over at-least-once delivery: the processed_event row and the handler's
 // effect commit in one transaction, so a redelivered event finds its row and is skipped.
 import type { SqlDatabase } from "../db/sql";
-import { recordReceipt, recordReceipts } from "./positions";
+import { receiptsOf, recordReceipt } from "./positions";
 import type { EventEnvelope, EventHandler } from "./types";
 
 /** Wraps an error thrown by a handler, so its own message (not the wrapper's) goes to the dead letter. */
@@ -48,13 +48,18 @@ export async function applyOnce(db: SqlDatabase, group: string, event: EventEnve
  */
 export async function applyBatchOnce(db: SqlDatabase, group: string, items: ReadonlyArray<{ event: EventEnvelope; handler: EventHandler }>): Promise<boolean[]> {
   return db.transaction(async (tx) => {
+    // The processed_event rows and the receipts in one statement (one round trip): the receipt
+    // commits with the effect (or with the skip), as in applyOnce.
     const inserted = await tx.query<{ event_id: string }>(
-      `INSERT INTO processed_event (consumer, event_id)
+      `WITH receipts AS (
+         INSERT INTO event_receipt (consumer, source, position)
+         SELECT $1, x->>'s', (x->>'p')::bigint FROM jsonb_array_elements($3::jsonb) x ON CONFLICT DO NOTHING
+       )
+       INSERT INTO processed_event (consumer, event_id)
        SELECT $1, x::uuid FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS t(x, n) ORDER BY n
        ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
-      [group, JSON.stringify(items.map((i) => i.event.id))],
+      [group, JSON.stringify(items.map((i) => i.event.id)), JSON.stringify(receiptsOf(items.map((i) => i.event)).map((e) => ({ s: e.source, p: e.position })))],
     );
-    await recordReceipts(tx, group, items.map((i) => i.event));
     const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
     const applied = items.map((i) => fresh.delete(i.event.id.toLowerCase()));
     const todo = items.filter((_, k) => applied[k]);

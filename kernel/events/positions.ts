@@ -26,15 +26,9 @@ export async function recordReceipt(tx: Sql, group: string, source: string | und
   await tx.query(`INSERT INTO event_receipt (consumer, source, position) VALUES ($1, $2, $3::bigint) ON CONFLICT DO NOTHING`, [group, source, position]);
 }
 
-/** recordReceipt for several events in one statement; entries without a valid source and position are skipped. */
-export async function recordReceipts(tx: Sql, group: string, events: ReadonlyArray<{ source?: string; position?: number }>): Promise<void> {
-  const valid = events.filter((e) => e.source && typeof e.position === "number" && Number.isSafeInteger(e.position) && e.position >= 1);
-  if (valid.length === 0) return;
-  await tx.query(
-    `INSERT INTO event_receipt (consumer, source, position)
-     SELECT $1, x->>'s', (x->>'p')::bigint FROM jsonb_array_elements($2::jsonb) x ON CONFLICT DO NOTHING`,
-    [group, JSON.stringify(valid.map((e) => ({ s: e.source, p: e.position })))],
-  );
+/** The events that carry a position to record (a source and a safe integer ≥ 1). */
+export function receiptsOf<E extends { source?: string; position?: number }>(events: ReadonlyArray<E>): Array<E & { source: string; position: number }> {
+  return events.filter((e): e is E & { source: string; position: number } => !!e.source && typeof e.position === "number" && Number.isSafeInteger(e.position) && e.position >= 1);
 }
 
 /** Folds contiguous receipts into applied_through and returns what is still missing below the highest receipt. */

@@ -8,7 +8,7 @@
 // replay) ends with the same causes open.
 import type { EventEnvelope } from "../../../kernel/events";
 import type { Sql } from "../../../kernel/db/sql";
-import { appendStatusChanged, lockResidents } from "./statusChanged";
+import { appendStatusChanged } from "./statusChanged";
 import { rules, type CauseKind } from "../causes/rules";
 import { evaluate, type TestFact } from "../causes/progress";
 import type { Why } from "../causes/history";
@@ -63,20 +63,25 @@ function tubesOf(event: EventEnvelope): Payload[] {
 }
 
 async function applyResults<T extends Payload>(tx: Sql, tubes: T[], causeKey: (tube: T, personId: string) => string, askUnmatched: boolean): Promise<void> {
-  const residents = new Set(await lockResidents(tx, tubes.flatMap((t) => t.persons.map((x) => x.personId))));
+  const all = tubes.flatMap((t) => t.persons.map((x) => ({ tube: t, person: x })));
+  if (all.length === 0) return;
+  // One statement: the persons' resident rows locked (lockResidents' order and lock), and the
+  // records of the residents among them inserted, as typed arrays (unnest: no per-row JSON).
+  const locked = await tx.query<{ person_id: string }>(RECORD_TESTS_SQL, [
+    [...new Set(all.map((a) => a.person.personId))],
+    all.map((a) => a.tube.tubeId),
+    all.map((a) => a.person.personId),
+    all.map((a) => a.tube.outcome),
+    all.map((a) => (typeof a.tube.pooled === "boolean" ? a.tube.pooled : null)),
+    all.map((a) => a.person.swabbedAt),
+    all.map((a) => a.tube.recordedAt),
+  ]);
+  const residents = new Set(locked.map((r) => r.person_id));
   // Persons who are no residents (seed 000: a mis-scanned ID number) are answered with
   // RegistrationUnmatched, so testing can queue the registration with candidates.
   if (askUnmatched) await appendUnmatched(tx, tubes.map((t) => ({ tube: t, unknown: t.persons.filter((x) => !residents.has(x.personId)) })));
-  const rows = tubes.flatMap((t) =>
-    t.persons.filter((x) => residents.has(x.personId)).map((x) => ({ tubeId: t.tubeId, personId: x.personId, swabbedAt: x.swabbedAt, outcome: t.outcome, pooled: typeof t.pooled === "boolean" ? t.pooled : null, recordedAt: t.recordedAt, key: causeKey(t, x.personId) })),
-  );
+  const rows = all.filter((a) => residents.has(a.person.personId)).map(({ tube: t, person: x }) => ({ personId: x.personId, outcome: t.outcome, pooled: t.pooled === true, tubeId: t.tubeId, recordedAt: t.recordedAt, key: causeKey(t, x.personId) }));
   if (rows.length === 0) return;
-  await tx.query(
-    `INSERT INTO test_record (tube_id, person_id, outcome, pooled, swabbed_at, recorded_at)
-     SELECT x->>'tubeId', x->>'personId', x->>'outcome', (x->>'pooled')::boolean, (x->>'swabbedAt')::timestamptz, (x->>'recordedAt')::timestamptz FROM jsonb_array_elements($1::jsonb) x
-     ON CONFLICT (tube_id, person_id) DO NOTHING`,
-    [JSON.stringify(rows)],
-  );
   const positives = rows.filter((r) => r.outcome === "POSITIVE" && r.pooled === true);
   if (positives.length > 0) await raisePooledPositive(positives, tx);
   const negatives = rows.filter((r) => r.outcome === "NEGATIVE");
@@ -89,6 +94,24 @@ async function applyResults<T extends Payload>(tx: Sql, tubes: T[], causeKey: (t
     await clearApproved(tx, [...clearedAt.keys()]);
   }
 }
+
+/**
+ * $1 the distinct person ids, $2–$7 one element per (tube, person): tube, person, outcome,
+ * pooled, swabbed and recorded times. Locks the residents' rows in id order (as lockResidents)
+ * before any record is written, inserts the records of residents only (a record kept already is
+ * never overwritten) and answers the residents.
+ */
+const RECORD_TESTS_SQL = `
+WITH locked AS MATERIALIZED (
+  SELECT person_id FROM resident WHERE person_id = ANY($1::text[]) ORDER BY person_id FOR UPDATE
+), ins AS (
+  INSERT INTO test_record (tube_id, person_id, outcome, pooled, swabbed_at, recorded_at)
+  SELECT x.tube_id, x.person_id, x.outcome, x.pooled, x.swabbed_at, x.recorded_at
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[], $7::timestamptz[]) AS x(tube_id, person_id, outcome, pooled, swabbed_at, recorded_at)
+   WHERE x.person_id IN (SELECT person_id FROM locked)
+  ON CONFLICT (tube_id, person_id) DO NOTHING
+)
+SELECT person_id FROM locked`;
 
 type Row = { tubeId: string; personId: string; recordedAt: string; key: string };
 
