@@ -31,7 +31,6 @@ export interface RecordResultsAnswer {
   items: ItemAnswer[];
 }
 
-type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 // Set-based, whatever the upload's size, over the kernel's SQL seam (pg or PGlite directly for an
 // upload, so 10,000-row answers skip Prisma's row mapping): one read of every tube named (locked,
