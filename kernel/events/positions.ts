@@ -22,13 +22,18 @@ const FOLD_LIMIT = 10_000;
 
 /** Records that `group` handled `position` of `source` (inside the handling transaction when there is one). */
 export async function recordReceipt(tx: Sql, group: string, source: string | undefined, position: number | undefined): Promise<void> {
-  if (!source || typeof position !== "number" || !Number.isSafeInteger(position) || position < 1) return;
+  if (!hasPosition({ source, position })) return;
   await tx.query(`INSERT INTO event_receipt (consumer, source, position) VALUES ($1, $2, $3::bigint) ON CONFLICT DO NOTHING`, [group, source, position]);
 }
 
-/** The events that carry a position to record (a source and a safe integer ≥ 1). */
+/** An event that carries a position to record: a source and a safe integer ≥ 1. */
+function hasPosition<E extends { source?: string; position?: number }>(e: E): e is E & { source: string; position: number } {
+  return !!e.source && typeof e.position === "number" && Number.isSafeInteger(e.position) && e.position >= 1;
+}
+
+/** The events that carry a position to record. */
 export function receiptsOf<E extends { source?: string; position?: number }>(events: ReadonlyArray<E>): Array<E & { source: string; position: number }> {
-  return events.filter((e): e is E & { source: string; position: number } => !!e.source && typeof e.position === "number" && Number.isSafeInteger(e.position) && e.position >= 1);
+  return events.filter(hasPosition);
 }
 
 /** Folds contiguous receipts into applied_through and returns what is still missing below the highest receipt. */

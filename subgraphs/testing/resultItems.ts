@@ -1,6 +1,7 @@
 // The answer to each item of a result upload, decided from one read of the tubes it names
 // (results.ts). Pure: no database, so every rule is visible in one place.
 import type { TestOutcome, TestResult } from "./generated/prisma/client";
+import { normalCode } from "./codes";
 
 export type ItemStatus = "RECORDED" | "UNCHANGED" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "INVALID";
 
@@ -55,7 +56,7 @@ export function classifyUpload(inputs: ReadonlyArray<{ tubeCode: string; outcome
   const codes = new Array<string>(n);
   const outcomes = new Map<string, TestOutcome | typeof CONTRADICTORY>();
   for (let i = 0; i < n; i++) {
-    const c = (codes[i] = inputs[i]!.tubeCode.trim().toUpperCase());
+    const c = (codes[i] = normalCode(inputs[i]!.tubeCode));
     const seen = outcomes.get(c);
     if (seen === undefined) outcomes.set(c, inputs[i]!.outcome);
     else if (seen !== inputs[i]!.outcome) outcomes.set(c, CONTRADICTORY);

@@ -12,6 +12,7 @@ import { fail } from "../../kernel/runtime/errors";
 import { prismaSql, type Sql, type SqlDatabase } from "../../kernel/db/sql";
 import { OUTBOX_CHANNEL } from "../../kernel/events/outbox";
 import { RECORD_RESULTS_SQL, RESULTS_PER_EVENT } from "./events/resultRecorded";
+import { normalCode } from "./codes";
 import { classifyUpload, type ItemAnswer, type TubeRow } from "./resultItems";
 import { claimOrphan, keepOrphans } from "./orphans";
 import type { Actor } from "./custody";
@@ -31,7 +32,6 @@ export interface RecordResultsAnswer {
   items: ItemAnswer[];
 }
 
-
 // Set-based, whatever the upload's size, over the kernel's SQL seam (pg or PGlite directly for an
 // upload, so 10,000-row answers skip Prisma's row mapping): one read of every tube named (locked,
 // with its agency, state, whether anyone is in it and any result), then ONE statement that inserts
@@ -43,7 +43,7 @@ async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, 
   // An upload's estimated costs pass PostgreSQL's JIT threshold: compiling the plans cost about
   // 40 ms per 10,000-item upload and saved nothing, so bulk statements run without it.
   if (inputs.length > 1) await sql.query(`SET LOCAL jit = off`);
-  const codes = [...new Set(inputs.map((i) => i.tubeCode.trim().toUpperCase()))];
+  const codes = [...new Set(inputs.map((i) => normalCode(i.tubeCode)))];
   // The rows go to classifyUpload as pg returns them (recordedAt in epoch ms): a copy of 10,000
   // rows into new objects cost more than the classification itself.
   const tubes = await sql.query<TubeRow>(
@@ -63,7 +63,9 @@ async function recordAll(sql: Sql, agencyId: string, recordedBy: string | null, 
   const { answers, fresh } = classifyUpload(inputs, tubes, agencyId, positions);
   // Unknown codes are kept in the agency's orphan queue (orphans.ts), in this same transaction.
   const unknown: Array<{ tubeCode: string; outcome: TestOutcome }> = [];
-  answers.forEach((a, k) => void (a.reason === "UNKNOWN_TUBE" && unknown.push({ tubeCode: a.tubeCode, outcome: inputs[k]!.outcome })));
+  for (let k = 0; k < answers.length; k++) {
+    if (answers[k]!.reason === "UNKNOWN_TUBE") unknown.push({ tubeCode: answers[k]!.tubeCode, outcome: inputs[k]!.outcome });
+  }
   await keepOrphans(sql, agencyId, recordedBy, unknown);
   if (fresh.length === 0) return answers;
   const ids = fresh.map(() => randomUUID());
@@ -103,6 +105,9 @@ export function resultWriteParts(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
+/** Read once at start: a bad value stops the silo with the message above. */
+const WRITE_PARTS = resultWriteParts();
+
 /** Which part a tube code is written in: the same code always in the same part, so its items are classified together. */
 function partOf(code: string, parts: number): number {
   let h = 0;
@@ -124,7 +129,7 @@ async function recordInParts(db: SqlDatabase, agencyId: string, recordedBy: stri
   if (parts === 1) return db.transaction((sql) => recordAll(sql, agencyId, recordedBy, inputs));
   const groups = Array.from({ length: parts }, () => ({ inputs: [] as RecordResultInput[], positions: [] as number[] }));
   inputs.forEach((input, i) => {
-    const g = groups[partOf(input.tubeCode.trim().toUpperCase(), parts)]!;
+    const g = groups[partOf(normalCode(input.tubeCode), parts)]!;
     g.inputs.push(input);
     g.positions.push(i);
   });
@@ -136,7 +141,6 @@ async function recordInParts(db: SqlDatabase, agencyId: string, recordedBy: stri
   return items;
 }
 
-const WRITE_PARTS = resultWriteParts();
 
 /** Which of the result ids this transaction tried to insert are in test_result. */
 async function insertedOf(sql: Sql, ids: string[]): Promise<Set<string>> {

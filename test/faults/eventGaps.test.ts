@@ -114,18 +114,23 @@ describe.each(MODES)("lost events found by position and repaired (%s, own redis-
     return renderEventMetrics(stats);
   }
 
-  test("entries lost from the middle of the stream: the group finds the hole, asks, and gets exactly those", async () => {
+  /** 10 events applied, 10 more published while no consumer runs, then positions 13–15 lost from the stream; returns the relay. */
+  async function twentyPublishedThreeLost(): Promise<Relay> {
     const r = relay();
-    let c = consumer();
+    const c = consumer();
     await write(10, 0);
     await waitFor("10 effects", async () => (await effectCounts(consumerDb.sql)).distinct === 10, 30_000);
     await stop(c);
     await write(10, 10);
     await waitFor("all 20 published", async () => (await unpublished()) === 0, 30_000);
     await loseFromStream([13, 14, 15]);
+    return r;
+  }
 
+  test("entries lost from the middle of the stream: the group finds the hole, asks, and gets exactly those", async () => {
+    const r = await twentyPublishedThreeLost();
     const lostAt = Date.now();
-    c = consumer();
+    const c = consumer();
     await waitFor("all 20 effects", async () => (await effectCounts(consumerDb.sql)).distinct === 20, 30_000);
     record("stream entries lost (XDEL of 3)", "gap found by position and repaired", Date.now() - lostAt);
     expect(await effectCounts(consumerDb.sql)).toEqual({ rows: 20, distinct: 20, counter: 20 });
@@ -138,15 +143,7 @@ describe.each(MODES)("lost events found by position and repaired (%s, own redis-
   }, 90_000);
 
   test("two consumers of one group see the same hole: one asks, so it is republished once", async () => {
-    const r = relay();
-    const first = consumer({ consumerName: "a" });
-    await write(10, 0);
-    await waitFor("10 effects", async () => (await effectCounts(consumerDb.sql)).distinct === 10, 30_000);
-    await stop(first);
-    await write(10, 10);
-    await waitFor("all 20 published", async () => (await unpublished()) === 0, 30_000);
-    await loseFromStream([13, 14, 15]);
-
+    const r = await twentyPublishedThreeLost();
     const both = [consumer({ consumerName: "a" }), consumer({ consumerName: "b" })];
     await waitFor("all 20 effects", async () => (await effectCounts(consumerDb.sql)).distinct === 20, 30_000);
     expect(await effectCounts(consumerDb.sql)).toEqual({ rows: 20, distinct: 20, counter: 20 });

@@ -13,7 +13,7 @@ import { buildCity, type DemoCity } from "../../kernel/demo/city";
 import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { PrismaClient } from "../../subgraphs/testing/generated/prisma/client";
 import { seedTesting } from "../../subgraphs/testing/seed";
-import { recordResult, recordResults } from "../../subgraphs/testing/results";
+import { recordResult, recordResults, type RecordResultsAnswer } from "../../subgraphs/testing/results";
 import { expandResultsRecorded, RECORD_RESULTS_SQL, type ResultPayload } from "../../subgraphs/testing/events/resultRecorded";
 import type { EventEnvelope } from "../../kernel/events";
 import type { Sql, SqlDatabase } from "../../kernel/db/sql";
@@ -171,11 +171,27 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect(await results()).toBe(before.results + fresh.length);
   });
 
-  test("a result that appears between the upload's read and its write is never overwritten: that item is ALREADY_RESULTED, the others commit", async () => {
-    const box = await prisma.transportBox.create({ data: { code: "B-RACE", siteId: city.sites[0]!.id } });
-    const codes = ["T-RACE-1", "T-RACE-2", "T-RACE-3"];
+  /** A new box of the city's first site holding `codes` as received tubes, one swab each; returns the codes. */
+  async function receivedTubes(boxCode: string, codes: string[], personPrefix: string): Promise<string[]> {
+    const box = await prisma.transportBox.create({ data: { code: boxCode, siteId: city.sites[0]!.id } });
     await prisma.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1, status: "RECEIVED" as const })) });
-    await prisma.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: `p-race-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
+    await prisma.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: `${personPrefix}-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
+    return codes;
+  }
+
+  /** Of `<prefix>-1..3`, the second was resulted POSITIVE by another writer: it is ALREADY_RESULTED and kept, the others recorded. */
+  async function expectSecondLostTheRace(answer: RecordResultsAnswer, prefix: string): Promise<void> {
+    expect(answer).toMatchObject({ recorded: 2, unchanged: 0, refused: 1 });
+    expect(answer.items.map((i) => [i.tubeCode, i.status, i.reason ?? null])).toEqual([
+      [`${prefix}-1`, "RECORDED", null],
+      [`${prefix}-2`, "CONFLICT", "ALREADY_RESULTED"],
+      [`${prefix}-3`, "RECORDED", null],
+    ]);
+    expect((await prisma.testResult.findUnique({ where: { tubeId: `${prefix}-2` } }))!.outcome).toBe("POSITIVE");
+  }
+
+  test("a result that appears between the upload's read and its write is never overwritten: that item is ALREADY_RESULTED, the others commit", async () => {
+    const codes = await receivedTubes("B-RACE", ["T-RACE-1", "T-RACE-2", "T-RACE-3"], "p-race");
     const before = await events();
     // A writer outside the tubes' lock records T-RACE-2 just before the upload's write.
     const racing: SqlDatabase = {
@@ -192,13 +208,7 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
         }),
     };
     const answer = await recordResults(prisma, agencyId, codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" as const })), undefined, null, racing);
-    expect(answer).toMatchObject({ recorded: 2, unchanged: 0, refused: 1 });
-    expect(answer.items.map((i) => [i.tubeCode, i.status, i.reason ?? null])).toEqual([
-      ["T-RACE-1", "RECORDED", null],
-      ["T-RACE-2", "CONFLICT", "ALREADY_RESULTED"],
-      ["T-RACE-3", "RECORDED", null],
-    ]);
-    expect((await prisma.testResult.findUnique({ where: { tubeId: "T-RACE-2" } }))!.outcome).toBe("POSITIVE");
+    await expectSecondLostTheRace(answer, "T-RACE");
     // Each recorded item's answer is the stored row, time included.
     for (const item of answer.items.filter((i) => i.status === "RECORDED")) {
       const stored = (await prisma.testResult.findUnique({ where: { tubeId: item.tubeCode } }))!;
@@ -209,10 +219,7 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
 
   // Two connections: only against PostgreSQL.
   (mode === "services" ? test : test.skip)("a result committed by another transaction while the upload waits for the tube's lock is never overwritten: that item is ALREADY_RESULTED, the others commit", async () => {
-    const box = await prisma.transportBox.create({ data: { code: "B-LOCK", siteId: city.sites[0]!.id } });
-    const codes = ["T-LOCK-1", "T-LOCK-2", "T-LOCK-3"];
-    await prisma.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1, status: "RECEIVED" as const })) });
-    await prisma.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: `p-lock-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
+    const codes = await receivedTubes("B-LOCK", ["T-LOCK-1", "T-LOCK-2", "T-LOCK-3"], "p-lock");
     const before = await events();
     const other = new Client({ connectionString: url });
     await other.connect();
@@ -240,13 +247,7 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
           }),
       };
       const answer = await recordResults(prisma, agencyId, codes.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" as const })), undefined, null, waiting);
-      expect(answer).toMatchObject({ recorded: 2, unchanged: 0, refused: 1 });
-      expect(answer.items.map((i) => [i.tubeCode, i.status, i.reason ?? null])).toEqual([
-        ["T-LOCK-1", "RECORDED", null],
-        ["T-LOCK-2", "CONFLICT", "ALREADY_RESULTED"],
-        ["T-LOCK-3", "RECORDED", null],
-      ]);
-      expect((await prisma.testResult.findUnique({ where: { tubeId: "T-LOCK-2" } }))!.outcome).toBe("POSITIVE");
+      await expectSecondLostTheRace(answer, "T-LOCK");
       expect(await events()).toBe(before + 2);
     } finally {
       await other.end();
@@ -254,10 +255,7 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
   });
 
   test("a large upload is written in parts side by side: every item answered in upload order, each code's items in one part, a retry changes nothing", async () => {
-    const box = await prisma.transportBox.create({ data: { code: "B-PARTS", siteId: city.sites[0]!.id } });
-    const codes = Array.from({ length: 2100 }, (_, i) => `T-PARTS-${String(i).padStart(5, "0")}`);
-    await prisma.sampleTube.createMany({ data: codes.map((code) => ({ id: code, code, boxId: box.id, capacity: 1, status: "RECEIVED" as const })) });
-    await prisma.swab.createMany({ data: codes.map((code, i) => ({ tubeId: code, personId: `p-parts-${i}`, documentType: "CITIZEN_ID", documentMasked: "11**************1X" })) });
+    const codes = await receivedTubes("B-PARTS", Array.from({ length: 2100 }, (_, i) => `T-PARTS-${String(i).padStart(5, "0")}`), "p-parts");
     const before = { results: await results(), events: await events() };
     // Every code once, then a few again: the same outcome (lower case: the same tube), a different one, unknown codes, a malformed one.
     const upload = [
