@@ -9,7 +9,8 @@
 // of the PostgreSQL backend that polls the drain (the bench's own load during the upload), and the
 // CPU lines give this run's databases' backends apart (`pg:testing` etc.) from the machine's total.
 // Each round also uploads as many results again with the readers stopped (`aloneS`, `ratioAlone`):
-// COPY runs without readers, so `ratio` weighs the upload beside them against COPY alone.
+// COPY runs without readers, so `ratio` weighs the upload beside them against COPY alone; each round
+// also runs COPY beside the same readers (`copyBusyPerS`, `ratioBusy`: both under the same load).
 // Interleaved rounds; prints a table and one JSON line. Asserts only the counts.
 // The lab uploads through the ingest path as deployed (docker-compose.yml: an ingest gateway and
 // testing process, health-code's consumers in their own process, all at a lower OS priority);
@@ -221,6 +222,7 @@ async function main() {
       const viaGateway = await freshTubes(testing, site.id, persons, N);
       const viaCopy = await freshTubes(testing, site.id, persons, N);
       const viaAlone = await freshTubes(testing, site.id, persons, N);
+      const viaCopyBusy = await freshTubes(testing, site.id, persons, N);
       // Idle reads in two halves, before the upload and after its drain (each once the bulk work is
       // quiet): the same readers against the history before and after the upload's results.
       const idleLag = monitorEventLoopDelay({ resolution: 5 });
@@ -277,6 +279,15 @@ async function main() {
       // Where the CPU went from the upload's start to the drain (PostgreSQL: every backend alive at both ends, so approximate).
       const cpuLine = [...cpu1].map(([k, v]) => `${k} ${(v - (cpu0.get(k) ?? 0)).toFixed(2)}`).join(", ");
       const copyS = await copyResults(testing, viaCopy, site.agencyId);
+      // COPY again with the same status readers running (started first, as for the upload): the
+      // two ways into the table under the same competition for the cores (`ratioBusy`).
+      await quiet();
+      let copyDone = false;
+      const copyReads = readStatus(status, () => copyDone);
+      await new Promise((r) => setTimeout(r, 50));
+      const copyBusyS = await copyResults(testing, viaCopyBusy, site.agencyId);
+      copyDone = true;
+      await copyReads;
       // The same upload with no status readers, like COPY beside it: the ratio of two ways into the
       // table on an otherwise idle stack (`ratioAlone`), where `ratio` sets COPY alone against the
       // upload with the readers on the same cores.
@@ -291,6 +302,8 @@ async function main() {
         gatewayPerS: N / uploadS,
         copyPerS: N / copyS,
         ratio: copyS / uploadS,
+        copyBusyPerS: N / copyBusyS,
+        ratioBusy: copyBusyS / uploadS,
         uploadS,
         aloneS,
         ratioAlone: copyS / aloneS,
@@ -311,7 +324,7 @@ async function main() {
       row.p99Ratio = row.busyP99! / row.idleP99!;
       rounds.push(row);
       console.log(`round ${round + 1} idle (${IDLE_SECONDS / 2} s before and after, ${idle.length} reads): bench's own event loop stalled ${(idleLag.max / 1e6).toFixed(1)} ms at most before; CPU s: ${idleCpu}`);
-      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)} (without readers: ${(N / aloneS).toFixed(0)}/s, ${row.ratioAlone!.toFixed(2)}); drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
+      console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)} (COPY beside the readers ${row.copyBusyPerS!.toFixed(0)}/s, ${row.ratioBusy!.toFixed(2)}; without readers: ${(N / aloneS).toFixed(0)}/s, ${row.ratioAlone!.toFixed(2)}); drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
     }
     if (process.argv.includes("--explain")) {
       // The status read's statement in testing (subgraphs/testing/personTests.ts) on the history the rounds left, for the readers' persons.
