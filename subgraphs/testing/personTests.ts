@@ -6,7 +6,11 @@
 // rows are joined to their tube, box and result (every swab has its tube and box, so the rows are
 // the same): swabs registered in one transaction share swabbed_at, and sorting after the joins
 // joined every swab of the tie. The latest negative is a max over all the person's swabs, a
-// result's time being unrelated to its swab's order (docs/bench.md). It runs on every
+// result's time being unrelated to its swab's order (docs/bench.md); each swab's result is looked
+// up by its tube (a LATERAL with LIMIT 1, a tube having one result at most), so the work follows
+// the person's history and never the whole table: as a plain join, on tables without fresh
+// statistics the planner chose a hash join over a scan of all of test_result for every status
+// read (docs/bench.md, "The status read at 3,000 residents"). It runs on every
 // resident query, so it goes through the kernel's SQL seam (no Prisma per-query work) as a named
 // statement each pooled connection prepares once. PostgreSQL still plans it at every call (a custom
 // plan knows the key array's length): a generic plan kept per connection was tried and dropped, as
@@ -44,8 +48,11 @@ const PERSON_TESTS = `
            s.site_id AS "siteId", s.outcome::text AS "outcome", (s.recorded_at AT TIME ZONE 'UTC') AS "recordedAt"
     FROM unnest($1::text[]) WITH ORDINALITY AS k(key, ord)
     LEFT JOIN LATERAL (
-      SELECT max(r.recorded_at) AS at FROM swab sw JOIN test_result r ON r.tube_id = sw.tube_id
-      WHERE sw.person_id = k.key AND r.outcome = 'NEGATIVE'
+      SELECT max(r.recorded_at) AS at FROM swab sw
+      CROSS JOIN LATERAL (
+        SELECT tr.recorded_at FROM test_result tr WHERE tr.tube_id = sw.tube_id AND tr.outcome = 'NEGATIVE' LIMIT 1
+      ) r
+      WHERE sw.person_id = k.key
     ) n ON true
     LEFT JOIN LATERAL (
       SELECT sw.*, b.site_id, r.outcome, r.recorded_at
