@@ -31,18 +31,18 @@ export async function recordStep(tx: Sql, causeId: string, personId: string, ste
  */
 export async function clearApproved(tx: Sql, personIds: readonly string[]): Promise<string[]> {
   if (personIds.length === 0) return [];
-  const ids = JSON.stringify([...new Set(personIds)]);
+  const ids = [...new Set(personIds)];
   const causes = await tx.query<{ id: string; person_id: string; kind: CauseKind; raised_ms: number; steps: string[] }>(
     `SELECT c.id, c.person_id, c.kind::text AS kind, (extract(epoch FROM c.raised_at) * 1000)::float8 AS raised_ms,
             array_agg(s.step) AS steps
        FROM status_cause c JOIN clearing_step s ON s.cause_id = c.id
-      WHERE c.person_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND c.cleared_at IS NULL
+      WHERE c.person_id = ANY ($1::text[]) AND c.cleared_at IS NULL
       GROUP BY c.id HAVING bool_or(s.step = $2::text)`,
     [ids, APPEAL_APPROVED_STEP],
   );
   if (causes.length === 0) return [];
   const tests = await tx.query<{ person_id: string; outcome: string; pooled: boolean | null; swabbed_ms: number }>(
-    `SELECT person_id, outcome, pooled, (extract(epoch FROM swabbed_at) * 1000)::float8 AS swabbed_ms FROM test_record WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+    `SELECT person_id, outcome, pooled, (extract(epoch FROM swabbed_at) * 1000)::float8 AS swabbed_ms FROM test_record WHERE person_id = ANY ($1::text[])`,
     [ids],
   );
   const cleared: Array<{ id: string; personId: string; kind: string }> = [];

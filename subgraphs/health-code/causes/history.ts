@@ -22,8 +22,8 @@ export async function recordColourChanges(tx: Sql, open: Map<string, OpenCause[]
   if (open.size === 0) return;
   const last = await tx.query<{ person_id: string; to_colour: string }>(
     `SELECT DISTINCT ON (person_id) person_id, to_colour FROM status_change
-      WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY person_id, at DESC, id`,
-    [JSON.stringify([...open.keys()])],
+      WHERE person_id = ANY ($1::text[]) ORDER BY person_id, at DESC, id`,
+    [[...open.keys()]],
   );
   const before = new Map(last.map((r) => [r.person_id, r.to_colour]));
   const rows: unknown[] = [];

@@ -22,7 +22,7 @@ export async function onRiskPointReported(event: EventEnvelope, tx: Sql): Promis
     `WITH fresh AS (
        SELECT r.person_id, md5($1::text || ':' || r.person_id)::uuid::text AS cause_id
          FROM resident r
-        WHERE r.person_id IN (SELECT jsonb_array_elements_text($2::jsonb))
+        WHERE r.person_id = ANY ($2::text[])
           AND NOT EXISTS (
             SELECT 1 FROM risk_point_exposure e JOIN status_cause c ON c.id = e.cause_id
              WHERE e.person_id = r.person_id AND e.venue_id = $3::text
@@ -35,7 +35,7 @@ export async function onRiskPointReported(event: EventEnvelope, tx: Sql): Promis
      INSERT INTO risk_point_exposure (cause_id, person_id, venue_id, window_from, window_to)
      SELECT id, person_id, $3::text, $4::timestamptz, $5::timestamptz FROM causes
      RETURNING person_id, cause_id`,
-    [event.id, JSON.stringify(residents), p.venueId, p.from, p.to, detail, event.occurredAt],
+    [event.id, residents, p.venueId, p.from, p.to, detail, event.occurredAt],
   );
   const causeOf = new Map(raised.map((r) => [r.person_id, r.cause_id]));
   await appendStatusChanged(tx, [...causeOf.keys()], (personId) => ({ change: "RAISED", causeId: causeOf.get(personId), causeKind: "POPUP_RISK_POINT", reason: "visited a reported case's risk point" }));

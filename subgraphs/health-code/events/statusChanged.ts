@@ -20,7 +20,10 @@ export function statusChanged(personId: string, openCauses: OpenCause[], communi
   return { type: "StatusChanged", aggregateId: personId, payload: { ...payload } };
 }
 
-const asJson = (ids: readonly string[]) => JSON.stringify([...new Set(ids)]);
+// Lists travel as text arrays (pg, PGlite and Prisma bind them alike): PostgreSQL plans `= ANY`
+// over the actual ids, a hashed look-up, where `IN (SELECT jsonb_array_elements_text(...))` could
+// rescan the list once per row on tables without statistics.
+const distinct = (ids: readonly string[]) => [...new Set(ids)];
 
 /**
  * Locks the residents' rows (in id order, so two handlers never deadlock) and returns the ids that
@@ -30,8 +33,8 @@ const asJson = (ids: readonly string[]) => JSON.stringify([...new Set(ids)]);
 export async function lockResidents(tx: Sql, personIds: readonly string[]): Promise<string[]> {
   if (personIds.length === 0) return [];
   const rows = await tx.query<{ person_id: string }>(
-    `SELECT person_id FROM resident WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY person_id FOR UPDATE`,
-    [asJson(personIds)],
+    `SELECT person_id FROM resident WHERE person_id = ANY ($1::text[]) ORDER BY person_id FOR UPDATE`,
+    [distinct(personIds)],
   );
   return rows.map((r) => r.person_id);
 }
@@ -44,12 +47,12 @@ export async function appendStatusChanged(tx: Sql, personIds: readonly string[],
   if (personIds.length === 0) return;
   const rows = await tx.query<{ id: string; person_id: string; kind: string }>(
     `SELECT id, person_id, kind::text AS kind FROM status_cause
-      WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND cleared_at IS NULL ORDER BY raised_at, id`,
-    [asJson(personIds)],
+      WHERE person_id = ANY ($1::text[]) AND cleared_at IS NULL ORDER BY raised_at, id`,
+    [distinct(personIds)],
   );
   const residents = await tx.query<{ person_id: string; community: string; district: string }>(
-    `SELECT person_id, community, district FROM resident WHERE person_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-    [asJson(personIds)],
+    `SELECT person_id, community, district FROM resident WHERE person_id = ANY ($1::text[])`,
+    [distinct(personIds)],
   );
   const place = new Map(residents.map((r) => [r.person_id, r]));
   const open = new Map<string, OpenCause[]>([...new Set(personIds)].map((p) => [p, []]));
