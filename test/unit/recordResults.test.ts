@@ -190,6 +190,38 @@ describe.each(MODES)("recordResults (%s)", (mode) => {
     expect((await prisma.testResult.findUnique({ where: { tubeId: `${prefix}-2` } }))!.outcome).toBe("POSITIVE");
   }
 
+  test("the relay's expander gives a pooled tube every person in swab order, and a tube with no swab none", async () => {
+    const box = await prisma.transportBox.create({ data: { code: "B-POOL", siteId: city.sites[0]!.id } });
+    await prisma.sampleTube.create({ data: { id: "T-POOL", code: "T-POOL", boxId: box.id, capacity: 10, status: "RECEIVED" } });
+    await prisma.sampleTube.create({ data: { id: "T-POOL-EMPTY", code: "T-POOL-EMPTY", boxId: box.id, capacity: 10, status: "RECEIVED" } });
+    // Swabbed out of id order: the event lists them by swab time (then person id).
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 27, 8, 0, s));
+    const swabs = [
+      { personId: "p-pool-c", swabbedAt: at(1) },
+      { personId: "p-pool-a", swabbedAt: at(3) },
+      { personId: "p-pool-b", swabbedAt: at(3) },
+      { personId: "p-pool-d", swabbedAt: at(2) },
+    ];
+    await prisma.swab.createMany({ data: swabs.map((w) => ({ tubeId: "T-POOL", documentType: "CITIZEN_ID", documentMasked: "11**************1X", ...w })) });
+    const envelope: EventEnvelope = {
+      id: "00000000-0000-4000-8000-000000000001", type: "ResultsRecorded", version: 2, aggregateId: "results:T-POOL", occurredAt: new Date().toISOString(), source: "testing",
+      payload: { recordedAt: "2026-11-27T08:10:00.000Z", agencyId, results: [{ tubeId: "T-POOL", outcome: "POSITIVE" }, { tubeId: "T-POOL-EMPTY", outcome: "NEGATIVE" }, { tubeId: bulkCodes[3]!, outcome: "NEGATIVE" }] },
+    };
+    await expandResultsRecorded([envelope], db.sql);
+    const [pool, empty, single] = (envelope.payload as { results: ResultPayload[] }).results;
+    expect(pool).toEqual({
+      tubeId: "T-POOL", outcome: "POSITIVE", recordedAt: "2026-11-27T08:10:00.000Z", agencyId, pooled: true,
+      persons: [
+        { personId: "p-pool-c", swabbedAt: "2026-11-27T08:00:01.000Z" },
+        { personId: "p-pool-d", swabbedAt: "2026-11-27T08:00:02.000Z" },
+        { personId: "p-pool-a", swabbedAt: "2026-11-27T08:00:03.000Z" },
+        { personId: "p-pool-b", swabbedAt: "2026-11-27T08:00:03.000Z" },
+      ],
+    });
+    expect(empty).toMatchObject({ tubeId: "T-POOL-EMPTY", pooled: true, persons: [] });
+    expect(single).toMatchObject({ tubeId: bulkCodes[3], pooled: false, persons: [{ personId: "p-bulk-3" }] });
+  });
+
   test("a result that appears between the upload's read and its write is never overwritten: that item is ALREADY_RESULTED, the others commit", async () => {
     const codes = await receivedTubes("B-RACE", ["T-RACE-1", "T-RACE-2", "T-RACE-3"], "p-race");
     const before = await events();
