@@ -32,6 +32,7 @@ import { importJWK, type CryptoKey, type JWK } from "jose";
 import { signTestingCode } from "../kernel/testingCode";
 import { redisHints, type HintChannel } from "../kernel/feed/hints";
 import { HISTORY_QUERY } from "../gateway/feed/graphClient";
+import { median } from "./support/stats";
 
 const strArg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -343,7 +344,6 @@ export async function checkInBench(o: CheckInBenchOptions): Promise<Record<strin
 }
 
 function report(o: CheckInBenchOptions, variants: Array<{ name: string; concurrency: number; firstError?: string }>, samples: Record<string, Array<Record<string, number>>>, idleCpuMsPerS: Record<string, number>): Record<string, unknown> {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const rows = variants.map((v) => {
     const list = samples[v.name]!;
     const keys = [...new Set(list.flatMap((s) => Object.keys(s)))];

@@ -12,6 +12,7 @@ import { Pool } from "pg";
 import { applyMigrations, readMigrations } from "../kernel/db/migrate";
 import { pgDatabase } from "../kernel/db/sql";
 import type { EventEnvelope, EventHandler } from "../kernel/events";
+import { median } from "./support/stats";
 
 const argOf = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
 const ROUNDS = Number(argOf("rounds") ?? 8);
@@ -74,7 +75,6 @@ async function main(): Promise<void> {
       const rows = Number((await pools[v]!.query(`SELECT count(*) AS n FROM test_record`)).rows[0].n);
       if (rows !== uploads[v]! * 10_000) throw new Error(`${v}: test_record has ${rows} rows, expected ${uploads[v]! * 10_000}`);
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     for (const v of names) console.log(`${v}: median ${median(times[v]!)} ms (${times[v]!.join(", ")})`);
     console.log(JSON.stringify({ bench: "consumer-apply", rounds: ROUNDS, medianMs: Object.fromEntries(names.map((v) => [v, median(times[v]!)])), ms: times }));
   } finally {

@@ -39,6 +39,7 @@ import { embeddedScenario } from "./support/embedded";
 import { benchProviderEnv } from "./support/productionEnv";
 import { checkInBench, checkInOptionsFromArgs } from "./checkIns";
 import { dropKeys } from "./support/redisKeys";
+import { median } from "./support/stats";
 
 const argText = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -229,7 +230,6 @@ async function main() {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
 

@@ -7,6 +7,7 @@
 // worth. Prints JSON and a table; asserts nothing.
 import { answers200, cpuSeconds, startService, stopServices, type Service } from "./support/processes";
 import { closeAgent, drive, post } from "./support/load";
+import { median } from "./support/stats";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -33,7 +34,6 @@ async function main() {
         results[s.name]!.push({ rps: run.requests / run.seconds, cpuUsPerReq: (cpu / run.requests) * 1e6, p99Ms: run.p99Ms });
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const summary = Object.fromEntries(
       KINDS.map((k) => [k, { rps: median(results[k]!.map((x) => x.rps)), cpuUsPerReq: median(results[k]!.map((x) => x.cpuUsPerReq)), p99Ms: median(results[k]!.map((x) => x.p99Ms)), rounds: results[k] }]),
     );

@@ -14,6 +14,7 @@ import { PrismaClient } from "../subgraphs/testing/generated/prisma/client";
 import { seedTesting } from "../subgraphs/testing/seed";
 import { recordResults } from "../subgraphs/testing/results";
 import { recordResults as legacyRecordResults } from "./legacy/results";
+import { median } from "./support/stats";
 
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const UPLOAD = 20_000;
@@ -24,7 +25,6 @@ const VIA_PRISMA = process.env.BENCH_INGEST_VIA === "prisma";
 // 4545b94: one outbox row per tube, through Prisma) on its own tubes, interleaved: side by side.
 const COMPARE = process.env.BENCH_INGEST_COMPARE === "1";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const admin = new Pool({ connectionString: ADMIN, max: 1 });

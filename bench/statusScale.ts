@@ -23,6 +23,7 @@ import { answers200, startService, stopServices, type Service } from "./support/
 import { closeAgent, post } from "./support/load";
 import { dropKeys } from "./support/redisKeys";
 import { benchProviderEnv } from "./support/productionEnv";
+import { median } from "./support/stats";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -185,7 +186,7 @@ async function main() {
           const l = [...latencies.get(`${kind}|${size.label}`)!].sort((a, b) => a - b);
           const r = [...rps.get(`${kind}|${size.label}`)!].sort((a, b) => a - b);
           const perRound = rps.get(`${kind}|${size.label}`)!.map(r2);
-          return [size.label, { residents: size.residents, lookups: l.length, perSecondMedian: r2(r[Math.floor(r.length / 2)]!), perSecondPerRound: perRound, p50Ms: r2(quantile(l, 0.5)), p99Ms: r2(quantile(l, 0.99)) }];
+          return [size.label, { residents: size.residents, lookups: l.length, perSecondMedian: r2(median(r)), perSecondPerRound: perRound, p50Ms: r2(quantile(l, 0.5)), p99Ms: r2(quantile(l, 0.99)) }];
         }),
       );
       return { scenario: kind === "resident" ? "me { healthCode { colour label causes } }" : "app: person(id:) { healthCode { colour } }", ...per, p99Ratio: r2(per.large!.p99Ms / per.small!.p99Ms), throughputRatio: r2(per.large!.perSecondMedian / per.small!.perSecondMedian) };
@@ -239,7 +240,7 @@ async function explainStatements(sizes: Size[]) {
           plans.add(nodes.join(" > "));
         }
         times.sort((a, b) => a - b);
-        out.push({ statement: name, residents: size.residents, plan: [...plans].join(" | "), executionMsMedian: r2(times[Math.floor(times.length / 2)]!), executionMsMax: r2(times[times.length - 1]!), maxBuffers });
+        out.push({ statement: name, residents: size.residents, plan: [...plans].join(" | "), executionMsMedian: r2(median(times)), executionMsMax: r2(times[times.length - 1]!), maxBuffers });
       }
     } finally {
       await pool.end();

@@ -12,6 +12,7 @@ import { performance } from "node:perf_hooks";
 import { Pool } from "undici";
 import { DEADLINE_HEADER, keepAliveFetcher } from "../kernel/http/keepAliveFetcher";
 import { httpRequestFetcher } from "./peers/httpRequestFetcher";
+import { median } from "./support/stats";
 
 const REQUESTS = Number(process.env.REQUESTS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -47,7 +48,6 @@ async function run(send: Send): Promise<{ rps: number; cpuUsPerRequest: number }
   return { rps: (REQUESTS / ms) * 1000, cpuUsPerRequest: (used.user + used.system) / REQUESTS };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });

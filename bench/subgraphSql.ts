@@ -19,6 +19,7 @@ import { hintsFromEnv } from "../kernel/feed/hints";
 import { loadPersonTests } from "../subgraphs/testing/personTests";
 import { latestCheckIns } from "../subgraphs/venues/checkInLists";
 import { recordResults } from "../subgraphs/testing/results";
+import { median } from "./support/stats";
 
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const ROUNDS = 5, OPS = 100;
@@ -101,7 +102,7 @@ async function main() {
       await recordResults(testing, site.agencyId, b.map((tubeCode) => ({ tubeCode, outcome: "NEGATIVE" })));
       ingest["new: recordResults set-based (rows/s)"]!.push(2000 / ((performance.now() - t) / 1000));
     }
-    const med = (xs: number[]) => Math.round([...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]! * 1000) / 1000;
+    const med = (xs: number[]) => Math.round(median(xs) * 1000) / 1000;
     const out: Record<string, unknown> = {};
     for (const [name, m] of Object.entries(results)) {
       out[name] = { wallMs: med(m.wallMs), nodeCpuMs: med(m.cpuMs) };

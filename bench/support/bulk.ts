@@ -8,6 +8,7 @@ import { Pool } from "pg";
 import { signToken } from "../../kernel/auth/tokens";
 import type { DemoCity } from "../../kernel/demo/city";
 import { post } from "./load";
+import { median } from "./stats";
 
 const N = 5000;
 
@@ -74,7 +75,7 @@ export async function bulkUploads(o: BulkOptions): Promise<Record<string, unknow
     await testing.end();
     await healthCode.end();
   }
-  const s = (xs: number[]) => ({ median: Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)) });
+  const s = (xs: number[]) => ({ median: Math.round(median(xs)), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)) });
   const ratio = gateway.map((g, i) => g / direct[i]!);
   return { uploadSize: N, gatewayResultsPerS: s(gateway), directInsertRowsPerS: s(direct), ratioPerRound: ratio.map((r) => Math.round(r * 100) / 100), healthCodeDrainSeconds: drain.map((d) => Math.round(d * 100) / 100) };
 }

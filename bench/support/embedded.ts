@@ -12,6 +12,7 @@ import { SILOS, envPrefix } from "../../kernel/config/silos";
 import { buildCity } from "../../kernel/demo/city";
 import { closeAgent, drive, post } from "./load";
 import { answers200, cpuSeconds, startService, stopServices, type Service } from "./processes";
+import { median } from "./stats";
 
 export interface EmbeddedOptions {
   rounds: number;
@@ -97,7 +98,6 @@ export async function embeddedScenario(o: EmbeddedOptions): Promise<Array<Record
         (samples[name] ??= []).push({ rps: run.requests / run.seconds, silos: ((after[0]! - before[0]!) * 1000) / run.requests, gateway: ((after[1]! - before[1]!) * 1000) / run.requests });
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const r2 = (n: number) => Math.round(n * 100) / 100;
     return Object.entries(samples).map(([scenario, list]) => ({
       scenario,
