@@ -32,7 +32,7 @@ import { importJWK, type CryptoKey, type JWK } from "jose";
 import { signTestingCode } from "../kernel/testingCode";
 import { redisHints, type HintChannel } from "../kernel/feed/hints";
 import { HISTORY_QUERY } from "../gateway/feed/graphClient";
-import { median } from "./support/stats";
+import { median, r2 } from "./support/stats";
 
 const strArg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -75,7 +75,6 @@ const CHECK_IN_BATCH = `mutation B($registerId: ID!, $codes: [String!]!) { check
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 const r1 = (n: number) => Math.round(n * 10) / 10;
-const r2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Runs the scenario; returns the rows it printed. */
 export async function checkInBench(o: CheckInBenchOptions): Promise<Record<string, unknown>> {

@@ -39,7 +39,7 @@ import { embeddedScenario } from "./support/embedded";
 import { benchProviderEnv } from "./support/productionEnv";
 import { checkInBench, checkInOptionsFromArgs } from "./checkIns";
 import { dropKeys } from "./support/redisKeys";
-import { median } from "./support/stats";
+import { median, r2, stat } from "./support/stats";
 
 const argText = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -230,8 +230,6 @@ async function main() {
   }
 }
 
-const r2 = (n: number) => Math.round(n * 100) / 100;
-const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
 
 const FRONTS = new Set<string>(["gateway", "gateway@base", ...ALL_PEERS]);
 /** The processes a variant's total counts: its own front (gateway or peer), the subgraphs of its stack, PostgreSQL. */

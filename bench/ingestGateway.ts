@@ -29,7 +29,7 @@ import { join } from "node:path";
 import { closeAgent, post } from "./support/load";
 import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
-import { median } from "./support/stats";
+import { r2, stat } from "./support/stats";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -81,8 +81,6 @@ const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
 };
-const r2 = (n: number) => Math.round(n * 100) / 100;
-const stat = (xs: number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });
 
 /**
  * CPU seconds so far per service, plus every PostgreSQL and Redis process on the machine (other

@@ -23,7 +23,7 @@ import { answers200, startService, stopServices, type Service } from "./support/
 import { closeAgent, post } from "./support/load";
 import { dropKeys } from "./support/redisKeys";
 import { benchProviderEnv } from "./support/productionEnv";
-import { median } from "./support/stats";
+import { median, r2 } from "./support/stats";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -63,7 +63,6 @@ function distinctIndexes(size: number, n: number): number[] {
 
 const loadavg = async () => (await import("node:fs")).readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-const r2 = (n: number) => Math.round(n * 100) / 100;
 
 interface Size { label: string; residents: number; db: string; gateway?: string; personIds: string[] }
 
@@ -184,9 +183,8 @@ async function main() {
       const per = Object.fromEntries(
         sizes.map((size) => {
           const l = [...latencies.get(`${kind}|${size.label}`)!].sort((a, b) => a - b);
-          const r = [...rps.get(`${kind}|${size.label}`)!].sort((a, b) => a - b);
           const perRound = rps.get(`${kind}|${size.label}`)!.map(r2);
-          return [size.label, { residents: size.residents, lookups: l.length, perSecondMedian: r2(median(r)), perSecondPerRound: perRound, p50Ms: r2(quantile(l, 0.5)), p99Ms: r2(quantile(l, 0.99)) }];
+          return [size.label, { residents: size.residents, lookups: l.length, perSecondMedian: r2(median(rps.get(`${kind}|${size.label}`)!)), perSecondPerRound: perRound, p50Ms: r2(quantile(l, 0.5)), p99Ms: r2(quantile(l, 0.99)) }];
         }),
       );
       return { scenario: kind === "resident" ? "me { healthCode { colour label causes } }" : "app: person(id:) { healthCode { colour } }", ...per, p99Ratio: r2(per.large!.p99Ms / per.small!.p99Ms), throughputRatio: r2(per.large!.perSecondMedian / per.small!.perSecondMedian) };

@@ -15,7 +15,7 @@ import { envPrefix, type Silo } from "../kernel/config/silos";
 import { freePort, startStack } from "./support/stack";
 import { answers200, cpuSeconds, startService, stopServices, type Service } from "./support/processes";
 import { closeAgent, drive, post } from "./support/load";
-import { median } from "./support/stats";
+import { median, r2 } from "./support/stats";
 
 const argText = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +39,6 @@ const RESIDENT_FIELDS: Record<string, string> = {
   venues: "checkIns(last: 3) { checkedInAt venue { name } }",
 };
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
 
 async function main() {
   const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: 300 });

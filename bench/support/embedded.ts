@@ -12,7 +12,7 @@ import { SILOS, envPrefix } from "../../kernel/config/silos";
 import { buildCity } from "../../kernel/demo/city";
 import { closeAgent, drive, post } from "./load";
 import { answers200, cpuSeconds, startService, stopServices, type Service } from "./processes";
-import { median } from "./stats";
+import { median, r2 } from "./stats";
 
 export interface EmbeddedOptions {
   rounds: number;
@@ -98,7 +98,6 @@ export async function embeddedScenario(o: EmbeddedOptions): Promise<Array<Record
         (samples[name] ??= []).push({ rps: run.requests / run.seconds, silos: ((after[0]! - before[0]!) * 1000) / run.requests, gateway: ((after[1]! - before[1]!) * 1000) / run.requests });
       }
     }
-    const r2 = (n: number) => Math.round(n * 100) / 100;
     return Object.entries(samples).map(([scenario, list]) => ({
       scenario,
       rps: { median: r2(median(list.map((s) => s.rps))), min: r2(Math.min(...list.map((s) => s.rps))), max: r2(Math.max(...list.map((s) => s.rps))) },

@@ -7,3 +7,9 @@ export function median(xs: readonly number[]): number {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
+
+/** Rounded to two decimals, as the benches print figures. */
+export const r2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Median, min and max of a figure over rounds, each rounded to two decimals. */
+export const stat = (xs: readonly number[]) => ({ median: r2(median(xs)), min: r2(Math.min(...xs)), max: r2(Math.max(...xs)) });

@@ -45,17 +45,18 @@ export async function lockResidents(tx: Sql, personIds: readonly string[]): Prom
  */
 export async function appendStatusChanged(tx: Sql, personIds: readonly string[], why: (personId: string) => Why): Promise<void> {
   if (personIds.length === 0) return;
+  const ids = distinct(personIds);
   const rows = await tx.query<{ id: string; person_id: string; kind: string }>(
     `SELECT id, person_id, kind::text AS kind FROM status_cause
       WHERE person_id = ANY ($1::text[]) AND cleared_at IS NULL ORDER BY raised_at, id`,
-    [distinct(personIds)],
+    [ids],
   );
   const residents = await tx.query<{ person_id: string; community: string; district: string }>(
     `SELECT person_id, community, district FROM resident WHERE person_id = ANY ($1::text[])`,
-    [distinct(personIds)],
+    [ids],
   );
   const place = new Map(residents.map((r) => [r.person_id, r]));
-  const open = new Map<string, OpenCause[]>([...new Set(personIds)].map((p) => [p, []]));
+  const open = new Map<string, OpenCause[]>(ids.map((p) => [p, []]));
   for (const r of rows) open.get(r.person_id)?.push({ id: r.id, kind: r.kind });
   await recordColourChanges(tx, open, why);
   await appendEvents(tx, [...open].map(([personId, causes]) => statusChanged(personId, causes, place.get(personId)?.community, place.get(personId)?.district)));
