@@ -17,7 +17,11 @@
 // `--bulkheads off` sends the upload through the clients' gateway and silos, as a single stack.
 // `uploadingP99` / `drainingP99` split the busy reads by whether they started before the upload's
 // answer (testing's write) or after it (the relay's publish and the consumers' apply).
-//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2] [--bulkheads on|off] [--bulk-nice 10] [--profile DIR] [--pg-waits] [--explain]
+// `--read-rate R` reads at R a second, open loop, instead of `--readers` closed loops (readStatus);
+// `--trace` prints each round's reads one by one, the CPU per 50 ms and the gateway's subgraph
+// calls by latency (traceUpload); `--own-sessions off` starts every service in the bench's session
+// (one scheduling group) instead of one each (bench/support/processes.ts).
+//   npm run bench:ingest-gateway -- [--rounds 3] [--size 10000] [--residents 300] [--readers 2 | --read-rate R] [--bulkheads on|off] [--bulk-nice 10] [--own-sessions on|off] [--profile DIR] [--pg-waits] [--explain] [--trace]
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -44,6 +48,12 @@ const STATUS = `{ me { healthCode { colour } } }`;
 // the stack's active backends were doing (CPU, or the wait event), per database, and the statements
 // most often active (adds one polling backend).
 const PG_WAITS = process.argv.includes("--pg-waits");
+// --read-rate R: open-loop status reads at R a second instead of READERS closed loops (readStatus).
+const READ_RATE = arg("read-rate", 0);
+const TRACE = process.argv.includes("--trace");
+// --own-sessions off: every service in the bench's own session (one scheduling group), as before
+// 27 Nov; on (default), each in a session of its own, as containers are (bench/support/processes.ts).
+const OWN_SESSIONS = process.argv.includes("--own-sessions") ? process.argv[process.argv.indexOf("--own-sessions") + 1] !== "off" : true;
 const BULKHEADS = process.argv.includes("--bulkheads") ? process.argv[process.argv.indexOf("--bulkheads") + 1] !== "off" : true;
 
 /** `n` received tubes of one new box of `siteId`, one swab each (1% of persons cycle); returns their codes. */
@@ -148,8 +158,15 @@ function samplePg(db: Pool, tag: string): () => Promise<string> {
   };
 }
 
-/** Status reads from READERS loops until `until()` is true; latencies in ms. */
+/**
+ * Status reads until `until()` is true; latencies in ms. Closed loop by default (READERS loops, each
+ * sending its next read when its last is answered); with `--read-rate R`, open loop: a read is due
+ * every 1/R s whatever the earlier ones are doing, and its latency counts from when it was due, so a
+ * stall shows in every read it delays (no coordinated omission), while the readers' own load stays
+ * R/s however slow the answers get.
+ */
 async function readStatus(once: (i: number) => Promise<unknown>, until: () => boolean, starts?: number[]): Promise<number[]> {
+  if (READ_RATE > 0) return readAtRate(once, until, starts);
   const lat: number[] = [];
   let i = 0;
   await Promise.all(
@@ -165,8 +182,78 @@ async function readStatus(once: (i: number) => Promise<unknown>, until: () => bo
   return lat;
 }
 
+async function readAtRate(once: (i: number) => Promise<unknown>, until: () => boolean, starts?: number[]): Promise<number[]> {
+  const lat: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  const t0 = performance.now();
+  for (let k = 0; ; k++) {
+    const due = t0 + (k * 1000) / READ_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (until()) break;
+    const read: Promise<void> = once(k).then(
+      () => {
+        lat.push(performance.now() - due);
+        starts?.push(due);
+      },
+      (err: unknown) => {
+        failure ??= err;
+      },
+    ).finally(() => inFlight.delete(read));
+    inFlight.add(read);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  return lat;
+}
+
+/**
+ * --trace: from `t0` until the returned function is called, the CPU per 50 ms of the machine (from
+ * /proc/stat: user, system, idle, I/O wait, in ticks of 10 ms over both cores) and of each service
+ * and silo database; then the gateway's subgraph calls over the same span by latency bucket (its
+ * /metrics histogram, cumulative as Prometheus gives it), to tell a slow subgraph from a slow gateway.
+ */
+async function traceUpload(stack: Awaited<ReturnType<typeof startStack>>, t0: number): Promise<() => Promise<string[]>> {
+  const metricsUrl = new URL("/metrics", stack.gatewayUrl).toString();
+  const buckets = async () => {
+    const m = new Map<string, number>();
+    for (const line of (await (await fetch(metricsUrl)).text()).split("\n")) {
+      if (!line.startsWith("subgraph_fetch_duration_seconds_bucket{") || !line.includes('status="200"')) continue;
+      const subgraph = /subgraph="([^"]+)"/.exec(line)?.[1], le = /le="([^"]+)"/.exec(line)?.[1];
+      if (subgraph && le) m.set(`${subgraph} ≤${le}s`, Number(line.slice(line.lastIndexOf(" ") + 1)));
+    }
+    return m;
+  };
+  const b0 = await buckets();
+  const machine = () => readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const timeline: string[] = [];
+  let tracing = true;
+  const loop = (async () => {
+    let prev = cpuByProcess(stack.services, stack.tag), m0 = machine();
+    while (tracing) {
+      await new Promise((r) => setTimeout(r, 50));
+      const now = cpuByProcess(stack.services, stack.tag), m1 = machine();
+      const dm = m1.map((v, k) => v - m0[k]!);
+      const busiest = [...now].filter(([k]) => k !== "postgres").map(([k, v]) => [k, v - (prev.get(k) ?? 0)] as const).filter(([, d]) => d >= 0.01).sort((a, b) => b[1] - a[1]);
+      timeline.push(`${(performance.now() - t0).toFixed(0)}: [user ${dm[0]! + dm[1]!} system ${dm[2]! + dm[5]! + dm[6]!} idle ${dm[3]} iowait ${dm[4]}] ${busiest.map(([k, d]) => `${k} ${(d * 1000).toFixed(0)}`).join(", ")}`);
+      prev = now;
+      m0 = m1;
+    }
+  })();
+  return async () => {
+    tracing = false;
+    await loop;
+    const b1 = await buckets();
+    return [
+      `CPU per 50 ms (ms after the upload's start: [machine ticks] service ms):\n  ${timeline.join("\n  ")}`,
+      `gateway's subgraph calls over the upload and drain, by latency bucket (cumulative): ${[...b1].map(([k, v]) => `${k} ${v - (b0.get(k) ?? 0)}`).join(", ")}`,
+    ];
+  };
+}
+
 async function main() {
-  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE, bulkheads: BULKHEADS, bulkNice: BULK_NICE });
+  const stack = await startStack({ admin: ADMIN, redis: REDIS, residents: RESIDENTS, profileDir: PROFILE, bulkheads: BULKHEADS, bulkNice: BULK_NICE, ownSessions: OWN_SESSIONS });
   // A connection a service drops mid-request has surfaced once as an uncaught 'socket hang up' (under
   // a load average of 12 to 20): say so and still drop this run's databases and keys.
   process.once("uncaughtException", (err) => {
@@ -244,6 +331,7 @@ async function main() {
       const poll0 = cpuSeconds(pollPid);
       const pgSampler = PG_WAITS ? samplePg(testing, stack.tag) : undefined;
       const t0 = performance.now();
+      const trace = TRACE ? await traceUpload(stack, t0) : undefined;
       const res = await post(stack.ingestUrl, upload, { authorization: `Bearer ${lab}` });
       const answered = performance.now();
       const uploadS = (answered - t0) / 1000;
@@ -264,6 +352,10 @@ async function main() {
       const drainedS = (last - t0) / 1000;
       done = true;
       const busy = await during;
+      if (trace) {
+        for (const line of await trace()) console.log(`round ${round + 1} ${line}`);
+        console.log(`round ${round + 1} reads (due ms after the upload's start:latency ms; answered at ${(answered - t0).toFixed(0)}, drained at ${(last - t0).toFixed(0)}): ${busy.map((l, k) => `${(starts[k]! - t0).toFixed(0)}:${l.toFixed(0)}`).join(" ")}`);
+      }
       const idleAfter = await idleReads(IDLE_SECONDS / 2);
       const idle = [...idleBefore.lat, ...idleAfter.lat];
       const idleCpu = [...idleBefore.cpu].map(([k, v]) => `${k} ${(v + (idleAfter.cpu.get(k) ?? 0)).toFixed(2)}`).join(", ");
@@ -335,13 +427,13 @@ async function main() {
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
-    console.log(`\nservices mode, ${BULKHEADS ? `uploads through the ingest path (bulkheads, nice ${BULK_NICE})` : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READERS} status readers, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`\nservices mode, ${BULKHEADS ? `uploads through the ingest path (bulkheads, nice ${BULK_NICE})` : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READ_RATE > 0 ? `status reads at ${READ_RATE}/s (open loop)` : `${READERS} status readers`}, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     console.log(["figure", "median", "min", "max"].join(" | "));
     for (const k of keys) console.log(`${k} | ${summary[k]!.median} | ${summary[k]!.min} | ${summary[k]!.max}`);
     // p99 of one round rests on its 2-3 slowest reads (about 200 during an upload): the rounds' reads pooled as well.
     const pooled = { idleReads: allIdle.length, busyReads: allBusy.length, idleP99: r2(pct(allIdle, 0.99)), busyP99: r2(pct(allBusy, 0.99)), p99Ratio: r2(pct(allBusy, 0.99) / pct(allIdle, 0.99)), uploadingP99: r2(pct(allUploading, 0.99)), uploadingReads: allUploading.length, drainingP99: r2(pct(allDraining, 0.99)), drainingReads: allDraining.length };
     console.log(`pooled over the rounds: status p99 idle ${pooled.idleP99} ms (${pooled.idleReads} reads), during ${pooled.busyP99} ms (${pooled.busyReads} reads), p99Ratio ${pooled.p99Ratio}; during the upload ${pooled.uploadingP99} ms (${pooled.uploadingReads} reads), after its answer ${pooled.drainingP99} ms (${pooled.drainingReads} reads)`);
-    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, bulkNice: BULKHEADS ? BULK_NICE : null, uploadItems: N, rounds: ROUNDS, readers: READERS, loadavg: loadavg().map(r2), ...summary, pooled }));
+    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, bulkNice: BULKHEADS ? BULK_NICE : null, uploadItems: N, rounds: ROUNDS, readers: READ_RATE > 0 ? null : READERS, readRate: READ_RATE > 0 ? READ_RATE : null, loadavg: loadavg().map(r2), ...summary, pooled }));
   } finally {
     closeAgent();
     await testing.end();

@@ -32,13 +32,42 @@ export interface StartOptions {
   root?: string;
   /** Write a V8 CPU profile (--cpu-prof) into this directory when the process exits. */
   profileDir?: string;
+  /**
+   * Start the service in a session of its own (default true), as a supervisor or a container
+   * would: under Linux's autogroup scheduling each session is a scheduling group, so the CPU is
+   * shared between the services (and PostgreSQL, a session of its own) as between containers,
+   * and a bulk process's PROCESS_NICE also lowers its group's weight (kernel/config/processRole.ts).
+   * False: every service shares the load generator's group, whose share as a whole is weighed
+   * against PostgreSQL's.
+   */
+  ownSession?: boolean;
+}
+
+/** Services still running, stopped if this process is interrupted (they lead sessions of their own, so the terminal's signal does not reach them). */
+const running = new Set<ChildProcess>();
+let stopOnSignal = false;
+function stopOnInterrupt(): void {
+  if (stopOnSignal) return;
+  stopOnSignal = true;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      for (const proc of running) proc.kill("SIGKILL");
+      process.exit(130);
+    });
+  }
+  process.once("exit", () => {
+    for (const proc of running) proc.kill("SIGKILL");
+  });
 }
 
 /** Starts `file` (relative to the repository) as a Node process with `env`; resolves once `ready()` is true. */
 export async function startService(name: string, file: string, env: Record<string, string>, url: string, ready: () => Promise<boolean>, opts: StartOptions = {}): Promise<Service> {
   const root = opts.root ?? join(__dirname, "..", "..");
   const profile = opts.profileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.profileDir, "--cpu-prof-name", `${name}.${Date.now()}.cpuprofile`] : [];
-  const proc = spawn(process.execPath, [...profile, "--import", "tsx", join(root, file)], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const proc = spawn(process.execPath, [...profile, "--import", "tsx", join(root, file)], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"], detached: opts.ownSession ?? true });
+  stopOnInterrupt();
+  running.add(proc);
+  proc.once("exit", () => running.delete(proc));
   let stderr = "";
   proc.stderr!.on("data", (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4000)));
   const deadline = Date.now() + 120_000;

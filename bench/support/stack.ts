@@ -42,7 +42,7 @@ export const BULK_NICE = 10;
 /** The silos whose consumers apply every result of an upload (health-code's records, appeals' replica): their event work runs apart. */
 const EVENTS_APART: Silo[] = ["health-code", "appeals"];
 
-export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string; bulkheads?: boolean; bulkNice?: number }): Promise<Stack> {
+export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string; bulkheads?: boolean; bulkNice?: number; ownSessions?: boolean }): Promise<Stack> {
   const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
   const keys = { token: randomBytes(32).toString("base64url"), viewer: randomBytes(32).toString("base64url"), pepper: randomBytes(32).toString("base64url") };
   const secrets = { tokenSecret: Buffer.from(keys.token), viewerKey: Buffer.from(keys.viewer), pepper: Buffer.from(keys.pepper) };
@@ -82,11 +82,11 @@ export async function startStack(o: { admin: string; redis: string; residents: n
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
       // The read path does no event work when a bulk process of its silo does it.
       const own = o.bulkheads && (silo === "testing" || EVENTS_APART.includes(silo)) ? { ...env, EVENT_CONSUMERS: "off", EVENT_RELAY: "off" } : env;
-      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
+      services.push(await startService(silo, `subgraphs/${silo}/index.ts`, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir, ownSession: o.ownSessions }));
     }
     const start = async (name: string, file: string, own: Record<string, string>, port: string) => {
       const base = `http://127.0.0.1:${port}`;
-      services.push(await startService(name, file, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir }));
+      services.push(await startService(name, file, own, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: o.profileDir, ownSession: o.ownSessions }));
       return `${base}/graphql`;
     };
     let ingestUrl: string | undefined;
