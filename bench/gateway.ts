@@ -21,6 +21,7 @@
 //                                      measured in the same interleaved rounds: "gateway@base", "direct@base"
 //                    [--root DIR]      run the main stack from another checkout (swap with --baseline to cancel position bias)
 //                    [--profile DIR]   the gateways and subgraphs write V8 CPU profiles (--cpu-prof) into DIR
+//                    [--own-sessions on|off] each service in a session (scheduling group) of its own, or all in the bench's
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -58,6 +59,9 @@ const PROFILE = argText("profile");
 // swapped (--root OLD --baseline NEW) it measures the same pair in the other position, so a bias
 // of the position cancels out (see docs/bench.md).
 const ROOT = argText("root");
+// --own-sessions off starts every service in the bench's own session (one scheduling group), as
+// before 27 Nov 2026; on (default) each in a session of its own, as containers are (bench/support/processes.ts).
+const OWN_SESSIONS = argText("own-sessions") !== "off";
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -105,7 +109,7 @@ async function main() {
       env[`${envPrefix(silo)}_URL`] = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}/graphql`;
     }
     // One at a time: the first start migrates and seeds.
-    const prof = { profileDir: PROFILE, ...(ROOT ? { root: ROOT } : {}) };
+    const prof = { profileDir: PROFILE, ownSession: OWN_SESSIONS, ...(ROOT ? { root: ROOT } : {}) };
     for (const silo of SILOS) {
       const base = `http://127.0.0.1:${env[`${envPrefix(silo)}_PORT`]}`;
       services.push(await startService(silo, `subgraphs/${silo}/index.ts`, env, `${base}/graphql`, answers200(`${base}/ready`), prof));
@@ -122,11 +126,11 @@ async function main() {
       }
       for (const silo of SILOS) {
         const base = `http://127.0.0.1:${baseEnv[`${envPrefix(silo)}_PORT`]}`;
-        services.push(await startService(`${silo}@base`, `subgraphs/${silo}/index.ts`, baseEnv, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: PROFILE, root: BASELINE }));
+        services.push(await startService(`${silo}@base`, `subgraphs/${silo}/index.ts`, baseEnv, `${base}/graphql`, answers200(`${base}/ready`), { profileDir: PROFILE, root: BASELINE, ownSession: OWN_SESSIONS }));
       }
       baseEnv.GATEWAY_PORT = String(await freePort());
       const bgw = `http://127.0.0.1:${baseEnv.GATEWAY_PORT}`;
-      services.push(await startService("gateway@base", "gateway/index.ts", baseEnv, `${bgw}/graphql`, answers200(`${bgw}/ready`), { profileDir: PROFILE, root: BASELINE }));
+      services.push(await startService("gateway@base", "gateway/index.ts", baseEnv, `${bgw}/graphql`, answers200(`${bgw}/ready`), { profileDir: PROFILE, root: BASELINE, ownSession: OWN_SESSIONS }));
     }
     const peerEnv = { ...env, PEER_SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SILOS.map((s) => [graphName(s), env[`${envPrefix(s)}_URL`]]))) };
     const peerFiles: Record<string, [string, Record<string, string>]> = {
@@ -290,7 +294,7 @@ const INGEST = ingestFlag > 0 ? process.argv[ingestFlag + 1] ?? "1" : LONG ? "1"
  * in its own process with its own throwaway stack: one round by default, three with --long.
  */
 function ingestScenario(): Promise<void> {
-  const args = ["--import", "tsx", join(__dirname, "ingestGateway.ts"), "--rounds", String(LONG ? 3 : 1)];
+  const args = ["--import", "tsx", join(__dirname, "ingestGateway.ts"), "--rounds", String(LONG ? 3 : 1), "--own-sessions", OWN_SESSIONS ? "on" : "off"];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: "inherit" });
     child.on("error", reject);
