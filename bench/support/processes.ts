@@ -3,6 +3,7 @@
 // /proc/<pid>/stat (user + system ticks), so the load generator's own CPU is never counted.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { constants } from "node:os";
 import { join } from "node:path";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -52,7 +53,7 @@ function stopOnInterrupt(): void {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
       for (const proc of running) proc.kill("SIGKILL");
-      process.exit(130);
+      process.exit(128 + constants.signals[signal]);
     });
   }
   process.once("exit", () => {
