@@ -427,13 +427,13 @@ async function main() {
     }
     const keys = Object.keys(rounds[0]!);
     const summary = Object.fromEntries(keys.map((k) => [k, stat(rounds.map((r) => r[k]!))]));
-    console.log(`\nservices mode, ${BULKHEADS ? `uploads through the ingest path (bulkheads, nice ${BULK_NICE})` : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READ_RATE > 0 ? `status reads at ${READ_RATE}/s (open loop)` : `${READERS} status readers`}, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`\nservices mode, ${BULKHEADS ? `uploads through the ingest path (bulkheads, nice ${BULK_NICE})` : "uploads through the clients' gateway (no bulkheads)"}, ${ROUNDS} rounds of ${N}-result uploads, ${READ_RATE > 0 ? `status reads at ${READ_RATE}/s (open loop)` : `${READERS} status readers`}, ${OWN_SESSIONS ? "each service in its own session" : "every service in the bench's session"}, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     console.log(["figure", "median", "min", "max"].join(" | "));
     for (const k of keys) console.log(`${k} | ${summary[k]!.median} | ${summary[k]!.min} | ${summary[k]!.max}`);
     // p99 of one round rests on its 2-3 slowest reads (about 200 during an upload): the rounds' reads pooled as well.
     const pooled = { idleReads: allIdle.length, busyReads: allBusy.length, idleP99: r2(pct(allIdle, 0.99)), busyP99: r2(pct(allBusy, 0.99)), p99Ratio: r2(pct(allBusy, 0.99) / pct(allIdle, 0.99)), uploadingP99: r2(pct(allUploading, 0.99)), uploadingReads: allUploading.length, drainingP99: r2(pct(allDraining, 0.99)), drainingReads: allDraining.length };
     console.log(`pooled over the rounds: status p99 idle ${pooled.idleP99} ms (${pooled.idleReads} reads), during ${pooled.busyP99} ms (${pooled.busyReads} reads), p99Ratio ${pooled.p99Ratio}; during the upload ${pooled.uploadingP99} ms (${pooled.uploadingReads} reads), after its answer ${pooled.drainingP99} ms (${pooled.drainingReads} reads)`);
-    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, bulkNice: BULKHEADS ? BULK_NICE : null, uploadItems: N, rounds: ROUNDS, readers: READ_RATE > 0 ? null : READERS, readRate: READ_RATE > 0 ? READ_RATE : null, loadavg: loadavg().map(r2), ...summary, pooled }));
+    console.log(JSON.stringify({ bench: "ingest-gateway", mode: "services", bulkheads: BULKHEADS, bulkNice: BULKHEADS ? BULK_NICE : null, uploadItems: N, rounds: ROUNDS, readers: READ_RATE > 0 ? null : READERS, readRate: READ_RATE > 0 ? READ_RATE : null, ownSessions: OWN_SESSIONS, loadavg: loadavg().map(r2), ...summary, pooled }));
   } finally {
     closeAgent();
     await testing.end();
