@@ -39,6 +39,11 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
+/** `--name on|off`: true unless given as off. */
+const onUnlessOff = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 || process.argv[i + 1] !== "off";
+};
 const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), BULK_NICE = arg("bulk-nice", 10), DRAIN_SECONDS = arg("drain", 120);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
@@ -53,8 +58,8 @@ const READ_RATE = arg("read-rate", 0);
 const TRACE = process.argv.includes("--trace");
 // --own-sessions off: every service in the bench's own session (one scheduling group), as before
 // 27 Nov; on (default), each in a session of its own, as containers are (bench/support/processes.ts).
-const OWN_SESSIONS = process.argv.includes("--own-sessions") ? process.argv[process.argv.indexOf("--own-sessions") + 1] !== "off" : true;
-const BULKHEADS = process.argv.includes("--bulkheads") ? process.argv[process.argv.indexOf("--bulkheads") + 1] !== "off" : true;
+const OWN_SESSIONS = onUnlessOff("own-sessions");
+const BULKHEADS = onUnlessOff("bulkheads");
 
 /** `n` received tubes of one new box of `siteId`, one swab each (1% of persons cycle); returns their codes. */
 async function freshTubes(db: Pool, siteId: string, persons: string[], n: number): Promise<string[]> {
