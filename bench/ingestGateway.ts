@@ -29,7 +29,6 @@ import { Pool } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { signToken } from "../kernel/auth/tokens";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { closeAgent, post } from "./support/load";
 import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
@@ -422,12 +421,21 @@ async function main() {
       console.log(`round ${round + 1}: gateway ${row.gatewayPerS!.toFixed(0)}/s, COPY ${row.copyPerS!.toFixed(0)}/s, ratio ${row.ratio!.toFixed(2)} (COPY beside the readers ${row.copyBusyPerS!.toFixed(0)}/s, ${row.ratioBusy!.toFixed(2)}; without readers: ${(N / aloneS).toFixed(0)}/s, ${row.ratioAlone!.toFixed(2)}); drained ${drainedS.toFixed(2)} s after start (upload ${uploadS.toFixed(2)} s), consumer ${row.consumerPerS!.toFixed(0)}/s; status p50/p99 idle ${row.idleP50!.toFixed(1)}/${row.idleP99!.toFixed(1)} ms, during ${row.busyP50!.toFixed(1)}/${row.busyP99!.toFixed(1)} ms (${busy.length} reads), bench's own event loop stalled ${row.clientLagMaxMs!.toFixed(1)} ms at most; CPU s: ${cpuLine}`);
     }
     if (process.argv.includes("--explain")) {
-      // The status read's statement in testing (subgraphs/testing/personTests.ts) on the history the rounds left, for the readers' persons.
-      const text = readFileSync(join(__dirname, "../subgraphs/testing/personTests.ts"), "utf8").match(/const PERSON_TESTS = `([\s\S]*?)`;/)![1]!;
+      // The status read's query in testing (the function person_tests, subgraphs/testing/personTests.ts)
+      // on the history the rounds left, for the readers' persons, with the generic plan the function
+      // keeps: its body prepared on one connection with the function's own settings.
+      const body = (await testing.query<{ src: string }>(`SELECT prosrc AS src FROM pg_proc WHERE proname = 'person_tests'`)).rows[0]!.src;
+      const text = body.match(/RETURN QUERY([\s\S]*);\s*END/)![1]!.replace(/\bunnest\(keys\)/, "unnest($1::text[])").replace(/\bLIMIT lim\b/, "LIMIT $2::int");
       const keysOf = city.residents.slice(0, 8).map((r) => r.personId);
-      for (let k = 0; k < 2; k++) {
-        const plan = (await testing.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [[keysOf[k]], 1])).rows.map((r) => r["QUERY PLAN"]);
-        console.log(`PERSON_TESTS for one reader's person:\n${plan.join("\n")}`);
+      const client = await testing.connect();
+      try {
+        await client.query(`SET plan_cache_mode = force_generic_plan; SET jit = off; PREPARE person_tests_explained AS ${text}`);
+        for (let k = 0; k < 2; k++) {
+          const plan = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE person_tests_explained('{${keysOf[k]}}', 1)`)).rows.map((r) => r["QUERY PLAN"]);
+          console.log(`person_tests for one reader's person:\n${plan.join("\n")}`);
+        }
+      } finally {
+        client.release(true);
       }
     }
     const keys = Object.keys(rounds[0]!);

@@ -8,7 +8,7 @@ import { buildCity, type DemoCity } from "../../kernel/demo/city";
 import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { PrismaClient as TestingClient } from "../../subgraphs/testing/generated/prisma/client";
 import { PrismaClient as HealthCodeClient } from "../../subgraphs/health-code/generated/prisma/client";
-import { createLoaders as testingLoaders, PERSON_TESTS_CAP } from "../../subgraphs/testing/loaders";
+import { createLoaders as createTestingLoaders, PERSON_TESTS_CAP } from "../../subgraphs/testing/loaders";
 import { createLoaders as healthCodeLoaders } from "../../subgraphs/health-code/loaders";
 import { seedTesting } from "../../subgraphs/testing/seed";
 import { seedHealthCode } from "../../subgraphs/health-code/seed";
@@ -26,25 +26,25 @@ function tenPersons(city: DemoCity, preferred: Set<string>): string[] {
   return ids.map((id, i) => ({ id, k: (i * 7) % 10 })).sort((a, b) => a.k - b.k).map((x) => x.id);
 }
 
-/** Counts SQL statements the client sends (Prisma's query event). */
-function sqlCounter(client: { $on(event: "query", cb: (e: { query: string }) => void): void }): { count: number } {
-  const counter = { count: 0 };
-  client.$on("query", () => {
-    counter.count += 1;
-  });
-  return counter;
-}
-
-describe("testing silo loaders", () => {
+// Through the silo's SQL seam, as the server reads (the function person_tests on PGlite and, with
+// TEST_DATABASE_URL, on PostgreSQL), in a process whose local zone is not UTC.
+describe.each(MODES)("testing silo loaders (%s)", (mode) => {
   let db: SiloDatabase;
   let prisma: TestingClient;
   let city: DemoCity;
-  let sql: { count: number };
+  let counted: Sql;
+  const sql = { count: 0 };
+  let drop: (() => Promise<void>) | undefined;
+  const zone = process.env.TZ;
+  const testingLoaders = (_: TestingClient) => createTestingLoaders(prisma, counted);
 
   beforeAll(async () => {
-    db = await openSiloDatabase({ migrationsDir: migrationsDir("testing") });
-    prisma = new TestingClient({ adapter: db.adapter, log: [{ emit: "event", level: "query" }] });
-    sql = sqlCounter(prisma);
+    process.env.TZ = "Asia/Shanghai";
+    const target = mode === "services" ? await createTestDatabase("testing_loaders") : undefined;
+    drop = target?.drop;
+    db = await openSiloDatabase({ url: target?.url, migrationsDir: migrationsDir("testing") });
+    counted = { query: (text, params, options) => ((sql.count += 1), db.sql.query(text, params, options)) };
+    prisma = new TestingClient({ adapter: db.adapter });
     city = buildCity(randomBytes(32), 40);
     expect(await seedTesting(prisma, city)).toBe(true);
     // A second, later swab for three tested persons, so some lists hold more than one row.
@@ -61,8 +61,10 @@ describe("testing silo loaders", () => {
     await prisma.testResult.createMany({ data: ["T-TIE-1", "T-TIE-3"].map((tubeId) => ({ tubeId, outcome: "NEGATIVE" as const, agencyId: city.agencies[0]!.id, recordedAt: new Date(tie.getTime() + 60_000) })) });
   });
   afterAll(async () => {
+    process.env.TZ = zone;
     await prisma?.$disconnect();
     await db?.close();
+    await drop?.();
   });
 
   afterEach(() => {
@@ -118,6 +120,18 @@ describe("testing silo loaders", () => {
     expect(batched).toEqual(lists);
     expect(lists.map((l) => l.swabs.length > 0)).toEqual([false, true, false, false]);
     expect(lists[0]!.latestNegativeAt).toBeNull();
+  });
+
+  test("a result recorded after the read's plan was made shows at the next read (the plan is kept, the rows are not)", async () => {
+    const person = city.residents.map((r) => r.personId).find((id) => !city.swabs.some((s) => s.personId === id))!;
+    for (let i = 0; i < 8; i++) expect((await testingLoaders(prisma).personTests(1).load(person)).latestNegativeAt).toBeNull();
+    const at = new Date(Date.now() - 3_600_000);
+    await prisma.sampleTube.create({ data: { id: "T-LATER", code: "T-LATER", boxId: "B-ARCHIVE", capacity: 1 } });
+    await prisma.swab.create({ data: { tubeId: "T-LATER", personId: person, documentType: "CITIZEN_ID", documentMasked: "11**************1X", swabbedAt: new Date(at.getTime() - 60_000) } });
+    await prisma.testResult.create({ data: { tubeId: "T-LATER", outcome: "NEGATIVE", agencyId: city.agencies[0]!.id, recordedAt: at } });
+    const after = await testingLoaders(prisma).personTests(1).load(person);
+    expect(after.latestNegativeAt?.getTime()).toBe(at.getTime());
+    expect(after.swabs.map((s) => [s.tubeId, s.outcome, s.recordedAt?.getTime()])).toEqual([["T-LATER", "NEGATIVE", at.getTime()]]);
   });
 });
 
