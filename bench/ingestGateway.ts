@@ -424,12 +424,13 @@ async function main() {
       // The status read's query in testing (the function person_tests, subgraphs/testing/personTests.ts)
       // on the history the rounds left, for the readers' persons, with the generic plan the function
       // keeps: its body prepared on one connection with the function's own settings.
-      const body = (await testing.query<{ src: string }>(`SELECT prosrc AS src FROM pg_proc WHERE proname = 'person_tests'`)).rows[0]!.src;
+      const fn = (await testing.query<{ src: string; config: string[] }>(`SELECT prosrc AS src, proconfig AS config FROM pg_proc WHERE proname = 'person_tests'`)).rows[0]!;
+      const body = fn.src;
       const text = body.match(/RETURN QUERY([\s\S]*);\s*END/)![1]!.replace(/\bunnest\(keys\)/, "unnest($1::text[])").replace(/\bLIMIT lim\b/, "LIMIT $2::int");
       const keysOf = city.residents.slice(0, 8).map((r) => r.personId);
       const client = await testing.connect();
       try {
-        await client.query(`SET plan_cache_mode = force_generic_plan; SET jit = off; PREPARE person_tests_explained AS ${text}`);
+        await client.query(`${fn.config.map((c) => `SET ${c.replace("=", " = '")}';`).join(" ")} PREPARE person_tests_explained AS ${text}`);
         for (let k = 0; k < 2; k++) {
           const plan = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE person_tests_explained('{${keysOf[k]}}', 1)`)).rows.map((r) => r["QUERY PLAN"]);
           console.log(`person_tests for one reader's person:\n${plan.join("\n")}`);

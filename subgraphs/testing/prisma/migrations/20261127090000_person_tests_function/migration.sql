@@ -7,12 +7,16 @@
 -- custom plan knows the key array's length and the LIMIT, and the generic plan never looked
 -- cheaper), and planning was most of its cost: about 0.35-0.45 ms of a call's 0.4-0.6 ms on a
 -- month-like history. PL/pgSQL keeps its statements' plans per connection, and this function's
--- settings make that plan the generic one (plan_cache_mode) and keep JIT away from it (jit: on
--- large tables without statistics its estimates pass jit_above_cost, and compiling costs tens of
--- milliseconds a call). The generic plan is the same at every size: nested loops over the
--- (person_id, swabbed_at) index and the tube keys, checked on empty tables and on 1,000,000 swabs
--- without statistics; ANALYZE invalidates it where autovacuum runs. The settings hold only while
--- the function runs.
+-- settings (which hold only while it runs) make that plan the generic one and fix its shape:
+-- - plan_cache_mode: the generic plan from the first call;
+-- - enable_seqscan, enable_hashjoin, enable_mergejoin off: nested loops over indexes only. A plan
+--   kept per connection is made on the tables as they are at that connection's first call. Made
+--   while swabs were many and results few (registrations before the day's uploads), it hashed a
+--   sequential scan of test_result, and kept doing so on every call as the table grew (16 ms a
+--   call at 60,000 results). Every lookup here has its index (person, tube, box), so the only
+--   plan left walks the person's history, whatever the tables' size or statistics;
+-- - jit off: on large tables without statistics the estimates pass jit_above_cost, and compiling
+--   costs tens of milliseconds a call.
 --
 -- The query, as it was: a LATERAL subquery per person walks the (person_id, swabbed_at) index and
 -- stops after `lim` rows, and only those rows are joined to their tube, box and result (every swab
@@ -32,6 +36,9 @@ RETURNS TABLE (
 )
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 SET jit = off
 AS $fn$
 #variable_conflict use_column
