@@ -33,14 +33,11 @@ import { signTestingCode } from "../kernel/testingCode";
 import { redisHints, type HintChannel } from "../kernel/feed/hints";
 import { HISTORY_QUERY } from "../gateway/feed/graphClient";
 import { median, r2 } from "./support/stats";
+import { arg } from "./support/args";
 
 const strArg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
 export interface CheckInBenchOptions {

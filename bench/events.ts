@@ -11,11 +11,8 @@ import { Pool } from "pg";
 import Redis from "ioredis";
 import { pgDatabase, type SqlDatabase } from "../kernel/db/sql";
 import { appendEvents, installEventTables, RedisStreamsBus, relayNotifier, startConsumer, startRelay, type EventEnvelope } from "../kernel/events";
+import { arg } from "./support/args";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback;
-};
 const N = arg("events", 10_000), RATE = arg("rate", 500), PER_TX = arg("per-tx", 1), CONSUMERS = arg("consumers", 2);
 const JSON_OUT = process.argv.includes("--json");
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -41,12 +41,8 @@ import { benchProviderEnv } from "./support/productionEnv";
 import { checkInBench, checkInOptionsFromArgs } from "./checkIns";
 import { dropKeys } from "./support/redisKeys";
 import { median, r2, stat } from "./support/stats";
+import { arg, argText, onUnlessOff } from "./support/args";
 
-const argText = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name: string, fallback: number) => (argText(name) === undefined ? fallback : Number(argText(name)));
 const LONG = process.argv.includes("--long");
 const ROUNDS = arg("rounds", LONG ? 5 : 3), SECONDS = arg("seconds", LONG ? 3 : 2), CONCURRENCY = arg("concurrency", 8), RESIDENTS = arg("residents", 300);
 const EMBEDDED = arg("embedded", LONG ? 1 : 0) === 1, BULK_ROUNDS = arg("bulk-rounds", LONG ? 3 : 1);
@@ -61,7 +57,7 @@ const PROFILE = argText("profile");
 const ROOT = argText("root");
 // --own-sessions off starts every service in the bench's own session (one scheduling group), as
 // before 27 Nov 2026; on (default) each in a session of its own, as containers are (bench/support/processes.ts).
-const OWN_SESSIONS = argText("own-sessions") !== "off";
+const OWN_SESSIONS = onUnlessOff("own-sessions");
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 

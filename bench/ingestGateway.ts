@@ -33,16 +33,8 @@ import { closeAgent, post } from "./support/load";
 import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
 import { r2, stat } from "./support/stats";
+import { arg, onUnlessOff } from "./support/args";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-/** `--name on|off`: true unless given as off. */
-const onUnlessOff = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 || process.argv[i + 1] !== "off";
-};
 const ROUNDS = arg("rounds", 3), N = arg("size", 10_000), RESIDENTS = arg("residents", 300), READERS = arg("readers", 2), IDLE_SECONDS = arg("idle", 3), BULK_NICE = arg("bulk-nice", 10), DRAIN_SECONDS = arg("drain", 120);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
@@ -425,8 +417,7 @@ async function main() {
       // on the history the rounds left, for the readers' persons, with the generic plan the function
       // keeps: its body prepared on one connection with the function's own settings.
       const fn = (await testing.query<{ src: string; config: string[] }>(`SELECT prosrc AS src, proconfig AS config FROM pg_proc WHERE proname = 'person_tests'`)).rows[0]!;
-      const body = fn.src;
-      const text = body.match(/RETURN QUERY([\s\S]*);\s*END/)![1]!.replace(/\bunnest\(keys\)/, "unnest($1::text[])").replace(/\bLIMIT lim\b/, "LIMIT $2::int");
+      const text = fn.src.match(/RETURN QUERY([\s\S]*);\s*END/)![1]!.replace(/\bunnest\(keys\)/, "unnest($1::text[])").replace(/\bLIMIT lim\b/, "LIMIT $2::int");
       const keysOf = city.residents.slice(0, 8).map((r) => r.personId);
       const client = await testing.connect();
       try {

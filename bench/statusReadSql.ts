@@ -8,11 +8,11 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, Pool } from "pg";
+import { argText } from "./support/args";
 import { cpuSeconds } from "./support/processes";
 import { startStack } from "./support/stack";
 
-const arg = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
-const ROUNDS = Number(arg("rounds") ?? 2), CALLS = Number(arg("calls") ?? 1000), BASELINE = arg("baseline");
+const ROUNDS = Number(argText("rounds") ?? 2), CALLS = Number(argText("calls") ?? 1000), BASELINE = argText("baseline");
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 

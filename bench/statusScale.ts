@@ -24,11 +24,8 @@ import { closeAgent, post } from "./support/load";
 import { dropKeys } from "./support/redisKeys";
 import { benchProviderEnv } from "./support/productionEnv";
 import { median, r2 } from "./support/stats";
+import { arg } from "./support/args";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const SMALL = arg("small", 10_000), LARGE = arg("large", 1_000_000), ROUNDS = arg("rounds", 4), SECONDS = arg("seconds", 5), CONCURRENCY = arg("concurrency", 8), VIEWERS = arg("viewers", 2000);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";

@@ -16,11 +16,8 @@ import { freePort, startStack } from "./support/stack";
 import { answers200, cpuSeconds, startService, stopServices, type Service } from "./support/processes";
 import { closeAgent, drive, post } from "./support/load";
 import { median, r2 } from "./support/stats";
+import { argText } from "./support/args";
 
-const argText = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const ROUNDS = Number(argText("rounds") ?? 5), SECONDS = Number(argText("seconds") ?? 3), CONCURRENCY = Number(argText("concurrency") ?? 8);
 const BASELINE = argText("baseline");
 const ROOT = argText("root");

@@ -26,6 +26,11 @@ function tenPersons(city: DemoCity, preferred: Set<string>): string[] {
   return ids.map((id, i) => ({ id, k: (i * 7) % 10 })).sort((a, b) => a.k - b.k).map((x) => x.id);
 }
 
+/** The silo's SQL seam, calling `count` once per statement sent. */
+function countingSql(sql: Sql, count: () => void): Sql {
+  return { query: (text, params, options) => (count(), sql.query(text, params, options)) };
+}
+
 // Through the silo's SQL seam, as the server reads (the function person_tests on PGlite and, with
 // TEST_DATABASE_URL, on PostgreSQL), in a process whose local zone is not UTC.
 describe.each(MODES)("testing silo loaders (%s)", (mode) => {
@@ -33,17 +38,17 @@ describe.each(MODES)("testing silo loaders (%s)", (mode) => {
   let prisma: TestingClient;
   let city: DemoCity;
   let counted: Sql;
-  const sql = { count: 0 };
+  let statements = 0;
   let drop: (() => Promise<void>) | undefined;
   const zone = process.env.TZ;
-  const testingLoaders = (_: TestingClient) => createTestingLoaders(prisma, counted);
+  const testingLoaders = () => createTestingLoaders(prisma, counted);
 
   beforeAll(async () => {
     process.env.TZ = "Asia/Shanghai";
     const target = mode === "services" ? await createTestDatabase("testing_loaders") : undefined;
     drop = target?.drop;
     db = await openSiloDatabase({ url: target?.url, migrationsDir: migrationsDir("testing") });
-    counted = { query: (text, params, options) => ((sql.count += 1), db.sql.query(text, params, options)) };
+    counted = countingSql(db.sql, () => (statements += 1));
     prisma = new TestingClient({ adapter: db.adapter });
     city = buildCity(randomBytes(32), 40);
     expect(await seedTesting(prisma, city)).toBe(true);
@@ -73,11 +78,11 @@ describe.each(MODES)("testing silo loaders (%s)", (mode) => {
 
   test("ten persons' latest tests loaded in one tick are one SQL statement, lists in key order, cut to `last`", async () => {
     const persons = tenPersons(city, new Set(city.swabs.map((s) => s.personId)));
-    const loaders = testingLoaders(prisma);
+    const loaders = testingLoaders();
 
-    const before = sql.count;
+    const before = statements;
     const lists = await Promise.all(persons.map((id) => loaders.personTests(5).load(id)));
-    expect(sql.count - before).toBe(1);
+    expect(statements - before).toBe(1);
 
     expect(lists).toHaveLength(10);
     const rows = await prisma.swab.findMany({ where: { personId: { in: persons } }, orderBy: [{ swabbedAt: "desc" }, { id: "desc" }], include: { tube: { include: { result: true, box: true } } } });
@@ -97,7 +102,7 @@ describe.each(MODES)("testing silo loaders (%s)", (mode) => {
     expect(lists.every((l) => l.swabs.length > 0)).toBe(true);
 
     // `last: 1` reads one row per person, not the person's whole history.
-    const latest = await Promise.all(persons.map((id) => testingLoaders(prisma).personTests(1).load(id)));
+    const latest = await Promise.all(persons.map((id) => testingLoaders().personTests(1).load(id)));
     latest.forEach((entry, i) => {
       expect(entry.swabs).toHaveLength(1);
       expect(entry.swabs[0]!.id).toBe(lists[i]!.swabs[0]!.id);
@@ -109,14 +114,14 @@ describe.each(MODES)("testing silo loaders (%s)", (mode) => {
     const tested = new Set(city.swabs.map((s) => s.personId));
     const untested = city.residents.map((r) => r.personId).filter((id) => !tested.has(id));
     const keys = [untested[0]!, [...tested][0]!, "no-such-person", untested[1]!];
-    const before = sql.count;
-    const lists = await Promise.all(keys.map((k) => testingLoaders(prisma).personTests(5).load(k)));
+    const before = statements;
+    const lists = await Promise.all(keys.map((k) => testingLoaders().personTests(5).load(k)));
     // (one loader per request: a loader per key would be four batches — the control case)
-    expect(sql.count - before).toBe(4);
-    const loaders = testingLoaders(prisma);
-    const beforeBatch = sql.count;
+    expect(statements - before).toBe(4);
+    const loaders = testingLoaders();
+    const beforeBatch = statements;
     const batched = await loaders.personTests(5).loadMany(keys);
-    expect(sql.count - beforeBatch).toBe(1);
+    expect(statements - beforeBatch).toBe(1);
     expect(batched).toEqual(lists);
     expect(lists.map((l) => l.swabs.length > 0)).toEqual([false, true, false, false]);
     expect(lists[0]!.latestNegativeAt).toBeNull();
@@ -124,12 +129,12 @@ describe.each(MODES)("testing silo loaders (%s)", (mode) => {
 
   test("a result recorded after the read's plan was made shows at the next read (the plan is kept, the rows are not)", async () => {
     const person = city.residents.map((r) => r.personId).find((id) => !city.swabs.some((s) => s.personId === id))!;
-    for (let i = 0; i < 8; i++) expect((await testingLoaders(prisma).personTests(1).load(person)).latestNegativeAt).toBeNull();
+    for (let i = 0; i < 8; i++) expect((await testingLoaders().personTests(1).load(person)).latestNegativeAt).toBeNull();
     const at = new Date(Date.now() - 3_600_000);
     await prisma.sampleTube.create({ data: { id: "T-LATER", code: "T-LATER", boxId: "B-ARCHIVE", capacity: 1 } });
     await prisma.swab.create({ data: { tubeId: "T-LATER", personId: person, documentType: "CITIZEN_ID", documentMasked: "11**************1X", swabbedAt: new Date(at.getTime() - 60_000) } });
     await prisma.testResult.create({ data: { tubeId: "T-LATER", outcome: "NEGATIVE", agencyId: city.agencies[0]!.id, recordedAt: at } });
-    const after = await testingLoaders(prisma).personTests(1).load(person);
+    const after = await testingLoaders().personTests(1).load(person);
     expect(after.latestNegativeAt?.getTime()).toBe(at.getTime());
     expect(after.swabs.map((s) => [s.tubeId, s.outcome, s.recordedAt?.getTime()])).toEqual([["T-LATER", "NEGATIVE", at.getTime()]]);
   });
@@ -152,7 +157,7 @@ describe.each(MODES)("health-code silo loaders (%s)", (mode) => {
     const target = mode === "services" ? await createTestDatabase("hc_loaders") : undefined;
     drop = target?.drop;
     db = await openSiloDatabase({ url: target?.url, migrationsDir: migrationsDir("health-code") });
-    counted = { query: (text, params, options) => ((statements += 1), db.sql.query(text, params, options)) };
+    counted = countingSql(db.sql, () => (statements += 1));
     prisma = new HealthCodeClient({ adapter: db.adapter });
     city = buildCity(randomBytes(32), 40);
     expect(await seedHealthCode(prisma, city)).toBe(true);
