@@ -22,11 +22,15 @@ export function beijingDay(now: Date): { from: Date; to: Date; day: string } {
   return { from: new Date(local - BEIJING_OFFSET_MS), to: new Date(local - BEIJING_OFFSET_MS + DAY_MS), day: new Date(local).toISOString().slice(0, 10) };
 }
 
-/** People swabbed at the agency's sites and results it recorded today, against its capacity (two counts in one statement). */
+/**
+ * People swabbed at the agency's sites and results it recorded today, against its capacity (two
+ * counts in one statement). The swabs are counted per site from the (site_id, swabbed_at) index,
+ * so the count follows the day's swabs and not the agency's whole tube history.
+ */
 export async function agencyLoad(prisma: PrismaClient, agency: Agency, now: Date) {
   const { from, to, day } = beijingDay(now);
   const [row] = await prisma.$queryRaw<Array<{ swabs: number; results: number }>>`
-    SELECT (SELECT count(*)::int FROM swab s JOIN sample_tube t ON t.id = s.tube_id JOIN transport_box b ON b.id = t.box_id JOIN sampling_site si ON si.id = b.site_id
+    SELECT (SELECT count(*)::int FROM sampling_site si JOIN swab s ON s.site_id = si.id
              WHERE si.agency_id = ${agency.id} AND s.swabbed_at >= ${from} AND s.swabbed_at < ${to}) AS swabs,
            (SELECT count(*)::int FROM test_result r WHERE r.agency_id = ${agency.id} AND r.recorded_at >= ${from} AND r.recorded_at < ${to}) AS results`;
   const swabs = Number(row!.swabs);
