@@ -113,8 +113,8 @@ export function onRegistrationUnmatched(numbers: () => ScannedNumbers) {
     if (personIds.length === 0) return;
     const rows = await tx.query<SwabRow>(
       `SELECT s.id AS "swabId", s.person_id AS "personId", s.document_type AS "documentType", s.phone, s.swabbed_at AS "swabbedAt",
-              d.sealed, d.expires_at AS "expiresAt", b.site_id AS "siteId", si.agency_id AS "agencyId", si.community
-         FROM swab s JOIN sample_tube t ON t.id = s.tube_id JOIN transport_box b ON b.id = t.box_id JOIN sampling_site si ON si.id = b.site_id
+              d.sealed, d.expires_at AS "expiresAt", s.site_id AS "siteId", si.agency_id AS "agencyId", si.community
+         FROM swab s JOIN sampling_site si ON si.id = s.site_id
          LEFT JOIN registration_document d ON d.swab_id = s.id AND d.expires_at > now()
         WHERE s.tube_id = $1 AND s.person_id = ANY($2::text[]) AND s.method = 'DOCUMENT'`,
       [p.tubeId, personIds],
@@ -158,8 +158,8 @@ export async function onResidentCandidatesFound(event: EventEnvelope, tx: Sql): 
   if (!orphan) return;
   // Site and time from this silo's own swabs: an earlier swab of the candidate at the same site.
   const seen = found.length === 0 ? [] : await tx.query<{ personId: string; at: Date | string }>(
-    `SELECT s.person_id AS "personId", max(s.swabbed_at) AS at FROM swab s JOIN sample_tube t ON t.id = s.tube_id JOIN transport_box b ON b.id = t.box_id
-      WHERE s.person_id = ANY($1::text[]) AND b.site_id = $2 AND s.id <> $3 GROUP BY s.person_id`,
+    `SELECT s.person_id AS "personId", max(s.swabbed_at) AS at FROM swab s
+      WHERE s.person_id = ANY($1::text[]) AND s.site_id = $2 AND s.id <> $3 GROUP BY s.person_id`,
     [found.map((c) => c.personId), orphan.siteId, orphan.swabId],
   );
   const atSite = new Map(seen.map((s) => [s.personId, new Date(s.at).getTime()]));
