@@ -4,8 +4,9 @@
 // The register and venue of each check-in come in the same statement, so `checkIns { venue }`
 // costs no second and third round trip: the rows are primed into the request's loaders. It runs
 // on every resident query, so it goes through the kernel's SQL seam (no Prisma per-query work) as
-// a named statement each pooled connection prepares once; timestamps (stored without a zone,
-// meaning UTC) are read AT TIME ZONE 'UTC' so the driver never reads them in the local zone.
+// a named statement each pooled connection prepares once, calling a database function whose plan
+// each connection keeps; timestamps (stored without a zone, meaning UTC) leave AT TIME ZONE 'UTC'
+// so the driver never reads them in the local zone.
 import type { CheckIn, Register, Venue } from "./generated/prisma/client";
 import type { Sql } from "../../kernel/db/sql";
 
@@ -41,22 +42,13 @@ export interface CheckInListRows {
 
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
-const statement = (column: "person_id" | "register_id") => `
-    SELECT k.key, c.id, c.register_id AS "registerId", c.person_id AS "personId", (c.checked_in_at AT TIME ZONE 'UTC') AS "checkedInAt",
-           r.venue_id AS "venueId", r.registrar_id AS "registrarId", r.code AS "registerCode", r.label AS "registerLabel",
-           r.status::text AS "registerStatus", r.suspended_reason AS "suspendedReason",
-           r.suspended_by AS "suspendedBy", (r.suspended_at AT TIME ZONE 'UTC') AS "suspendedAt", (r.deleted_at AT TIME ZONE 'UTC') AS "deletedAt",
-           (r.created_at AT TIME ZONE 'UTC') AS "registerCreatedAt",
-           v.name AS "venueName", v.kind::text AS "venueKind", v.district, v.community, v.address
-    FROM unnest($1::text[]) WITH ORDINALITY AS k(key, ord)
-    CROSS JOIN LATERAL (
-      SELECT * FROM check_in ci WHERE ci.${column} = k.key
-      ORDER BY ci.checked_in_at DESC, ci.id DESC LIMIT $2
-    ) c
-    JOIN register r ON r.id = c.register_id
-    JOIN venue v ON v.id = r.venue_id
-    ORDER BY k.ord, c.checked_in_at DESC, c.id DESC`;
-const STATEMENTS = { person_id: statement("person_id"), register_id: statement("register_id") };
+// The query is the database function person_check_ins or register_check_ins (migration
+// 20261127140000_check_in_list_functions), which keeps one plan per connection: as a named
+// statement it was planned again at every call, and planning was most of its cost.
+const STATEMENTS = {
+  person_id: `SELECT * FROM person_check_ins($1::text[], $2::int)`,
+  register_id: `SELECT * FROM register_check_ins($1::text[], $2::int)`,
+};
 
 /** The latest `last` check-ins of each key, with their registers and venues, in one statement. */
 export async function latestCheckIns(sql: Sql, column: "person_id" | "register_id", keys: readonly string[], last: number): Promise<CheckInListRows> {
