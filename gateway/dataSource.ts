@@ -9,7 +9,8 @@ import { GraphQLError, parse } from "graphql";
 import { VIEWER_HEADER } from "../kernel/auth/viewerHeader";
 import { DEADLINE_HEADER, SubgraphOverloaded, SubgraphTimeout } from "../kernel/http/keepAliveFetcher";
 import { REQUEST_ID_HEADER } from "../kernel/observability";
-import { isPublic, UNAVAILABLE_MESSAGE } from "../kernel/runtime/publicErrors";
+import { isPublic, OUTCOME_UNKNOWN_MESSAGE, UNAVAILABLE_MESSAGE } from "../kernel/runtime/publicErrors";
+import { errorChain } from "../kernel/db/unavailable";
 import type { GatewayContext } from "./context";
 import { entityFill } from "./entityFill";
 import { isBreakerOpen } from "./subgraphClient";
@@ -23,6 +24,21 @@ export function unavailableReason(err: unknown): UnavailableReason {
   if (isBreakerOpen(err)) return "CIRCUIT_OPEN";
   return "UNREACHABLE";
 }
+
+/**
+ * Whether a failed call may still have reached the subgraph, which may then have acted on it: a
+ * call refused before it was sent (queue full, breaker open, deadline passed while it waited, the
+ * port refusing connections) did not; one that timed out after it was sent, or whose connection
+ * broke, may have.
+ */
+export function mayHaveArrived(err: unknown): boolean {
+  if (err instanceof SubgraphTimeout) return err.sent;
+  if (err instanceof SubgraphOverloaded || isBreakerOpen(err)) return false;
+  return !errorChain(err).some((e) => (e as { code?: unknown }).code === "ECONNREFUSED");
+}
+
+/** A subgraph operation the query planner wrote for a mutation's root fields. */
+const isMutation = (query: string | undefined) => query !== undefined && /^\s*mutation\b/.test(query);
 
 function isClientRefusal(err: GraphQLError): boolean {
   const status = (err.extensions?.response as { status?: unknown } | undefined)?.status;
@@ -141,7 +157,12 @@ export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayC
       const reason = unavailableReason(err);
       const context = options.context as GatewayContext | undefined;
       this.onUnavailable(this.serviceName, reason, err, context);
-      const error = { message: UNAVAILABLE_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE", reason, serviceName: this.serviceName } };
+      // A change that may have reached the silo is not "nothing was changed": the client is told
+      // the outcome is unknown, so it checks before it repeats the change.
+      const unknown = isMutation(options.request.query) && mayHaveArrived(err);
+      const error = unknown
+        ? { message: OUTCOME_UNKNOWN_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE", reason, serviceName: this.serviceName, outcome: "UNKNOWN" } }
+        : { message: UNAVAILABLE_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE", reason, serviceName: this.serviceName } };
       const variables = options.request.variables as { representations?: Array<Record<string, unknown>> } | undefined;
       // The plan's document node is only exposed on request; parsing here costs only on this failure path.
       const query = options.request.query;

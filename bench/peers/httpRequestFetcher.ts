@@ -122,7 +122,7 @@ export function httpRequestFetcher(options: KeepAliveFetcherOptions = {}): Limit
         if (i >= 0) waiting.splice(i, 1);
         load.queued--;
         load.timedOut++;
-        reject(new SubgraphTimeout("the request's deadline passed while it waited for a connection"));
+        reject(new SubgraphTimeout("the request's deadline passed while it waited for a connection", false));
       }, Math.max(0, deadline - Date.now()));
       load.queued++;
       waiting.push(take);
@@ -145,7 +145,7 @@ export function httpRequestFetcher(options: KeepAliveFetcherOptions = {}): Limit
       // One timer for connection and response together; destroying the socket frees the slot.
       const timer = setTimeout(() => {
         load.timedOut++;
-        req.destroy(new SubgraphTimeout("the request's deadline passed before the subgraph answered"));
+        req.destroy(new SubgraphTimeout("the request's deadline passed before the subgraph answered", true));
       }, Math.max(0, deadline - Date.now()));
       req.on("error", (err) => (clearTimeout(timer), reject(err)));
       if (init.body !== undefined) req.write(init.body);
@@ -157,7 +157,7 @@ export function httpRequestFetcher(options: KeepAliveFetcherOptions = {}): Limit
     const deadline = Number.isFinite(given) && given > 0 ? given : Date.now() + (options.defaultTimeoutMs ?? 10_000);
     if (deadline <= Date.now()) {
       load.timedOut++;
-      throw new SubgraphTimeout("the request's deadline passed before it was sent");
+      throw new SubgraphTimeout("the request's deadline passed before it was sent", false);
     }
     await acquire(deadline);
     try {

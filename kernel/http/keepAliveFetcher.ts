@@ -21,9 +21,15 @@ export const DEADLINE_HEADER = "x-request-deadline";
 export class SubgraphOverloaded extends Error {
   readonly code = "SUBGRAPH_OVERLOADED";
 }
-/** The request's deadline passed while it waited or ran. */
+/**
+ * The request's deadline passed while it waited or ran. `sent`: whether the request had gone out
+ * to the subgraph (which may then have acted on it) or was still waiting to be sent.
+ */
 export class SubgraphTimeout extends Error {
   readonly code = "SUBGRAPH_TIMEOUT";
+  constructor(message: string, readonly sent: boolean) {
+    super(message);
+  }
 }
 
 export interface KeepAliveFetcherOptions {
@@ -176,7 +182,7 @@ export function keepAliveFetcher(options: KeepAliveFetcherOptions = {}): Limited
         if (i >= 0) waiting.splice(i, 1);
         load.queued--;
         load.timedOut++;
-        reject(new SubgraphTimeout("the request's deadline passed while it waited for a connection"));
+        reject(new SubgraphTimeout("the request's deadline passed while it waited for a connection", false));
       }, Math.max(0, deadline - Date.now()));
       load.queued++;
       waiting.push(take);
@@ -191,7 +197,7 @@ export function keepAliveFetcher(options: KeepAliveFetcherOptions = {}): Limited
     const timer = setTimeout(() => {
       timedOut = true;
       load.timedOut++;
-      signal.abort(new SubgraphTimeout("the request's deadline passed before the subgraph answered"));
+      signal.abort(new SubgraphTimeout("the request's deadline passed before the subgraph answered", true));
     }, Math.max(0, deadline - Date.now()));
     try {
       const res = await poolFor(origin).request({
@@ -199,7 +205,7 @@ export function keepAliveFetcher(options: KeepAliveFetcherOptions = {}): Limited
       });
       return plainResponse(url, res.statusCode, "", res.headers as IncomingHttpHeaders, await res.body.text());
     } catch (err) {
-      if (timedOut) throw new SubgraphTimeout("the request's deadline passed before the subgraph answered");
+      if (timedOut) throw new SubgraphTimeout("the request's deadline passed before the subgraph answered", true);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -211,7 +217,7 @@ export function keepAliveFetcher(options: KeepAliveFetcherOptions = {}): Limited
     const deadline = Number.isFinite(given) && given > 0 ? given : Date.now() + (options.defaultTimeoutMs ?? 10_000);
     if (deadline <= Date.now()) {
       load.timedOut++;
-      throw new SubgraphTimeout("the request's deadline passed before it was sent");
+      throw new SubgraphTimeout("the request's deadline passed before it was sent", false);
     }
     await acquire(deadline);
     try {

@@ -73,6 +73,49 @@ describe("one silo down or slow (embedded graph behind proxies)", () => {
     await waitFor("venues to answer again", healthy, 10_000, 50);
   });
 
+  test("a change sent to venues, which acts on it but does not answer in time: the outcome is UNKNOWN, never \"nothing was changed\"; one refused before it was sent changed nothing", async () => {
+    const CHECK_IN = `mutation CheckIn($code: String!) { checkIn(registerCode: $code) { id } }`;
+    const COUNT = `{ me { checkIns(last: 100) { checkedInAt } } }`;
+    const popped = new Set(graph.city.causes.map((c) => c.personId));
+    const visitor = graph.city.residents.find((r) => !popped.has(r.personId) && r.personId !== plain)!.personId;
+    const reg = graph.city.registers[0]!;
+    const mine = await graph.query(`{ myRegisters { id code } }`, {}, { role: "REGISTRAR", subject: reg.registrarId });
+    const code = (mine.body.data.myRegisters as Array<{ id: string; code: string }>).find((r) => r.id === reg.id)!.code;
+    const checkIns = async () => ((await graph.query(COUNT, {}, { role: "RESIDENT", subject: visitor })).body.data.me.checkIns as unknown[]).length;
+    const before = await checkIns();
+
+    proxies.venues.holdAnswers();
+    let held: GraphResponse;
+    try {
+      held = await graph.query(CHECK_IN, { code }, { role: "RESIDENT", subject: visitor });
+    } finally {
+      proxies.venues.resume();
+    }
+    expect(held.body.data?.checkIn ?? null).toBeNull();
+    expect(held.body.errors).toHaveLength(1);
+    expect(held.body.errors![0]!.extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", reason: "TIMEOUT", serviceName: "venues", outcome: "UNKNOWN" });
+    expect(held.body.errors![0]!.message).not.toMatch(/nothing was changed/);
+    expect(held.body.errors![0]!.message).toMatch(/may or may not have been made/);
+    expect(JSON.stringify(held.body)).not.toMatch(INTERNALS);
+    // And it was made: venues recorded the check-in it never answered for.
+    await waitFor("venues to answer again", healthy, 10_000, 50);
+    expect(await checkIns()).toBe(before + 1);
+
+    // Refused before it was sent (the port refuses connections): nothing was changed, and it says so.
+    await proxies.venues.down();
+    let refused: GraphResponse;
+    try {
+      refused = await graph.query(CHECK_IN, { code }, { role: "RESIDENT", subject: visitor });
+    } finally {
+      await proxies.venues.up();
+    }
+    expect(refused.body.errors![0]!.extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", reason: "UNREACHABLE", serviceName: "venues" });
+    expect(refused.body.errors![0]!.extensions!.outcome).toBeUndefined();
+    expect(refused.body.errors![0]!.message).toMatch(/nothing was changed/);
+    await waitFor("venues to answer again", healthy, 10_000, 50);
+    expect(await checkIns()).toBe(before + 1);
+  }, 30_000);
+
   test("testing down: the colour comes from health-code's own causes, flagged unchecked; a medicine pop-up stays (never a wrong GREEN)", async () => {
     await proxies.testing.down();
     try {

@@ -1,11 +1,13 @@
 // A TCP proxy in front of a server that the test can pause and resume, the way SIGSTOP pauses a
 // process: while paused, connections are accepted and bytes are held, but nothing is forwarded
 // and nothing comes back. It can also go down (its port refuses connections, as when the process
-// is killed) and come back on the same port. It counts the connections open through it.
+// is killed) and come back on the same port, or hold only the answers (the server acts on each
+// request, the client never hears back). It counts the connections open through it.
 import net from "node:net";
 
 export class PausableProxy {
   private paused = false;
+  private answersHeld = false;
   private readonly held: Array<() => void> = [];
   private readonly sockets = new Set<net.Socket>();
   private server!: net.Server;
@@ -32,7 +34,7 @@ export class PausableProxy {
         upstream.on("close", () => client.destroy());
         // Data is forwarded only while not paused: a paused proxy holds each chunk until resume.
         client.on("data", (chunk) => (this.paused ? this.held.push(() => upstream.write(chunk)) : upstream.write(chunk)));
-        upstream.on("data", (chunk) => (this.paused ? this.held.push(() => client.write(chunk)) : client.write(chunk)));
+        upstream.on("data", (chunk) => (this.paused || this.answersHeld ? this.held.push(() => client.write(chunk)) : client.write(chunk)));
         client.resume();
       };
       if (this.paused) this.held.push(connect);
@@ -61,8 +63,14 @@ export class PausableProxy {
     this.paused = true;
   }
 
+  /** Requests still reach the server, which acts on them, but its answers are held until resume. */
+  holdAnswers(): void {
+    this.answersHeld = true;
+  }
+
   resume(): void {
     this.paused = false;
+    this.answersHeld = false;
     for (const f of this.held.splice(0)) f();
   }
 
