@@ -9,7 +9,7 @@ import { GraphQLError, parse } from "graphql";
 import { VIEWER_HEADER } from "../kernel/auth/viewerHeader";
 import { DEADLINE_HEADER, SubgraphOverloaded, SubgraphTimeout } from "../kernel/http/keepAliveFetcher";
 import { REQUEST_ID_HEADER } from "../kernel/observability";
-import { isPublic, OUTCOME_UNKNOWN_MESSAGE, UNAVAILABLE_MESSAGE } from "../kernel/runtime/publicErrors";
+import { isPublic, OUTCOME_UNKNOWN_MESSAGE, PARTIAL_ANSWER_MESSAGE, UNAVAILABLE_MESSAGE } from "../kernel/runtime/publicErrors";
 import { errorChain } from "../kernel/db/unavailable";
 import type { GatewayContext } from "./context";
 import { entityFill } from "./entityFill";
@@ -158,11 +158,16 @@ export class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayC
       const context = options.context as GatewayContext | undefined;
       this.onUnavailable(this.serviceName, reason, err, context);
       // A change that may have reached the silo is not "nothing was changed": the client is told
-      // the outcome is unknown, so it checks before it repeats the change.
-      const unknown = isMutation(options.request.query) && mayHaveArrived(err);
-      const error = unknown
-        ? { message: OUTCOME_UNKNOWN_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE", reason, serviceName: this.serviceName, outcome: "UNKNOWN" } }
-        : { message: UNAVAILABLE_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE", reason, serviceName: this.serviceName } };
+      // the outcome is unknown, so it checks before it repeats the change. A read made for a
+      // change's answer (a mutation's @requires or entity fields) claims nothing about the change,
+      // which another silo may have made.
+      const extensions = { code: "SERVICE_UNAVAILABLE", reason, serviceName: this.serviceName };
+      const change = isMutation(options.request.query);
+      const forChange = "incomingRequestContext" in options && options.incomingRequestContext.operation?.operation === "mutation";
+      const error =
+        change && mayHaveArrived(err) ? { message: OUTCOME_UNKNOWN_MESSAGE, extensions: { ...extensions, outcome: "UNKNOWN" } }
+        : !change && forChange ? { message: PARTIAL_ANSWER_MESSAGE, extensions }
+        : { message: UNAVAILABLE_MESSAGE, extensions };
       const variables = options.request.variables as { representations?: Array<Record<string, unknown>> } | undefined;
       // The plan's document node is only exposed on request; parsing here costs only on this failure path.
       const query = options.request.query;

@@ -18,6 +18,8 @@ const PUBLIC_CODES = new Set([
 ]);
 
 export const UNAVAILABLE_MESSAGE = "This part of the service is unavailable for a moment; nothing was changed. Try again shortly.";
+/** A read for a change's answer that a silo could not serve: the change itself is not undone. */
+export const PARTIAL_ANSWER_MESSAGE = "This part of the service is unavailable for a moment, so these fields are missing from the answer. Read them again shortly.";
 /** A change sent to a silo that did not answer: it may have been made there (extensions.outcome "UNKNOWN"). */
 export const OUTCOME_UNKNOWN_MESSAGE = "This part of the service did not answer in time, so your change may or may not have been made. Check before you try again.";
 export const INTERNAL_MESSAGE = "Something went wrong on our side; nothing was changed. Try again, and report it if it keeps happening.";

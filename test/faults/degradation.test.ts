@@ -73,7 +73,7 @@ describe("one silo down or slow (embedded graph behind proxies)", () => {
     await waitFor("venues to answer again", healthy, 10_000, 50);
   });
 
-  test("a change sent to venues, which acts on it but does not answer in time: the outcome is UNKNOWN, never \"nothing was changed\"; one refused before it was sent changed nothing", async () => {
+  test("a change sent to venues, which acts on it but does not answer in time: the outcome is UNKNOWN, never \"nothing was changed\"; one refused before it was sent changed nothing; one made whose answer lacks another silo's fields claims nothing", async () => {
     const CHECK_IN = `mutation CheckIn($code: String!) { checkIn(registerCode: $code) { id } }`;
     const COUNT = `{ me { checkIns(last: 100) { checkedInAt } } }`;
     const popped = new Set(graph.city.causes.map((c) => c.personId));
@@ -114,6 +114,22 @@ describe("one silo down or slow (embedded graph behind proxies)", () => {
     expect(refused.body.errors![0]!.message).toMatch(/nothing was changed/);
     await waitFor("venues to answer again", healthy, 10_000, 50);
     expect(await checkIns()).toBe(before + 1);
+
+    // Made, but health-code (the visitor's colour, read for the answer) refuses: the check-in is
+    // answered without its colour, and the error claims nothing about the change.
+    await proxies["health-code"].down();
+    let partial: GraphResponse;
+    try {
+      partial = await graph.query(`mutation CheckIn($code: String!) { checkIn(registerCode: $code) { id colour } }`, { code }, { role: "RESIDENT", subject: visitor });
+    } finally {
+      await proxies["health-code"].up();
+    }
+    expect(partial.body.data.checkIn).toEqual({ id: expect.any(String), colour: null });
+    expect(partial.body.errors!.map((e: Err) => e.extensions?.serviceName)).toEqual(["health_code"]);
+    expect(partial.body.errors![0]!.message).not.toMatch(/nothing was changed/);
+    expect(partial.body.errors![0]!.message).toMatch(/missing from the answer/);
+    await waitFor("health-code to answer again", healthy, 10_000, 50);
+    expect(await checkIns()).toBe(before + 2);
   }, 30_000);
 
   test("testing down: the colour comes from health-code's own causes, flagged unchecked; a medicine pop-up stays (never a wrong GREEN)", async () => {
