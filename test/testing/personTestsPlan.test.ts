@@ -4,9 +4,9 @@
 // status read as the tables grow. The state that once did it: swabs many, results few (a day's
 // registrations before its uploads), with no statistics (autovacuum may not have run yet).
 // PostgreSQL only: the plans are read from auto_explain, sent to this connection as notices.
-import { Client } from "pg";
 import { join } from "node:path";
 import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
+import { planReader, type PlanReader } from "../support/keptPlans";
 import { createTestDatabase, TEST_DATABASE_URL } from "../support/services";
 
 const migrationsDir = join(__dirname, "..", "..", "subgraphs", "testing", "prisma", "migrations");
@@ -14,8 +14,7 @@ const migrationsDir = join(__dirname, "..", "..", "subgraphs", "testing", "prism
 (TEST_DATABASE_URL ? describe : describe.skip)("person_tests' plan kept per connection (services mode)", () => {
   let db: SiloDatabase;
   let target: { url: string; drop(): Promise<void> };
-  let client: Client;
-  const notices: string[] = [];
+  let reader: PlanReader;
 
   beforeAll(async () => {
     target = await createTestDatabase("person_tests_plan");
@@ -28,26 +27,16 @@ const migrationsDir = join(__dirname, "..", "..", "subgraphs", "testing", "prism
     await setup(`INSERT INTO sample_tube (id, code, box_id, capacity) SELECT 'T' || g, 'T' || g, 'B1', 1 FROM generate_series(1, 40000) g`);
     await setup(`INSERT INTO swab (id, tube_id, person_id, document_type, document_masked) SELECT 'W' || g, 'T' || g, 'P' || (g % 3000), 'CITIZEN_ID', '11**************1X' FROM generate_series(1, 40000) g`);
     await setup(`INSERT INTO test_result (id, tube_id, outcome, agency_id) SELECT 'R' || g, 'T' || g, 'NEGATIVE', 'A1' FROM generate_series(1, 100) g`);
-    client = new Client({ connectionString: target.url });
-    await client.connect();
-    client.on("notice", (n) => notices.push(n.message ?? ""));
-    await client.query(`LOAD 'auto_explain'`);
-    await client.query(`SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice; SET client_min_messages = notice`);
+    reader = await planReader(target.url);
   }, 60_000);
   afterAll(async () => {
-    await client?.end();
+    await reader?.end();
     await db?.close();
     await target?.drop();
   });
 
   /** The plan of the function's own query at one call (auto_explain's notice for it). */
-  async function planOfCall(person: string): Promise<{ rows: Array<Record<string, unknown>>; plan: string }> {
-    notices.length = 0;
-    const { rows } = await client.query({ name: "person_tests", text: `SELECT * FROM person_tests($1::text[], $2::int)`, values: [[person], 1] });
-    const plan = notices.find((n) => n.includes("FROM unnest(keys)"));
-    if (!plan) throw new Error(`no plan of the function's query among ${notices.length} notices`);
-    return { rows, plan };
-  }
+  const planOfCall = (person: string) => reader.run("person_tests", `SELECT * FROM person_tests($1::text[], $2::int)`, [[person], 1], "FROM unnest(keys)");
 
   test("made on swabs many and results few, the plan walks indexes only, and stays so as results arrive", async () => {
     const first = await planOfCall("P1");

@@ -5,11 +5,11 @@
 // with TEST_DATABASE_URL, PostgreSQL), in a zone that is not UTC. On PostgreSQL, the plan each
 // connection keeps, made while the tables were small, walks indexes only as they grow (read from
 // auto_explain, sent to the test's own connection as notices).
-import { Client } from "pg";
 import { join } from "node:path";
 import { openSiloDatabase, type SiloDatabase } from "../../kernel/db/open";
 import { PrismaClient } from "../../subgraphs/venues/generated/prisma/client";
 import { latestCheckIns } from "../../subgraphs/venues/checkInLists";
+import { planReader, type PlanReader } from "../support/keptPlans";
 import { createTestDatabase, MODES, TEST_DATABASE_URL } from "../support/services";
 
 const migrationsDir = join(__dirname, "..", "..", "subgraphs", "venues", "prisma", "migrations");
@@ -97,8 +97,7 @@ describe.each(MODES)("venues' check-in lists (%s)", (mode) => {
 (TEST_DATABASE_URL ? describe : describe.skip)("check-in lists' plans kept per connection (services mode)", () => {
   let db: SiloDatabase;
   let target: { url: string; drop(): Promise<void> };
-  let client: Client;
-  const notices: string[] = [];
+  let reader: PlanReader;
 
   beforeAll(async () => {
     target = await createTestDatabase("venues_check_in_plans");
@@ -108,25 +107,16 @@ describe.each(MODES)("venues' check-in lists (%s)", (mode) => {
     // new deployment's first busy venue), no statistics. Without the functions' planner settings
     // the plan hashed sequential scans of register and venue, and kept doing so as they grew.
     await db.sql.query(`INSERT INTO check_in (id, register_id, person_id, checked_in_at) SELECT 'CI-FIRST-' || g, 'R1', 'P' || (g % 10), now() - interval '1 day' - (g || ' seconds')::interval FROM generate_series(1, 50000) g`);
-    client = new Client({ connectionString: target.url });
-    await client.connect();
-    client.on("notice", (n) => notices.push(n.message ?? ""));
-    await client.query(`LOAD 'auto_explain'`);
-    await client.query(`SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice; SET client_min_messages = notice`);
+    reader = await planReader(target.url);
   }, 60_000);
   afterAll(async () => {
-    await client?.end();
+    await reader?.end();
     await db?.close();
     await target?.drop();
   });
 
-  async function planOfCall(fn: "person_check_ins" | "register_check_ins", key: string) {
-    notices.length = 0;
-    const { rows } = await client.query({ name: fn, text: `SELECT * FROM ${fn}($1::text[], $2::int)`, values: [[key], 3] });
-    const plan = notices.find((n) => n.includes("FROM unnest(keys)"));
-    if (!plan) throw new Error(`no plan of the function's query among ${notices.length} notices`);
-    return { rows, plan };
-  }
+  const planOfCall = (fn: "person_check_ins" | "register_check_ins", key: string) =>
+    reader.run(fn, `SELECT * FROM ${fn}($1::text[], $2::int)`, [[key], 3], "FROM unnest(keys)");
 
   test("made on check-ins many and registers few, each plan walks indexes only, and stays so as the city arrives", async () => {
     for (const [fn, key] of [["person_check_ins", "P2"], ["register_check_ins", "R1"]] as const) {
