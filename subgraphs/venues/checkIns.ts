@@ -30,23 +30,51 @@ export function refusal(register: Register | null, code: string | null) {
 
 type Row = { id: string; registerId: string; personId: string; checkedInAt: Date | string; registrarId: string };
 
+/** What a scanId may be: an app-made id such as a UUID, never anything a person could be read from. */
+const SCAN_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** A scanId as sent, checked; null when none was sent. */
+export function scanIdOf(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  if (!SCAN_ID.test(raw)) {
+    throw fail("BAD_USER_INPUT", "scanId must be 8 to 64 letters, digits, '.', '_', ':' or '-' (a UUID the app makes for this one scan); nothing was recorded.", { reason: "SCAN_ID_MALFORMED", field: "scanId" });
+  }
+  return raw;
+}
+
 /**
- * Records a visit; every scan is a visit (a repeat must never be lost from contact tracing). One
- * statement both checks the register (current code, in service) and inserts, so a suspension or
- * deletion committed a moment earlier is never slipped past.
+ * Records a visit; every scan is a visit (a repeat must never be lost from contact tracing),
+ * except the same scan sent again: with the app's scanId, a second sending answers the check-in
+ * the first made (the unique (person, scan_id) index, so two sendings at once make one visit too).
+ * One statement both checks the register (current code, in service) and inserts, so a suspension
+ * or deletion committed a moment earlier is never slipped past; a scan already recorded is
+ * answered as recorded even if the register was suspended since.
  */
-export async function checkIn(ctx: VenuesContext, rawCode: string): Promise<CheckIn> {
+export async function checkIn(ctx: VenuesContext, rawCode: string, rawScanId?: string | null): Promise<CheckIn> {
   const personId = ctx.viewer.subject;
   if (!personId) throw fail("FORBIDDEN", "Checking in needs a person's token: this token belongs to no person.");
+  const scanId = scanIdOf(rawScanId);
   const code = rawCode.trim();
   const claims = await ctx.services.codes.verify(code);
   const [row] = await ctx.prisma.$queryRaw<Row[]>`
-    INSERT INTO check_in (id, register_id, person_id)
-    SELECT ${randomUUID()}, r.id, ${personId} FROM register r
+    INSERT INTO check_in (id, register_id, person_id, scan_id)
+    SELECT ${randomUUID()}, r.id, ${personId}, ${scanId} FROM register r
      WHERE r.id = ${claims.registerId} AND r.status = 'ACTIVE' AND r.code = ${code}
+    ON CONFLICT (person_id, scan_id) WHERE scan_id IS NOT NULL DO NOTHING
     RETURNING id, register_id AS "registerId", person_id AS "personId", checked_in_at AS "checkedInAt",
       (SELECT registrar_id FROM register WHERE id = ${claims.registerId}) AS "registrarId"`;
-  if (!row) throw refusal(await ctx.prisma.register.findUnique({ where: { id: claims.registerId } }), code);
+  if (!row) {
+    const [sent] = scanId === null ? [] : await ctx.prisma.$queryRaw<Array<Omit<Row, "registrarId">>>`
+      SELECT id, register_id AS "registerId", person_id AS "personId", checked_in_at AS "checkedInAt"
+        FROM check_in WHERE person_id = ${personId} AND scan_id = ${scanId}`;
+    if (sent) {
+      if (sent.registerId !== claims.registerId) {
+        throw fail("CONFLICT", "This scanId was already used for a scan at another register: make a new one for each scan. Nothing was recorded.", { reason: "SCAN_ID_REUSED", field: "scanId" });
+      }
+      return { id: sent.id, registerId: sent.registerId, personId: sent.personId, checkedInAt: new Date(sent.checkedInAt) };
+    }
+    throw refusal(await ctx.prisma.register.findUnique({ where: { id: claims.registerId } }), code);
+  }
   ctx.services.hints.publish({ registrarId: row.registrarId, registerId: row.registerId, checkInId: row.id });
   return { id: row.id, registerId: row.registerId, personId: row.personId, checkedInAt: new Date(row.checkedInAt) };
 }

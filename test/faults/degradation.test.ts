@@ -4,6 +4,7 @@
 // bounded queue with Retry-After, circuit breaker), waiting never turns into UNAUTHENTICATED,
 // and /ready keeps the gateway in rotation while any silo serves. Each subgraph sits behind a
 // proxy the test can take down (refused connections) or pause (a SIGSTOPped process).
+import { randomUUID } from "node:crypto";
 import { SILOS, type Silo } from "../../kernel/config/silos";
 import { startTestGraph, type GraphResponse, type TestGraph } from "../support/graph";
 import { waitFor } from "../events/helpers/wait";
@@ -73,9 +74,9 @@ describe("one silo down or slow (embedded graph behind proxies)", () => {
     await waitFor("venues to answer again", healthy, 10_000, 50);
   });
 
-  test("a change sent to venues, which acts on it but does not answer in time: the outcome is UNKNOWN, never \"nothing was changed\"; one refused before it was sent changed nothing; one made whose answer lacks another silo's fields claims nothing", async () => {
-    const CHECK_IN = `mutation CheckIn($code: String!) { checkIn(registerCode: $code) { id } }`;
-    const COUNT = `{ me { checkIns(last: 100) { checkedInAt } } }`;
+  test("a change sent to venues, which acts on it but does not answer in time: the outcome is UNKNOWN, never \"nothing was changed\"; one refused before it was sent changed nothing; one made whose answer lacks another silo's fields claims nothing; the unknown one sent again with its scanId is answered without a second visit", async () => {
+    const CHECK_IN = `mutation CheckIn($code: String!, $scanId: ID) { checkIn(registerCode: $code, scanId: $scanId) { id } }`;
+    const COUNT = `{ me { checkIns(last: 100) { id checkedInAt } } }`;
     const popped = new Set(graph.city.causes.map((c) => c.personId));
     const visitor = graph.city.residents.find((r) => !popped.has(r.personId) && r.personId !== plain)!.personId;
     const reg = graph.city.registers[0]!;
@@ -84,10 +85,11 @@ describe("one silo down or slow (embedded graph behind proxies)", () => {
     const checkIns = async () => ((await graph.query(COUNT, {}, { role: "RESIDENT", subject: visitor })).body.data.me.checkIns as unknown[]).length;
     const before = await checkIns();
 
+    const scanId = randomUUID();
     proxies.venues.holdAnswers();
     let held: GraphResponse;
     try {
-      held = await graph.query(CHECK_IN, { code }, { role: "RESIDENT", subject: visitor });
+      held = await graph.query(CHECK_IN, { code, scanId }, { role: "RESIDENT", subject: visitor });
     } finally {
       proxies.venues.resume();
     }
@@ -100,6 +102,13 @@ describe("one silo down or slow (embedded graph behind proxies)", () => {
     // And it was made: venues recorded the check-in it never answered for.
     await waitFor("venues to answer again", healthy, 10_000, 50);
     expect(await checkIns()).toBe(before + 1);
+    // Sent again with its scanId, as the app does after an UNKNOWN outcome: answered with the visit
+    // that was made, and no second one.
+    const resent = await graph.query(CHECK_IN, { code, scanId }, { role: "RESIDENT", subject: visitor });
+    expect(resent.body.errors).toBeUndefined();
+    const made = (await graph.query(COUNT, {}, { role: "RESIDENT", subject: visitor })).body.data.me.checkIns as Array<{ id: string }>;
+    expect(made.map((c) => c.id)).toContain(resent.body.data.checkIn.id);
+    expect(made).toHaveLength(before + 1);
 
     // Refused before it was sent (the port refuses connections): nothing was changed, and it says so.
     await proxies.venues.down();

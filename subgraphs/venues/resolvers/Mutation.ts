@@ -11,7 +11,7 @@ import { exposureSearch, type ExposureArgs } from "../exposure";
 type Id = { id: string };
 
 export const Mutation = {
-  checkIn: (_: unknown, args: { registerCode: string }, ctx: VenuesContext) => checkIn(ctx, args.registerCode),
+  checkIn: (_: unknown, args: { registerCode: string; scanId?: string | null }, ctx: VenuesContext) => checkIn(ctx, args.registerCode, args.scanId),
   checkInByTestingCode: (_: unknown, args: { registerId: string; testingCode: string }, ctx: VenuesContext) => checkInByTestingCode(ctx, args.registerId, args.testingCode),
   checkInBatch: (_: unknown, args: { registerId: string; testingCodes: string[] }, ctx: VenuesContext) => checkInBatch(ctx, args.registerId, args.testingCodes),
   applyForRegister: (_: unknown, args: { venue: registers.VenueDetails; label: string }, ctx: VenuesContext) => registers.applyForRegister(ctx, args.venue, args.label),
