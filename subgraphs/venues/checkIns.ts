@@ -7,6 +7,7 @@ import { fail } from "../../kernel/runtime/errors";
 import type { CheckIn, Register } from "./generated/prisma/client";
 import type { VenuesContext } from "./context";
 import { SUSPENDED_ABNORMAL } from "./registrarStatus";
+import { clientKeyOf } from "./clientKeys";
 
 /**
  * Why a suspended register refuses scans, in words the visitor can pass on. A visitor learns
@@ -30,18 +31,6 @@ export function refusal(register: Register | null, code: string | null) {
 
 type Row = { id: string; registerId: string; personId: string; checkedInAt: Date | string; registrarId: string };
 
-/** What a scanId may be: an app-made id such as a UUID, never anything a person could be read from. */
-const SCAN_ID = /^[A-Za-z0-9._:-]{8,64}$/;
-
-/** A scanId as sent, checked; null when none was sent. */
-export function scanIdOf(raw: string | null | undefined): string | null {
-  if (raw === null || raw === undefined) return null;
-  if (!SCAN_ID.test(raw)) {
-    throw fail("BAD_USER_INPUT", "scanId must be 8 to 64 letters, digits, '.', '_', ':' or '-' (a UUID the app makes for this one scan); nothing was recorded.", { reason: "SCAN_ID_MALFORMED", field: "scanId" });
-  }
-  return raw;
-}
-
 /**
  * Records a visit; every scan is a visit (a repeat must never be lost from contact tracing),
  * except the same scan sent again: with the app's scanId, a second sending answers the check-in
@@ -53,7 +42,7 @@ export function scanIdOf(raw: string | null | undefined): string | null {
 export async function checkIn(ctx: VenuesContext, rawCode: string, rawScanId?: string | null): Promise<CheckIn> {
   const personId = ctx.viewer.subject;
   if (!personId) throw fail("FORBIDDEN", "Checking in needs a person's token: this token belongs to no person.");
-  const scanId = scanIdOf(rawScanId);
+  const scanId = clientKeyOf(rawScanId, "scanId", "scan");
   const code = rawCode.trim();
   const claims = await ctx.services.codes.verify(code);
   const [row] = await ctx.prisma.$queryRaw<Row[]>`

@@ -1,7 +1,7 @@
 // What registrars and officers do to registers: apply (with the venue's details), open another,
 // delete, resume after their own status is green again, renew the printed code; officers suspend.
 // Seed 003: only a registrar whose own status is green may open a register.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { fail } from "../../kernel/runtime/errors";
 import { personIdFor, requireDocument } from "../../kernel/identity";
 import type { Prisma, Register, VenueKind } from "./generated/prisma/client";
@@ -9,6 +9,7 @@ import type { VenuesContext } from "./context";
 import { assertRegistrarGreen, SUSPENDED_ABNORMAL, type Tx } from "./registrarStatus";
 import { requireRegistrar, requireRegistrarOf } from "./registrars";
 import { signRegisterCode } from "./qr/registerCode";
+import { clientKeyOf } from "./clientKeys";
 
 const LABEL_MAX = 40;
 const DETAIL_MAX = 100;
@@ -32,20 +33,62 @@ async function openRegister(tx: Tx, ctx: VenuesContext, venueId: string, registr
   return tx.register.create({ data: { id, venueId, registrarId, label, code } });
 }
 
+/** Thrown inside a request's transaction when the same key was recorded first: rolls it back. */
+class SentBefore extends Error {}
+
+/** The register the request with this key opened, or null; refused when the key was used for other details. */
+async function openedBefore(ctx: VenuesContext, personId: string, requestKey: string, digest: string): Promise<Register | null> {
+  const row = await ctx.prisma.registerRequest.findUnique({ where: { personId_requestKey: { personId, requestKey } }, include: { register: true } });
+  if (!row) return null;
+  if (row.digest !== digest) {
+    throw fail("CONFLICT", "This requestKey was already used for another request: make a new one for each request. Nothing was changed.", { reason: "REQUEST_KEY_REUSED", field: "requestKey" });
+  }
+  return row.register;
+}
+
+/**
+ * Opens a register (`open`, inside one transaction) once per request key: a key seen before
+ * answers the register it opened, with nothing written. Two sendings at once both run `open`; the
+ * key's row (primary key: person and key) lets one commit, and the other rolls back and answers
+ * the first's register.
+ */
+async function openOnce(ctx: VenuesContext, personId: string, rawKey: string | null | undefined, asked: unknown[], open: (tx: Tx) => Promise<Register>): Promise<Register> {
+  const requestKey = clientKeyOf(rawKey, "requestKey", "request");
+  if (requestKey === null) return ctx.prisma.$transaction(open);
+  const digest = createHash("sha256").update(JSON.stringify(asked)).digest("hex");
+  const before = await openedBefore(ctx, personId, requestKey, digest);
+  if (before) return before;
+  try {
+    return await ctx.prisma.$transaction(async (tx) => {
+      const register = await open(tx);
+      const kept = await tx.$executeRaw`
+        INSERT INTO register_request (person_id, request_key, digest, register_id)
+        VALUES (${personId}, ${requestKey}, ${digest}, ${register.id}) ON CONFLICT DO NOTHING`;
+      if (kept === 0) throw new SentBefore();
+      return register;
+    });
+  } catch (err) {
+    if (!(err instanceof SentBefore)) throw err;
+    const first = await openedBefore(ctx, personId, requestKey, digest);
+    if (!first) throw err;
+    return first;
+  }
+}
+
 /** A resident or registrar applies for a register by filling in a new venue's details; they become its first registrar. */
-export async function applyForRegister(ctx: VenuesContext, details: VenueDetails, rawLabel: string): Promise<Register> {
+export async function applyForRegister(ctx: VenuesContext, details: VenueDetails, rawLabel: string, requestKey?: string | null): Promise<Register> {
   const applicant = ctx.viewer.subject;
   if (!applicant) throw fail("FORBIDDEN", "Applying for a register needs a person's token: this token belongs to no person.");
   const label = labelOf(rawLabel);
-  const venue: Prisma.VenueCreateInput = {
-    id: `venue-${randomUUID()}`,
+  const asked = {
     name: text(details.name, "venue.name", DETAIL_MAX, "The venue's name"),
     kind: details.kind,
     district: text(details.district, "venue.district", DETAIL_MAX, "The venue's district"),
     community: text(details.community, "venue.community", DETAIL_MAX, "The venue's community"),
     address: text(details.address, "venue.address", DETAIL_MAX, "The venue's address"),
   };
-  return ctx.prisma.$transaction(async (tx) => {
+  return openOnce(ctx, applicant, requestKey, ["applyForRegister", asked, label], async (tx) => {
+    const venue: Prisma.VenueCreateInput = { id: `venue-${randomUUID()}`, ...asked };
     await assertRegistrarGreen(tx, applicant);
     await tx.venue.create({ data: venue });
     await tx.registrar.create({ data: { venueId: venue.id, personId: applicant } });
@@ -54,10 +97,10 @@ export async function applyForRegister(ctx: VenuesContext, details: VenueDetails
 }
 
 /** A registrar of the venue opens another register for it. */
-export async function createRegister(ctx: VenuesContext, venueId: string, rawLabel: string): Promise<Register> {
+export async function createRegister(ctx: VenuesContext, venueId: string, rawLabel: string, requestKey?: string | null): Promise<Register> {
   const label = labelOf(rawLabel);
   const registrarId = await requireRegistrarOf(ctx, venueId);
-  return ctx.prisma.$transaction(async (tx) => {
+  return openOnce(ctx, registrarId, requestKey, ["createRegister", venueId, label], async (tx) => {
     await assertRegistrarGreen(tx, registrarId);
     return openRegister(tx, ctx, venueId, registrarId, label);
   });
