@@ -39,8 +39,8 @@ export interface Stack {
 
 /** The niceness of the bulk processes with `bulkheads` (docker-compose.yml uses the same). */
 export const BULK_NICE = 10;
-/** The silos whose consumers apply every result of an upload (health-code's records, appeals' replica): their event work runs apart. */
-const EVENTS_APART: Silo[] = ["health-code", "appeals"];
+/** The silos whose event work runs apart: those whose consumers apply every result of an upload (health-code's records, appeals' replica), and testing, whose relay publishes the upload's events. */
+const EVENTS_APART: Silo[] = ["health-code", "appeals", "testing"];
 
 export async function startStack(o: { admin: string; redis: string; residents: number; extraEnv?: Record<string, string>; profileDir?: string; bulkheads?: boolean; bulkNice?: number; ownSessions?: boolean }): Promise<Stack> {
   const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
@@ -97,7 +97,8 @@ export async function startStack(o: { admin: string; redis: string; residents: n
         await start(`${silo}-events`, `subgraphs/${silo}/index.ts`, { ...env, ...bulk, [`${envPrefix(silo)}_PORT`]: eventsPort }, eventsPort);
       }
       const testingPort = String(await freePort());
-      const testingIngest = await start("testing-ingest", "subgraphs/testing/index.ts", { ...env, ...bulk, TESTING_PORT: testingPort }, testingPort);
+      // The uploads only: testing's relay and consumers run in testing-events (above).
+      const testingIngest = await start("testing-ingest", "subgraphs/testing/index.ts", { ...env, ...bulk, TESTING_PORT: testingPort, EVENT_CONSUMERS: "off", EVENT_RELAY: "off" }, testingPort);
       const port = String(await freePort());
       ingestUrl = await start("gateway-ingest", "gateway/index.ts", { ...env, ...bulk, TESTING_URL: testingIngest, GATEWAY_PORT: port }, port);
     }
