@@ -42,7 +42,7 @@ type Row = { id: string; registerId: string; personId: string; checkedInAt: Date
 export async function checkIn(ctx: VenuesContext, rawCode: string, rawScanId?: string | null): Promise<CheckIn> {
   const personId = ctx.viewer.subject;
   if (!personId) throw fail("FORBIDDEN", "Checking in needs a person's token: this token belongs to no person.");
-  const scanId = clientKeyOf(rawScanId, "scanId", "scan");
+  const scanId = clientKeyOf(rawScanId, "scanId", "scan", "SCAN_ID_MALFORMED");
   const code = rawCode.trim();
   const claims = await ctx.services.codes.verify(code);
   const [row] = await ctx.prisma.$queryRaw<Row[]>`

@@ -53,7 +53,7 @@ async function openedBefore(ctx: VenuesContext, personId: string, requestKey: st
  * the first's register.
  */
 async function openOnce(ctx: VenuesContext, personId: string, rawKey: string | null | undefined, asked: unknown[], open: (tx: Tx) => Promise<Register>): Promise<Register> {
-  const requestKey = clientKeyOf(rawKey, "requestKey", "request");
+  const requestKey = clientKeyOf(rawKey, "requestKey", "request", "REQUEST_KEY_MALFORMED");
   if (requestKey === null) return ctx.prisma.$transaction(open);
   const digest = createHash("sha256").update(JSON.stringify(asked)).digest("hex");
   const before = await openedBefore(ctx, personId, requestKey, digest);
