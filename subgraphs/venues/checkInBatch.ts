@@ -9,10 +9,9 @@
 import { randomUUID } from "node:crypto";
 import { fail } from "../../kernel/runtime/errors";
 import { testingCodeRefusal, verifyTestingCode, type VerifiedTestingCode } from "../../kernel/testingCode";
-import type { CheckIn } from "./generated/prisma/client";
 import type { VenuesContext } from "./context";
 import { ownRegister } from "./registers";
-import { refusal } from "./checkIns";
+import { refusal, type CheckIn } from "./checkIns";
 
 /** The most codes one batch carries (a scanner's queue of a few seconds at a busy entrance). */
 export const BATCH_MAX = 200;

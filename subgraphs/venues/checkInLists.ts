@@ -7,7 +7,8 @@
 // a named statement each pooled connection prepares once, calling a database function whose plan
 // each connection keeps; timestamps (stored without a zone, meaning UTC) leave AT TIME ZONE 'UTC'
 // so the driver never reads them in the local zone.
-import type { CheckIn, Register, Venue } from "./generated/prisma/client";
+import type { Register, Venue } from "./generated/prisma/client";
+import type { CheckIn } from "./checkIns";
 import type { Sql } from "../../kernel/db/sql";
 
 type Row = {

@@ -4,7 +4,7 @@
 // read time through the graph (CheckIn.colour/alert/admitted), so it is never stale.
 import { randomUUID } from "node:crypto";
 import { fail } from "../../kernel/runtime/errors";
-import type { CheckIn, Register } from "./generated/prisma/client";
+import type { CheckIn as CheckInRow, Register } from "./generated/prisma/client";
 import type { VenuesContext } from "./context";
 import { SUSPENDED_ABNORMAL } from "./registrarStatus";
 import { clientKeyOf } from "./clientKeys";
@@ -28,6 +28,9 @@ export function refusal(register: Register | null, code: string | null) {
   if (code !== null && register.code !== code) return fail("CONFLICT", "This QR code was replaced by a newer one: ask the venue for its current QR code.", { reason: "REGISTER_CODE_REPLACED" });
   return fail("CONFLICT", suspendedMessage(register), { reason: "REGISTER_SUSPENDED" });
 }
+
+/** A check-in as the graph reads it: the row without the app's scan id, which only checkIn uses. */
+export type CheckIn = Omit<CheckInRow, "scanId">;
 
 type Row = { id: string; registerId: string; personId: string; checkedInAt: Date | string; registrarId: string };
 

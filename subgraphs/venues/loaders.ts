@@ -1,6 +1,7 @@
 // Per-request DataLoaders: every entity reference and child list of this silo is batched.
 import DataLoader from "dataloader";
-import type { CheckIn, PrismaClient, Register, Venue } from "./generated/prisma/client";
+import type { PrismaClient, Register, Venue } from "./generated/prisma/client";
+import type { CheckIn } from "./checkIns";
 import { byKey, groupByKey } from "../../kernel/runtime/batch";
 import { latestCheckIns } from "./checkInLists";
 import { prismaSql, type Sql } from "../../kernel/db/sql";

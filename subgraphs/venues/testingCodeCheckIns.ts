@@ -12,10 +12,10 @@
 import { randomUUID } from "node:crypto";
 import { fail } from "../../kernel/runtime/errors";
 import { testingCodeRefusal, verifyTestingCode } from "../../kernel/testingCode";
-import type { CheckIn, Register } from "./generated/prisma/client";
+import type { Register } from "./generated/prisma/client";
 import type { VenuesContext } from "./context";
 import { ownRegister } from "./registers";
-import { refusal } from "./checkIns";
+import { refusal, type CheckIn } from "./checkIns";
 
 /** The register the signed-in registrar scans at: one of their own (registrars see only their own registers). */
 async function scanningRegister(ctx: VenuesContext, registerId: string): Promise<Register> {

@@ -73,6 +73,7 @@ describe.each(MODES)("venues' check-in lists (%s)", (mode) => {
           where: column === "person_id" ? { personId: key } : { registerId: key },
           orderBy: [{ checkedInAt: "desc" }, { id: "desc" }],
           take: last,
+          omit: { scanId: true }, // the graph's check-in (checkIns.ts) leaves the app's scan id out
         });
         expect(lists[i]).toEqual(expected);
       }

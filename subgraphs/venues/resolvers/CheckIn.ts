@@ -1,6 +1,6 @@
 // One visit: a person scanned a register's QR code. Its colour, siren and admission are joined
 // at read time from health-code through the graph (@requires person.healthCode.colour).
-import type { CheckIn as CheckInRow } from "../generated/prisma/client";
+import type { CheckIn as CheckInRow } from "../checkIns";
 import type { VenuesContext } from "../context";
 import { fail } from "../../../kernel/runtime/errors";
 import { mayListVisitors } from "./Register";
