@@ -56,14 +56,12 @@ export async function checkIn(ctx: VenuesContext, rawCode: string, rawScanId?: s
     RETURNING id, register_id AS "registerId", person_id AS "personId", checked_in_at AS "checkedInAt",
       (SELECT registrar_id FROM register WHERE id = ${claims.registerId}) AS "registrarId"`;
   if (!row) {
-    const [sent] = scanId === null ? [] : await ctx.prisma.$queryRaw<Array<Omit<Row, "registrarId">>>`
-      SELECT id, register_id AS "registerId", person_id AS "personId", checked_in_at AS "checkedInAt"
-        FROM check_in WHERE person_id = ${personId} AND scan_id = ${scanId}`;
+    const sent = scanId === null ? null : await ctx.prisma.checkIn.findUnique({ where: { personId_scanId: { personId, scanId } }, omit: { scanId: true } });
     if (sent) {
       if (sent.registerId !== claims.registerId) {
         throw fail("CONFLICT", "This scanId was already used for a scan at another register: make a new one for each scan. Nothing was recorded.", { reason: "SCAN_ID_REUSED", field: "scanId" });
       }
-      return { id: sent.id, registerId: sent.registerId, personId: sent.personId, checkedInAt: new Date(sent.checkedInAt) };
+      return sent;
     }
     throw refusal(await ctx.prisma.register.findUnique({ where: { id: claims.registerId } }), code);
   }
